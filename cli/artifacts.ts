@@ -1,0 +1,246 @@
+import { stringify } from "yaml";
+import { validateManifest } from "../components/core/schema";
+import { RecordedResource, Recording } from "./engine";
+
+/**
+ * Turns a recording into the files `pulumi up` would amount to: Kubernetes manifests, a
+ * helmfile with one values file per release, and the AWS plan. Pure: files are returned as
+ * path -> content, with stable ordering so two renders are byte-identical.
+ */
+
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
+export interface Files {
+  [relativePath: string]: string;
+}
+
+export interface SchemaProblem {
+  object: string;
+  message: string;
+}
+
+export interface ManifestResult {
+  files: Files;
+  objects: number;
+  /** Objects checked against a published schema (the rest have none). */
+  validated: number;
+  invalid: SchemaProblem[];
+  /** `apiVersion kind` -> why it was not validated. */
+  unvalidated: Record<string, string>;
+}
+
+/** Kubernetes objects (not Helm releases, providers or remote components) of the recording. */
+export function isKubernetesObject(r: RecordedResource): boolean {
+  return (
+    r.custom &&
+    r.type.startsWith("kubernetes:") &&
+    r.type !== HELM_RELEASE &&
+    !r.type.startsWith("kubernetes:helm.sh/")
+  );
+}
+
+export function isAwsResource(r: RecordedResource): boolean {
+  return r.type.startsWith("aws:") || r.type === "pulumi:providers:aws";
+}
+
+/** Sorts object keys recursively so generated YAML/JSON never shows false diffs. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort())
+    out[k] = sortKeys((value as Record<string, unknown>)[k]);
+  return out;
+}
+
+const KIND_ORDER = [
+  "Namespace",
+  "CustomResourceDefinition",
+  "PriorityClass",
+  "ResourceQuota",
+  "LimitRange",
+  "ServiceAccount",
+  "Secret",
+  "ConfigMap",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Role",
+  "RoleBinding",
+  "Service",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+];
+
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string };
+  [k: string]: unknown;
+}
+
+/** A manifest with apiVersion, kind and metadata first, the rest sorted. */
+function orderedManifest(m: Manifest): Record<string, unknown> {
+  const { apiVersion, kind, metadata, ...rest } = m;
+  return { apiVersion, kind, metadata: sortKeys(metadata), ...(sortKeys(rest) as object) };
+}
+
+function objectId(m: Manifest): string {
+  const ns = m.metadata?.namespace ? `${m.metadata.namespace}/` : "";
+  return `${m.apiVersion} ${m.kind} ${ns}${m.metadata?.name ?? "(no name)"}`;
+}
+
+/** The directory a resource's manifests go to: by explicit provider, else the default cluster. */
+function clusterDir(recording: Recording, r: RecordedResource): string {
+  const p = recording.providerOf(r);
+  return p ? `manifests/${p.name}` : "manifests";
+}
+
+export async function buildManifests(recording: Recording): Promise<ManifestResult> {
+  const groups = new Map<string, Manifest[]>();
+  const invalid: SchemaProblem[] = [];
+  const unvalidated: Record<string, string> = {};
+  let objects = 0;
+  let validated = 0;
+  const kube = recording.resources.filter(isKubernetesObject);
+  // Validation uses the unredacted inputs: a placeholder must not hide a type error.
+  const verdicts = await Promise.all(kube.map((r) => validateManifest(r.inputs)));
+  kube.forEach((r, i) => {
+    const m = r.redacted as Manifest;
+    objects++;
+    const verdict = verdicts[i];
+    if (verdict.status === "invalid")
+      invalid.push({ object: objectId(m), message: verdict.message });
+    if (verdict.status === "unvalidated") unvalidated[`${m.apiVersion} ${m.kind}`] = verdict.reason;
+    else validated++;
+    const file = `${clusterDir(recording, r)}/${m.metadata?.namespace ?? "_cluster"}.yaml`;
+    const list = groups.get(file) ?? [];
+    list.push(m);
+    groups.set(file, list);
+  });
+  const files: Files = {};
+  for (const file of [...groups.keys()].sort()) {
+    const list = groups
+      .get(file)!
+      .sort(
+        (a, b) =>
+          kindRank(a.kind) - kindRank(b.kind) ||
+          a.kind.localeCompare(b.kind) ||
+          a.apiVersion.localeCompare(b.apiVersion) ||
+          String(a.metadata?.name).localeCompare(String(b.metadata?.name)),
+      );
+    files[file] = list.map((m) => stringify(orderedManifest(m), { lineWidth: 0 })).join("---\n");
+  }
+  invalid.sort((a, b) => a.object.localeCompare(b.object));
+  return { files, objects, validated, invalid, unvalidated };
+}
+
+/** A short, stable name for a chart repository URL, as helmfile's `repositories` want one. */
+export function repositoryName(url: string): string {
+  const u = new URL(url.startsWith("oci://") ? `https://${url.slice(6)}` : url);
+  // The first host label names the owner for github.io pages and vendor hosts alike.
+  const owner = u.hostname.split(".")[0];
+  const pathPart = u.pathname.split("/").filter(Boolean);
+  const base =
+    url.startsWith("oci://") && pathPart.length > 0 ? pathPart[pathPart.length - 1] : owner;
+  return base.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}
+
+interface ReleaseInputs {
+  name?: string;
+  chart?: string;
+  version?: string;
+  namespace?: string;
+  createNamespace?: boolean;
+  repositoryOpts?: { repo?: string };
+  values?: Record<string, unknown>;
+}
+
+export function buildHelmfile(recording: Recording): { files: Files; releases: number } {
+  const releases = recording.resources.filter((r) => r.type === HELM_RELEASE);
+  if (releases.length === 0) return { files: {}, releases: 0 };
+  const repos = new Map<string, string>(); // url -> name
+  const byUrn = new Map(releases.map((r) => [r.urn, r]));
+  const files: Files = {};
+  const key = (r: RecordedResource): string => {
+    const i = r.redacted as ReleaseInputs;
+    return `${i.namespace ?? "default"}/${i.name ?? r.name}`;
+  };
+  const entries = releases.map((r) => {
+    const i = r.redacted as ReleaseInputs;
+    const name = i.name ?? r.name;
+    const namespace = i.namespace ?? "default";
+    let chart = i.chart ?? "";
+    const repo =
+      i.repositoryOpts?.repo ??
+      (chart.startsWith("oci://") ? chart.slice(0, chart.lastIndexOf("/")) : undefined);
+    if (repo) {
+      const taken = new Set(repos.values());
+      let repoName = repos.get(repo) ?? repositoryName(repo);
+      if (!repos.has(repo)) {
+        for (let n = 2; taken.has(repoName); n++) repoName = `${repositoryName(repo)}-${n}`;
+        repos.set(repo, repoName);
+      }
+      chart = `${repoName}/${chart.slice(chart.lastIndexOf("/") + 1)}`;
+    }
+    const valuesFile = `values/${namespace}/${name}.yaml`;
+    files[valuesFile] = stringify(sortKeys(i.values ?? {}), { lineWidth: 0 });
+    const needs = r.dependencies
+      .map((u) => byUrn.get(u))
+      .filter((d): d is RecordedResource => !!d)
+      .map(key)
+      .sort();
+    return {
+      name,
+      namespace,
+      chart,
+      version: i.version,
+      ...(i.createNamespace ? { createNamespace: true } : {}),
+      values: [valuesFile],
+      ...(needs.length ? { needs } : {}),
+    };
+  });
+  entries.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  const repositories = [...repos.entries()]
+    .map(([url, name]) =>
+      url.startsWith("oci://") ? { name, url: url.slice(6), oci: true } : { name, url },
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
+  files["helmfile.yaml"] = stringify({ repositories, releases: entries }, { lineWidth: 0 });
+  return { files, releases: entries.length };
+}
+
+function label(recording: Recording, urn: string): string {
+  const r = recording.byUrn(urn);
+  return r ? `${r.type}::${r.name}` : urn;
+}
+
+export function buildAwsPlan(
+  recording: Recording,
+  stack: string,
+): { files: Files; resources: number } {
+  const aws = recording.resources.filter(isAwsResource);
+  if (aws.length === 0) return { files: {}, resources: 0 };
+  const resources = aws
+    .map((r) => {
+      const provider = recording.providerOf(r);
+      return {
+        type: r.type,
+        name: r.name,
+        ...(provider ? { provider: `${provider.type}::${provider.name}` } : {}),
+        ...(r.parent ? { parent: label(recording, r.parent) } : {}),
+        dependsOn: r.dependencies.map((u) => label(recording, u)).sort(),
+        inputs: sortKeys(r.redacted),
+      };
+    })
+    .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  return {
+    files: { "aws-plan.json": `${JSON.stringify({ stack, resources }, null, 2)}\n` },
+    resources: resources.length,
+  };
+}

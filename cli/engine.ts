@@ -1,0 +1,213 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mockState } from "./mock-state";
+
+/**
+ * The recording engine: Pulumi's mock monitor, wrapped so that every registration is kept with
+ * what the mock API drops (parent, dependencies, provider, secrets). The renderer and the test
+ * harness both run programs against it.
+ */
+
+/** What a secret value is replaced with wherever a recording is written out. */
+export const SECRET_PLACEHOLDER = "[secret]";
+/** What a value unknown at registration (never during a non-preview run) is written as. */
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** false for component resources. */
+  custom: boolean;
+  /** URN of the parent resource, or undefined at the stack's root. */
+  parent?: string;
+  /** URNs of every resource this one depends on (explicit dependsOn and through inputs). */
+  dependencies: string[];
+  /** Provider reference (`urn::id`), or undefined for the default provider. */
+  provider?: string;
+  /** Inputs as the provider would receive them, secrets unwrapped. */
+  inputs: Record<string, unknown>;
+  /** The same inputs with every secret replaced by SECRET_PLACEHOLDER: the only form written out. */
+  redacted: Record<string, unknown>;
+}
+
+/** Every registration of one run, in order, with look-ups. */
+export class Recording {
+  readonly resources: RecordedResource[] = [];
+  private readonly urns = new Map<string, RecordedResource>();
+
+  add(r: RecordedResource): void {
+    this.resources.push(r);
+    this.urns.set(r.urn, r);
+  }
+
+  byUrn(urn: string): RecordedResource | undefined {
+    return this.urns.get(urn);
+  }
+
+  /** The resource a provider reference (`urn::id`) points at. */
+  providerOf(r: RecordedResource): RecordedResource | undefined {
+    return r.provider ? this.urns.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+  }
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Replaces every leaf of a secret value, keeping its shape (a Secret's keys stay visible). */
+function redactLeaves(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactLeaves);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
+  }
+  return SECRET_PLACEHOLDER;
+}
+
+/** Decodes a serialized property into [plain, redacted]. */
+function decode(value: unknown): [unknown, unknown] {
+  if (value === UNKNOWN) return [UNKNOWN_PLACEHOLDER, UNKNOWN_PLACEHOLDER];
+  if (Array.isArray(value)) {
+    const plain: unknown[] = [];
+    const red: unknown[] = [];
+    for (const v of value) {
+      const [p, r] = decode(v);
+      plain.push(p);
+      red.push(r);
+    }
+    return [plain, red];
+  }
+  if (value === null || typeof value !== "object") return [value, value];
+  const obj = value as Record<string, unknown>;
+  switch (obj[SIG]) {
+    case SECRET_SIG: {
+      const plain = decode(obj.value)[0];
+      return [plain, redactLeaves(plain)];
+    }
+    case RESOURCE_SIG: {
+      const ref = { urn: obj.urn, ...(obj.id !== undefined ? { id: obj.id } : {}) };
+      return [ref, ref];
+    }
+    case ASSET_SIG:
+    case ARCHIVE_SIG: {
+      const kind = obj[SIG] === ASSET_SIG ? "asset" : "archive";
+      const { [SIG]: _sig, ...rest } = obj;
+      const [p, r] = decode(rest);
+      return [{ [kind]: p }, { [kind]: r }];
+    }
+  }
+  const plain: Record<string, unknown> = {};
+  const red: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) {
+    if (obj[k] === undefined) continue;
+    [plain[k], red[k]] = decode(obj[k]);
+  }
+  return [plain, red];
+}
+
+/** The subset of the protobuf RegisterResourceRequest the engine reads. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+export interface EngineOptions {
+  project: string;
+  stack: string;
+  /** Config as the engine hands it to a program: `namespace:key` -> string. */
+  config?: Record<string, string>;
+  /** Keys of `config` whose values are secret. */
+  secretKeys?: string[];
+  /** Region a default AWS provider is taken to use (from `aws:region`). */
+  defaultRegion?: string;
+}
+
+/**
+ * Installs Pulumi's mock engine (process-wide; the last install wins) with a recording wrapped
+ * around it, and the given stack config. Returns the new, empty recording.
+ */
+export async function installRecordingEngine(options: EngineOptions): Promise<Recording> {
+  const recording = new Recording();
+  const defaultRegion = options.defaultRegion ?? options.config?.["aws:region"] ?? "us-east-1";
+  const regionOf = (provider: string): string => {
+    const p = provider ? recording.byUrn(provider.split("::").slice(0, -1).join("::")) : undefined;
+    const region = p?.inputs.region;
+    return typeof region === "string" ? region : defaultRegion;
+  };
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        const state = mockState(args.type, args.name, args.inputs, regionOf(args.provider ?? ""));
+        return {
+          id: args.custom === false ? undefined : `${args.name}-id`,
+          state: { ...args.inputs, ...state },
+        };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return mockCall(args.token, args.inputs, defaultRegion);
+      },
+    },
+    options.project,
+    options.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const [inputs, redacted] = decode(req.getObject()?.toJavaScript() ?? {});
+    recording.add({
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent() || undefined,
+      dependencies: [...req.getDependenciesList()].sort(),
+      provider: req.getProvider() || undefined,
+      inputs: inputs as Record<string, unknown>,
+      redacted: redacted as Record<string, unknown>,
+    });
+    return register(req, cb);
+  };
+  return recording;
+}
+
+/** Answers the data-source calls a program may make (identity, region, partition). */
+function mockCall(
+  token: string,
+  inputs: Record<string, unknown>,
+  region: string,
+): Record<string, unknown> {
+  switch (token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        accountId: "123456789012",
+        arn: "arn:aws:iam::123456789012:user/render",
+        userId: "RENDER",
+      };
+    case "aws:index/getRegion:getRegion":
+      return { name: region, region, id: region };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com" };
+    default:
+      return inputs;
+  }
+}
+
+/** Waits until every registration the program started has reached the engine. */
+export async function settle(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (runtime.waitForRPCs) await runtime.waitForRPCs();
+}

@@ -1,0 +1,221 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { installRecordingEngine, Recording, SECRET_PLACEHOLDER, settle } from "./engine";
+import {
+  buildAwsPlan,
+  buildHelmfile,
+  buildManifests,
+  Files,
+  SchemaProblem,
+  sortKeys,
+} from "./artifacts";
+import { readProjectName, readStackConfig, UsageError } from "./stack-config";
+
+/**
+ * The offline renderer: runs the program in `stacks/` with a stack's config against the recording
+ * engine and writes what `pulumi up` would create. `npm run render -- --stack dev [--out DIR]`.
+ */
+
+export interface RenderOptions {
+  stack: string;
+  /** Output directory; default `out/<stack>` under `root`. */
+  out?: string;
+  /** Project root (holds Pulumi.yaml and stacks/); default the package root. */
+  root?: string;
+  /** The program module; default `<root>/stacks/index.ts`. */
+  program?: string;
+}
+
+export interface RenderResult {
+  out: string;
+  files: string[];
+  resourcesByType: Record<string, number>;
+  manifests: number;
+  validated: number;
+  releases: number;
+  awsResources: number;
+  unvalidated: Record<string, string>;
+  outputs: Record<string, unknown>;
+  recording: Recording;
+  millis: number;
+}
+
+/** Schema failures: the render stops with exit code 1 and writes nothing. */
+export class SchemaError extends Error {
+  override name = "SchemaError";
+  constructor(readonly problems: SchemaProblem[]) {
+    super(
+      `${problems.length} object(s) fail their schema:\n` +
+        problems.map((p) => `  ${p.object}: ${p.message}`).join("\n"),
+    );
+  }
+}
+
+type Program = () => unknown;
+
+function loadProgram(file: string): Program {
+  // The program is loaded the way Pulumi's Node.js host loads it: require(), once per process.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(file) as Program | { default?: Program };
+  const fn = typeof mod === "function" ? mod : mod.default;
+  if (typeof fn !== "function") throw new Error(`${file} must export a function (export = main)`);
+  return fn;
+}
+
+/** Resolves stack outputs; a secret output is written as the placeholder. */
+async function resolveOutputs(value: unknown): Promise<Record<string, unknown>> {
+  if (value === undefined || value === null) return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const o = pulumi.output(v) as pulumi.Output<unknown> & {
+      isSecret?: Promise<boolean>;
+      promise?: () => Promise<unknown>;
+    };
+    const secret = (await o.isSecret) ?? false;
+    out[k] = secret ? SECRET_PLACEHOLDER : await new Promise((ok) => o.apply((x) => (ok(x), x)));
+  }
+  return out;
+}
+
+export async function render(options: RenderOptions): Promise<RenderResult> {
+  const started = Date.now();
+  const root = path.resolve(options.root ?? path.join(__dirname, ".."));
+  const project = readProjectName(root);
+  const { config, secretKeys } = readStackConfig(path.join(root, "stacks"), project, options.stack);
+  const out = path.resolve(options.out ?? path.join(root, "out", options.stack));
+
+  const recording = await installRecordingEngine({
+    project,
+    stack: options.stack,
+    config,
+    secretKeys,
+  });
+  const program = loadProgram(
+    path.resolve(options.program ?? path.join(root, "stacks", "index.ts")),
+  );
+  const outputs = await resolveOutputs(await program());
+  await settle();
+
+  const manifests = await buildManifests(recording);
+  if (manifests.invalid.length > 0) throw new SchemaError(manifests.invalid);
+  const helm = buildHelmfile(recording);
+  const plan = buildAwsPlan(recording, options.stack);
+  const files: Files = {
+    ...manifests.files,
+    ...helm.files,
+    ...plan.files,
+    "outputs.json": `${JSON.stringify(sortKeys(outputs), null, 2)}\n`,
+  };
+
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const [rel, content] of Object.entries(files)) {
+    const target = path.join(out, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  const resourcesByType: Record<string, number> = {};
+  for (const r of recording.resources) resourcesByType[r.type] = (resourcesByType[r.type] ?? 0) + 1;
+  return {
+    out,
+    files: Object.keys(files).sort(),
+    resourcesByType,
+    manifests: manifests.objects,
+    validated: manifests.validated,
+    releases: helm.releases,
+    awsResources: plan.resources,
+    unvalidated: manifests.unvalidated,
+    outputs,
+    recording,
+    millis: Date.now() - started,
+  };
+}
+
+/** The stdout summary of a render. */
+export function summary(stack: string, r: RenderResult): string {
+  const lines = [
+    `Rendered stack ${stack} into ${path.relative(process.cwd(), r.out) || "."}`,
+    "",
+    "Resources by type:",
+  ];
+  const types = Object.keys(r.resourcesByType).sort();
+  const width = Math.max(...types.map((t) => t.length), 4);
+  for (const t of types) lines.push(`  ${t.padEnd(width)}  ${r.resourcesByType[t]}`);
+  lines.push(`  ${"total".padEnd(width)}  ${r.recording.resources.length}`, "");
+  lines.push(
+    `Kubernetes objects: ${r.manifests} (${r.validated} valid against their upstream schema)`,
+  );
+  for (const [k, why] of Object.entries(r.unvalidated).sort())
+    lines.push(`  unvalidated: ${k} (${why})`);
+  lines.push(
+    `Helm releases: ${r.releases}`,
+    `AWS resources: ${r.awsResources}`,
+    "",
+    `Files written (${r.files.length}):`,
+  );
+  for (const f of r.files) lines.push(`  ${f}`);
+  lines.push("", `Done in ${(r.millis / 1000).toFixed(2)} s`);
+  return lines.join("\n");
+}
+
+interface CliArgs {
+  stack: string;
+  out?: string;
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  let stack: string | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] =
+      a.startsWith("--") && a.includes("=")
+        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+        : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--stack" || flag === "-s") stack = value();
+    else if (flag === "--out" || flag === "-o") out = value();
+    else
+      throw new UsageError(
+        `unknown argument "${a}": usage: npm run render -- --stack <name> [--out <dir>]`,
+      );
+  }
+  if (!stack)
+    throw new UsageError("missing --stack: usage: npm run render -- --stack <name> [--out <dir>]");
+  return { stack, out };
+}
+
+/** Exit code for an error: 2 for usage and rejected config, 1 for anything else. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof UsageError) return 2;
+  if (err instanceof pulumi.ResourceError || pulumi.RunError.isInstance(err)) return 2;
+  return 1;
+}
+
+/** One line for usage/config errors; schema errors list every object; bugs keep their stack. */
+export function errorText(err: unknown): string {
+  if (err instanceof SchemaError) return `render failed: ${err.message}`;
+  const message = err instanceof Error ? err.message : String(err);
+  if (exitCodeFor(err) === 2) return `render failed: ${message.split("\n")[0]}`;
+  return `render failed: ${err instanceof Error && err.stack ? err.stack : message}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const result = await render(args);
+    process.stdout.write(`${summary(args.stack, result)}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${errorText(err)}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

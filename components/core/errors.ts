@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Renders a value for an error message: strings quoted, everything else as JSON. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** The one message format for bad input: the argument, the value, what is allowed. */
+export function invalidMessage(argument: string, value: unknown, allowed: string): string {
+  return `invalid \`${argument}\` ${describeValue(value)}: ${allowed}`;
+}
+
+/**
+ * Fails construction of `resource` because `argument` has `value`; `allowed` says what would be
+ * accepted. Thrown before any child is created, so nothing below `resource` is registered.
+ */
+export function invalidArgument(
+  resource: pulumi.Resource | undefined,
+  argument: string,
+  value: unknown,
+  allowed: string,
+): pulumi.ResourceError {
+  return new pulumi.ResourceError(invalidMessage(argument, value, allowed), resource);
+}

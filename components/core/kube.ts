@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+
+/** Metadata every object this package emits carries; names are always explicit (no auto-naming). */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A Kubernetes object of a custom kind, its body typed by the caller from the upstream model. */
+export interface KubeObject<Spec = unknown> {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Spec;
+}
+
+/** Labels on every object the package creates, so `kubectl get -l` finds them. */
+export function managedLabels(app: string, component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/name": app,
+    "app.kubernetes.io/part-of": "mesh-serverless",
+    "mesh-serverless/component": component,
+  };
+}
+
+/**
+ * Registers a custom resource whose body was built (and type-checked) by the caller. The
+ * Pulumi resource name is `resourceName`; the Kubernetes name is `object.metadata.name`.
+ */
+export function customResource<Spec>(
+  resourceName: string,
+  object: KubeObject<Spec> & Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    resourceName,
+    object as k8s.apiextensions.CustomResourceArgs,
+    opts,
+  );
+}
+
+/** Merges dependency lists, dropping undefined entries. */
+export function dependsOnAll(
+  ...groups: (pulumi.Input<pulumi.Resource> | pulumi.Input<pulumi.Resource>[] | undefined)[]
+): pulumi.Input<pulumi.Resource>[] {
+  const out: pulumi.Input<pulumi.Resource>[] = [];
+  for (const g of groups) {
+    if (g === undefined) continue;
+    if (Array.isArray(g)) out.push(...g);
+    else out.push(g);
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * Validation of emitted Kubernetes objects against the upstream schemas published as
+ * `kubernetes-models` (core APIs) and `@kubernetes-models/{istio,knative,prometheus-operator}`.
+ * Those packages are ESM-only, so they are loaded with dynamic `import()` and cached per module.
+ */
+
+export type SchemaVerdict =
+  | { status: "valid" }
+  | { status: "invalid"; message: string }
+  | { status: "unvalidated"; reason: string };
+
+interface ManifestLike {
+  apiVersion?: unknown;
+  kind?: unknown;
+}
+
+type ModelClass = new (data: unknown) => { validate(): void };
+
+/** Which package publishes the schema of an API group (undefined: none we ship). */
+export function schemaPackage(group: string): string | undefined {
+  if (group === "" || group.endsWith(".k8s.io") || !group.includes(".")) return "kubernetes-models";
+  if (group.endsWith(".istio.io")) return "@kubernetes-models/istio";
+  if (group.endsWith(".knative.dev")) return "@kubernetes-models/knative";
+  if (group === "monitoring.coreos.com") return "@kubernetes-models/prometheus-operator";
+  return undefined;
+}
+
+const modules = new Map<string, Promise<Record<string, unknown> | undefined>>();
+
+function loadModule(specifier: string): Promise<Record<string, unknown> | undefined> {
+  let m = modules.get(specifier);
+  if (!m) {
+    m = import(specifier).then(
+      (mod: Record<string, unknown>) => mod,
+      () => undefined,
+    );
+    modules.set(specifier, m);
+  }
+  return m;
+}
+
+/** Validates one object; never throws. */
+export async function validateManifest(object: ManifestLike): Promise<SchemaVerdict> {
+  const { apiVersion, kind } = object;
+  if (typeof apiVersion !== "string" || typeof kind !== "string") {
+    return { status: "invalid", message: "apiVersion and kind must be strings" };
+  }
+  const slash = apiVersion.lastIndexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const pkg = schemaPackage(group);
+  if (!pkg) return { status: "unvalidated", reason: `no published schema for API group ${group}` };
+  const mod = await loadModule(group ? `${pkg}/${group}/${version}` : `${pkg}/${version}`);
+  const Model = mod?.[kind] as ModelClass | undefined;
+  if (typeof Model !== "function") {
+    return { status: "unvalidated", reason: `${pkg} has no schema for ${apiVersion} ${kind}` };
+  }
+  try {
+    new Model(object).validate();
+    return { status: "valid" };
+  } catch (err) {
+    return { status: "invalid", message: err instanceof Error ? err.message : String(err) };
+  }
+}

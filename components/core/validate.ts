@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import { invalidArgument } from "./errors";
+import { DURATION_RULE, formatDuration, parseDuration } from "./durations";
+import {
+  DNS1123_LABEL_RULE,
+  DNS1123_SUBDOMAIN_RULE,
+  isDns1123Label,
+  isDns1123Subdomain,
+} from "./names";
+
+/**
+ * Argument checks for a component's constructor. Each method throws a `pulumi.ResourceError`
+ * naming the argument, the value and what is allowed; undefined values pass (optional args).
+ * Components call these right after `super(...)`, before creating any child.
+ */
+export class ArgChecker {
+  constructor(private readonly resource?: pulumi.Resource) {}
+
+  fail(argument: string, value: unknown, allowed: string): never {
+    throw invalidArgument(this.resource, argument, value, allowed);
+  }
+
+  require<T>(argument: string, value: T | undefined | null, allowed: string): T {
+    if (value === undefined || value === null || (value as unknown) === "") {
+      this.fail(argument, value, allowed);
+    }
+    return value;
+  }
+
+  dnsLabel(argument: string, value: string | undefined): void {
+    if (value === undefined) return;
+    if (typeof value !== "string" || !isDns1123Label(value))
+      this.fail(argument, value, `must be ${DNS1123_LABEL_RULE}`);
+  }
+
+  dnsSubdomain(argument: string, value: string | undefined): void {
+    if (value === undefined) return;
+    if (typeof value !== "string" || !isDns1123Subdomain(value))
+      this.fail(argument, value, `must be ${DNS1123_SUBDOMAIN_RULE}`);
+  }
+
+  int(argument: string, value: number | undefined, min: number, max: number): void {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(argument, value, `must be an integer from ${min} to ${max}`);
+    }
+  }
+
+  number(argument: string, value: number | undefined, min: number, max: number): void {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+      this.fail(argument, value, `must be a number from ${min} to ${max}`);
+    }
+  }
+
+  port(argument: string, value: number | undefined): void {
+    this.int(argument, value, 1, 65535);
+  }
+
+  oneOf<T extends string>(argument: string, value: T | undefined, allowed: readonly T[]): void {
+    if (value === undefined) return;
+    if (!allowed.includes(value))
+      this.fail(argument, value, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
+  }
+
+  pattern(argument: string, value: string | undefined, re: RegExp, allowed: string): void {
+    if (value === undefined) return;
+    if (typeof value !== "string" || !re.test(value)) this.fail(argument, value, allowed);
+  }
+
+  length(argument: string, value: string | undefined, min: number, max: number): void {
+    if (value === undefined) return;
+    if (typeof value !== "string" || value.length < min || value.length > max) {
+      this.fail(argument, value, `must be ${min}-${max} characters long`);
+    }
+  }
+
+  /** Checks a duration and returns it normalized ("900000ms" -> "15m"), or undefined. */
+  duration(
+    argument: string,
+    value: string | undefined,
+    minMs = 0,
+    maxMs = Infinity,
+  ): string | undefined {
+    const ms = this.durationMs(argument, value, minMs, maxMs);
+    return ms === undefined ? undefined : formatDuration(ms);
+  }
+
+  /** Checks a duration and returns its milliseconds, or undefined when not given. */
+  durationMs(
+    argument: string,
+    value: string | undefined,
+    minMs = 0,
+    maxMs = Infinity,
+  ): number | undefined {
+    if (value === undefined) return undefined;
+    const ms = parseDuration(value);
+    if (ms === undefined) this.fail(argument, value, `must be ${DURATION_RULE}`);
+    if (ms < minMs || ms > maxMs) {
+      const hi = maxMs === Infinity ? "" : ` and at most ${formatDuration(maxMs)}`;
+      this.fail(argument, value, `must be at least ${formatDuration(minMs)}${hi}`);
+    }
+    return ms;
+  }
+
+  /** Weights of a split: integers 0-100 that sum to 100. */
+  weights(argument: string, weights: readonly number[]): void {
+    weights.forEach((w, i) => this.int(`${argument}[${i}].weight`, w, 0, 100));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    if (weights.length > 0 && sum !== 100) {
+      this.fail(argument, weights, `weights must sum to 100 (they sum to ${sum})`);
+    }
+  }
+
+  unique(argument: string, values: readonly string[]): void {
+    const seen = new Set<string>();
+    for (const v of values) {
+      if (seen.has(v)) this.fail(argument, v, "must be unique; it appears more than once");
+      seen.add(v);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What per-service components need to know about the installed mesh. `MeshPlatform` hands one
+ * out; a platform installed by other means is described by passing the fields directly, and
+ * every field has the default of a stock Istio + Knative + kube-prometheus-stack install.
+ */
+export interface MeshInfo {
+  /** Istio's root namespace, where mesh-wide policy lives. @default "istio-system" */
+  rootNamespace?: string;
+  /** Namespace of the Knative Serving install. @default "knative-serving" */
+  knativeNamespace?: string;
+  /** Labels that select the ingress gateway's pods. @default { istio: "ingressgateway" } */
+  gatewaySelector?: Record<string, string>;
+  /** `namespace/name` of the shared ingress Gateway, when the platform made one. */
+  gateway?: string;
+  /** Istio revision to inject with (`istio.io/rev`); unset: the default revision. */
+  revision?: string;
+  /** Data plane mode of the mesh. @default "sidecar" */
+  dataPlane?: "sidecar" | "ambient";
+  /** `meshConfig.extensionProviders[].name` of the tracing provider, when tracing is on. */
+  tracingProvider?: string;
+  /** Labels a ServiceMonitor/PodMonitor/PrometheusRule carries to be picked up. @default {} */
+  monitorLabels?: Record<string, string>;
+  /** Resources that install the CRDs and controllers mesh objects need (Helm releases, CRs). */
+  dependsOn?: pulumi.Resource[];
+}
+
+/** `info` with every default filled in. */
+export function meshDefaults(
+  info: MeshInfo = {},
+): Required<Omit<MeshInfo, "gateway" | "revision" | "tracingProvider">> &
+  Pick<MeshInfo, "gateway" | "revision" | "tracingProvider"> {
+  return {
+    rootNamespace: info.rootNamespace ?? "istio-system",
+    knativeNamespace: info.knativeNamespace ?? "knative-serving",
+    gatewaySelector: info.gatewaySelector ?? { istio: "ingressgateway" },
+    gateway: info.gateway,
+    revision: info.revision,
+    dataPlane: info.dataPlane ?? "sidecar",
+    tracingProvider: info.tracingProvider,
+    monitorLabels: info.monitorLabels ?? {},
+    dependsOn: info.dependsOn ?? [],
+  };
+}

@@ -1,0 +1,55 @@
+import { strict as assert } from "assert";
+import { schemaPackage, validateManifest } from "../../components/core/schema";
+
+describe("core/schema", () => {
+  it("maps API groups to the package that publishes their schema", () => {
+    assert.equal(schemaPackage(""), "kubernetes-models");
+    assert.equal(schemaPackage("apps"), "kubernetes-models");
+    assert.equal(schemaPackage("scheduling.k8s.io"), "kubernetes-models");
+    assert.equal(schemaPackage("networking.istio.io"), "@kubernetes-models/istio");
+    assert.equal(schemaPackage("serving.knative.dev"), "@kubernetes-models/knative");
+    assert.equal(schemaPackage("operator.knative.dev"), "@kubernetes-models/knative");
+    assert.equal(schemaPackage("monitoring.coreos.com"), "@kubernetes-models/prometheus-operator");
+    assert.equal(schemaPackage("jaegertracing.io"), undefined);
+  });
+
+  it("validates, names the failing field, and says when there is no schema", async () => {
+    assert.deepEqual(
+      await validateManifest({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: "shop" },
+      } as never),
+      { status: "valid" },
+    );
+    const bad = await validateManifest({
+      apiVersion: "networking.istio.io/v1",
+      kind: "DestinationRule",
+      metadata: { name: "r" },
+      spec: { host: "r", trafficPolicy: { connectionPool: { tcp: { maxConnections: "many" } } } },
+    } as never);
+    assert.equal(bad.status, "invalid");
+    assert.match(
+      (bad as { message: string }).message,
+      /data\/spec\/trafficPolicy\/connectionPool\/tcp\/maxConnections must be integer/,
+    );
+    assert.deepEqual(
+      await validateManifest({ apiVersion: "jaegertracing.io/v1", kind: "Jaeger" }),
+      {
+        status: "unvalidated",
+        reason: "no published schema for API group jaegertracing.io",
+      },
+    );
+    assert.deepEqual(
+      await validateManifest({ apiVersion: "networking.istio.io/v1", kind: "Nope" }),
+      {
+        status: "unvalidated",
+        reason: "@kubernetes-models/istio has no schema for networking.istio.io/v1 Nope",
+      },
+    );
+    assert.deepEqual(await validateManifest({ kind: "Namespace" }), {
+      status: "invalid",
+      message: "apiVersion and kind must be strings",
+    });
+  });
+});

@@ -1,0 +1,103 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
+import { ArgChecker } from "../../components/core/validate";
+
+const check = new ArgChecker();
+
+function message(fn: () => void): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof pulumi.ResourceError, `not a ResourceError: ${String(e)}`);
+    return e.message;
+  }
+  return assert.fail("expected an error");
+}
+
+describe("core/validate ArgChecker", () => {
+  it("names the argument, the value and what is allowed", () => {
+    assert.equal(
+      message(() => check.dnsLabel("revision", "1_30")),
+      "invalid `revision` \"1_30\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    );
+    assert.equal(
+      message(() => check.port("ports[0].port", 70000)),
+      "invalid `ports[0].port` 70000: must be an integer from 1 to 65535",
+    );
+    assert.equal(
+      message(() => check.oneOf("profile", "tiny" as string, ["default", "ambient"])),
+      'invalid `profile` "tiny": must be one of "default", "ambient"',
+    );
+    assert.match(
+      message(() => check.duration("timeout", "10 seconds")),
+      /^invalid `timeout` "10 seconds": must be a duration such as/,
+    );
+    assert.equal(
+      message(() => check.duration("interval", "10ms", 1000)),
+      'invalid `interval` "10ms": must be at least 1s',
+    );
+    assert.equal(
+      message(() => check.length("name", "ab", 3, 40)),
+      'invalid `name` "ab": must be 3-40 characters long',
+    );
+    assert.equal(
+      message(() => check.require("image", undefined, "is required")),
+      "invalid `image` undefined: is required",
+    );
+    assert.equal(
+      message(() => check.unique("subsets", ["v1", "v1"])),
+      'invalid `subsets` "v1": must be unique; it appears more than once',
+    );
+  });
+
+  it("lets undefined optional values through and normalizes durations", () => {
+    check.dnsLabel("x", undefined);
+    check.int("x", undefined, 0, 1);
+    assert.equal(check.duration("x", undefined), undefined);
+    assert.equal(check.duration("x", "900000ms"), "15m");
+    assert.equal(check.durationMs("x", "1.5s"), 1500);
+  });
+
+  it("weights: integers 0-100 summing to 100", () => {
+    check.weights("route", [80, 20]);
+    check.weights("route", [100]);
+    assert.equal(
+      message(() => check.weights("route", [80, 30])),
+      "invalid `route` [80,30]: weights must sum to 100 (they sum to 110)",
+    );
+    assert.equal(
+      message(() => check.weights("route", [101, -1])),
+      "invalid `route[0].weight` 101: must be an integer from 0 to 100",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 10 }),
+        (ws) => {
+          const sum = ws.reduce((a, b) => a + b, 0);
+          let threw = false;
+          try {
+            check.weights("w", ws);
+          } catch {
+            threw = true;
+          }
+          return threw === (sum !== 100);
+        },
+      ),
+    );
+  });
+
+  it("int: accepts exactly the integers in range", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -10, max: 200, noNaN: true }), (v) => {
+        let threw = false;
+        try {
+          check.int("v", v, 0, 100);
+        } catch {
+          threw = true;
+        }
+        return threw === !(Number.isInteger(v) && v >= 0 && v <= 100);
+      }),
+    );
+  });
+});

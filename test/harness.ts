@@ -1,0 +1,144 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { installRecordingEngine, RecordedResource, Recording, settle } from "../cli/engine";
+
+/**
+ * The one test harness: Pulumi's mocks with a recording of every registration (type, name,
+ * inputs, parent, dependencies, provider). `reset()` before each scenario, build the code under
+ * test, then `await settled()` and select what was registered.
+ */
+
+let current: Recording | undefined;
+
+export interface ResetOptions {
+  stack?: string;
+  config?: Record<string, string>;
+  secretKeys?: string[];
+}
+
+/** Installs a fresh engine and an empty recording. */
+export async function reset(options: ResetOptions = {}): Promise<Recording> {
+  if (current) await settle();
+  current = await installRecordingEngine({
+    project: "mesh-serverless",
+    stack: options.stack ?? "test",
+    config: options.config,
+    secretKeys: options.secretKeys,
+  });
+  return current;
+}
+
+/** Waits for every pending registration, then returns the recording. */
+export async function settled(): Promise<Recording> {
+  await settle();
+  return recording();
+}
+
+export function recording(): Recording {
+  if (!current) throw new Error("harness: call reset() first");
+  return current;
+}
+
+/** Every recorded resource of `type` (all of them without a type), in registration order. */
+export function resources(type?: string): RecordedResource[] {
+  const all = recording().resources;
+  return type === undefined ? all : all.filter((r) => r.type === type);
+}
+
+/** The one resource of `type` named `name`; fails listing what there is. */
+export function get(type: string, name: string): RecordedResource {
+  const found = resources(type).filter((r) => r.name === name);
+  if (found.length !== 1) {
+    const names = resources(type).map((r) => r.name);
+    assert.fail(
+      `expected one ${type} named ${name}, found ${found.length}; ${type} names: ${names.join(", ") || "none"}`,
+    );
+  }
+  return found[0];
+}
+
+/** Names of the recorded resources of `type`, sorted. */
+export function names(type: string): string[] {
+  return resources(type)
+    .map((r) => r.name)
+    .sort();
+}
+
+/** Number of recorded resources per type. */
+export function countByType(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of resources()) out[r.type] = (out[r.type] ?? 0) + 1;
+  return out;
+}
+
+/** The recorded parent of `r`. */
+export function parentOf(r: RecordedResource): RecordedResource | undefined {
+  return r.parent ? recording().byUrn(r.parent) : undefined;
+}
+
+/** `type::name` of each resource `r` depends on, sorted. */
+export function dependencies(r: RecordedResource): string[] {
+  return r.dependencies
+    .map((urn) => {
+      const d = recording().byUrn(urn);
+      return d ? `${d.type}::${d.name}` : urn;
+    })
+    .sort();
+}
+
+/** `type::name` of the provider resource `r` was registered with, if an explicit one. */
+export function providerOf(r: RecordedResource): string | undefined {
+  const p = recording().providerOf(r);
+  return p ? `${p.type}::${p.name}` : undefined;
+}
+
+/** The resolved value of an Input/Output. */
+export function resolve<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((ok) => {
+    pulumi.output(value).apply((v) => {
+      ok(v);
+      return v;
+    });
+  });
+}
+
+/**
+ * Asserts that `build` throws a `pulumi.ResourceError` whose message names `argument` (in
+ * backticks) and contains each of `mentions`, and that no child resource was registered.
+ */
+export async function expectInvalid(
+  build: () => unknown,
+  argument: string,
+  ...mentions: string[]
+): Promise<pulumi.ResourceError> {
+  const before = resources().length;
+  let error: unknown;
+  try {
+    build();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(
+    error instanceof pulumi.ResourceError,
+    `expected a ResourceError, got ${String(error)}`,
+  );
+  assert.ok(
+    error.message.includes(`\`${argument}\``),
+    `message does not name \`${argument}\`: ${error.message}`,
+  );
+  for (const m of mentions)
+    assert.ok(error.message.includes(m), `message lacks ${JSON.stringify(m)}: ${error.message}`);
+  await settle();
+  const added = resources().slice(before);
+  const children = added.filter((r) => r.parent !== undefined);
+  assert.deepEqual(
+    children.map((r) => `${r.type}::${r.name}`),
+    [],
+    "children were registered before validation failed",
+  );
+  assert.ok(
+    added.length <= 1,
+    `expected at most the component itself, got ${added.map((r) => r.name).join(", ")}`,
+  );
+  return error;
+}
