@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, RecordedResource, Recording, settle } from "../cli/engine";
+import { isKubernetesObject } from "../cli/artifacts";
+import { validateManifest } from "../components/core/schema";
 
 /**
  * The one test harness: Pulumi's mocks with a recording of every registration (type, name,
@@ -141,4 +143,26 @@ export async function expectInvalid(
     `expected at most the component itself, got ${added.map((r) => r.name).join(", ")}`,
   );
   return error;
+}
+
+/**
+ * Asserts that every Kubernetes object recorded so far validates against its upstream schema,
+ * and returns the `apiVersion kind` of those that have no published schema (to assert on).
+ */
+export async function expectValidManifests(): Promise<string[]> {
+  await settle();
+  const kube = resources().filter(isKubernetesObject);
+  const verdicts = await Promise.all(kube.map((r) => validateManifest(r.inputs)));
+  const invalid = verdicts
+    .map((v, i) =>
+      v.status === "invalid" ? `${kube[i].type}::${kube[i].name}: ${v.message}` : undefined,
+    )
+    .filter((m): m is string => m !== undefined);
+  assert.deepEqual(invalid, [], "objects fail their upstream schema");
+  const unvalidated = new Set<string>();
+  verdicts.forEach((v, i) => {
+    if (v.status === "unvalidated")
+      unvalidated.add(`${String(kube[i].inputs.apiVersion)} ${String(kube[i].inputs.kind)}`);
+  });
+  return [...unvalidated].sort();
 }
