@@ -21,7 +21,7 @@ export interface RenderOptions {
   stack: string;
   /** Output directory; default `out/<stack>` under `root`. */
   out?: string;
-  /** Project root (holds Pulumi.yaml and stacks/); default the package root. */
+  /** Project root (holds Pulumi.yaml and stacks/); default the working directory, as for `pulumi`. */
   root?: string;
   /** The program module; default `<root>/stacks/index.ts`. */
   program?: string;
@@ -80,7 +80,7 @@ async function resolveOutputs(value: unknown): Promise<Record<string, unknown>> 
 
 export async function render(options: RenderOptions): Promise<RenderResult> {
   const started = Date.now();
-  const root = path.resolve(options.root ?? path.join(__dirname, ".."));
+  const root = path.resolve(options.root ?? process.cwd());
   const project = readProjectName(root);
   const { config, secretKeys } = readStackConfig(path.join(root, "stacks"), project, options.stack);
   const out = path.resolve(options.out ?? path.join(root, "out", options.stack));

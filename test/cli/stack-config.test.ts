@@ -1,0 +1,80 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { SECRET_PLACEHOLDER } from "../../cli/engine";
+import { knownStacks, readStackConfig, toEngineConfig, UsageError } from "../../cli/stack-config";
+
+const fixtureStacks = path.join(__dirname, "..", "fixtures", "project", "stacks");
+
+describe("cli/stack-config", () => {
+  it("gives config to the program as the Pulumi engine does", () => {
+    const { config, secretKeys } = toEngineConfig(
+      "proj",
+      {
+        "aws:region": "eu-west-1",
+        replicas: 3,
+        debug: false,
+        "proj:app": { namespace: "shop", ports: [80, 443] },
+        token: { secure: "v1:Y2lwaGVy" },
+        db: { host: "db", password: { secure: "v1:cGFzcw==" } },
+      },
+      "Pulumi.x.yaml",
+    );
+    assert.deepEqual(config, {
+      "aws:region": "eu-west-1",
+      "proj:replicas": "3",
+      "proj:debug": "false",
+      "proj:app": '{"namespace":"shop","ports":[80,443]}',
+      "proj:token": SECRET_PLACEHOLDER,
+      "proj:db": `{"host":"db","password":"${SECRET_PLACEHOLDER}"}`,
+    });
+    assert.deepEqual(secretKeys, ["proj:db", "proj:token"]);
+  });
+
+  it("rejects malformed config with a one-line usage error", () => {
+    assert.throws(
+      () => toEngineConfig("p", ["a"], "Pulumi.x.yaml"),
+      new UsageError("Pulumi.x.yaml: `config` must be a mapping of keys to values"),
+    );
+    assert.throws(
+      () => toEngineConfig("p", { a: null }, "Pulumi.x.yaml"),
+      new UsageError("Pulumi.x.yaml: config key a has no value"),
+    );
+    assert.throws(
+      () => toEngineConfig("p", { a: { secure: 5 } }, "Pulumi.x.yaml"),
+      new UsageError("Pulumi.x.yaml: config key a: a secure value must be a string"),
+    );
+    assert.deepEqual(toEngineConfig("p", undefined, "f"), { config: {}, secretKeys: [] });
+  });
+
+  it("reads a stack file, and names the known stacks when the stack is unknown", () => {
+    const ok = readStackConfig(fixtureStacks, "fixture", "ok");
+    assert.equal(ok.config["fixture:replicas"], "2");
+    assert.equal(ok.config["fixture:app"], '{"namespace":"shop","weight":100,"debug":true}');
+    assert.deepEqual(ok.secretKeys, ["fixture:dbPassword"]);
+    assert.deepEqual(knownStacks(fixtureStacks), [
+      "badschema",
+      "malformed",
+      "notmap",
+      "ok",
+      "rejected",
+    ]);
+    assert.throws(
+      () => readStackConfig(fixtureStacks, "fixture", "prod"),
+      new UsageError(
+        'unknown stack "prod": known stacks are badschema, malformed, notmap, ok, rejected',
+      ),
+    );
+    assert.throws(
+      () => readStackConfig(fixtureStacks, "fixture", "../ok"),
+      /unknown stack "..\/ok"/,
+    );
+    assert.throws(
+      () => readStackConfig(fixtureStacks, "fixture", "malformed"),
+      /^UsageError: Pulumi.malformed.yaml is not valid YAML: /,
+    );
+    assert.throws(
+      () => readStackConfig(fixtureStacks, "fixture", "notmap"),
+      new UsageError("Pulumi.notmap.yaml: `config` must be a mapping of keys to values"),
+    );
+  });
+});
