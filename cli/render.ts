@@ -94,8 +94,18 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const program = loadProgram(
     path.resolve(options.program ?? path.join(root, "stacks", "index.ts")),
   );
-  const outputs = await resolveOutputs(await program());
-  await settle();
+  // The SDK takes `new Error().stack` for every resource and promise (leak diagnostics, source
+  // positions), and under ts-node each one is source-mapped: that was 80% of a 3,000-object
+  // render. Without frames it costs nothing; RENDER_TRACES=1 keeps them to debug a program.
+  const traceLimit = Error.stackTraceLimit;
+  if (!process.env.RENDER_TRACES) Error.stackTraceLimit = 0;
+  let outputs: Record<string, unknown>;
+  try {
+    outputs = await resolveOutputs(await program());
+    await settle();
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
 
   const manifests = await buildManifests(recording);
   if (manifests.invalid.length > 0) throw new SchemaError(manifests.invalid);
@@ -201,7 +211,8 @@ export function errorText(err: unknown): string {
   if (err instanceof SchemaError) return `render failed: ${err.message}`;
   const message = err instanceof Error ? err.message : String(err);
   if (exitCodeFor(err) === 2) return `render failed: ${message.split("\n")[0]}`;
-  return `render failed: ${err instanceof Error && err.stack ? err.stack : message}`;
+  const stack = err instanceof Error && err.stack?.includes("\n") ? err.stack : undefined;
+  return `render failed: ${stack ?? `${message} (run with RENDER_TRACES=1 for a stack trace)`}`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -101,5 +101,13 @@ describe("cli/artifacts", () => {
     );
     assert.equal(exitCodeFor(new TypeError("bug")), 1);
     assert.match(errorText(new TypeError("bug")), /^render failed: TypeError: bug\n {4}at /);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const frameless = new TypeError("bug");
+    Error.stackTraceLimit = limit;
+    assert.equal(
+      errorText(frameless),
+      "render failed: bug (run with RENDER_TRACES=1 for a stack trace)",
+    );
   });
 });
