@@ -27,7 +27,8 @@ export function mockState(type: string, name: string, inputs: State, region: str
       };
     }
     case "aws:lambda/alias:Alias": {
-      const arn = `${awsArn("lambda", region, `function:${String(inputs.function ?? "")}`)}:${physical}`;
+      const fn = String(inputs.functionName ?? inputs.function ?? "");
+      const arn = `${awsArn("lambda", region, `function:${fn}`)}:${physical}`;
       return {
         arn,
         invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
@@ -54,7 +55,12 @@ export function mockState(type: string, name: string, inputs: State, region: str
         httpName: physical,
       };
     case "aws:iam/role:Role":
-      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${physical}` };
+      // Roles are auto-named by the engine; the mock names them after the logical name.
+      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${physical}`, name: physical };
+    case "aws:vpclattice/serviceNetwork:ServiceNetwork":
+      return { arn: awsArn("vpc-lattice", region, `servicenetwork/sn-${physical}`) };
+    case "aws:vpclattice/targetGroup:TargetGroup":
+      return { arn: awsArn("vpc-lattice", region, `targetgroup/tg-${physical}`) };
     case "aws:iam/policy:Policy":
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${physical}` };
     default:

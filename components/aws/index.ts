@@ -1,2 +1,25 @@
 // Public API of this area, re-exported by name.
-export {};
+export {
+  MeshNetwork,
+  MESH_BACKENDS,
+  APP_MESH_END_OF_SUPPORT,
+  appMeshWarning,
+} from "./mesh-network";
+export type {
+  MeshNetworkArgs,
+  MeshBackend,
+  LatticeNetworkOptions,
+  AppMeshNetworkOptions,
+  MeshNetworkSettings,
+} from "./mesh-network";
+export { MeshedFunction, INSTANCE_ATTRIBUTES } from "./meshed-function";
+export type { MeshedFunctionArgs, MeshBackendRef } from "./meshed-function";
+export type {
+  FunctionAlias,
+  FunctionUrlOptions,
+  RetryPolicyArgs,
+  LatticeFunctionOptions,
+  AppMeshFunctionOptions,
+} from "./function-args";
+export type { PolicyDocument, PolicyStatement } from "./policies";
+export { urlOriginationTls } from "./app-mesh-wiring";

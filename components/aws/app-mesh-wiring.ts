@@ -1,0 +1,139 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as appmesh from "@pulumi/aws/appmesh";
+import * as lambda from "@pulumi/aws/lambda";
+import { childName } from "../core/names";
+import { NormalizedFunctionArgs } from "./function-args";
+
+/**
+ * The App Mesh side of a MeshedFunction: one virtual node per alias whose DNS service discovery
+ * points at that alias's function URL host, a virtual router whose route splits requests over the
+ * nodes by weight (with retries and timeouts), and the virtual service callers dial.
+ */
+
+/** Function URLs answer HTTPS on 443; the caller's Envoy originates TLS to them. */
+export const FUNCTION_URL_PORT = 443;
+/** CA bundle of the Amazon Linux based Envoy image App Mesh ships. */
+export const ENVOY_CA_BUNDLE = "/etc/ssl/certs/ca-bundle.crt";
+
+/**
+ * The client policy that makes a node's Envoy originate TLS to function URLs: enforced, on 443,
+ * verified against the public CAs of the image.
+ * https://docs.aws.amazon.com/app-mesh/latest/userguide/virtual_nodes.html
+ */
+export function urlOriginationTls() {
+  return {
+    clientPolicy: {
+      tls: {
+        enforce: true,
+        ports: [FUNCTION_URL_PORT],
+        validation: { trust: { file: { certificateChain: ENVOY_CA_BUNDLE } } },
+      },
+    },
+  };
+}
+
+/** `https://abc.lambda-url.eu-west-1.on.aws/` -> `abc.lambda-url.eu-west-1.on.aws`. */
+export function urlHost(url: string): string {
+  return url.replace(/^https?:\/\//, "").replace(/[/:].*$/, "");
+}
+
+export interface AppMeshWiringInputs {
+  name: string;
+  parent: pulumi.Resource;
+  /** The mesh's name as an Output, so every object depends on the mesh. */
+  meshName: pulumi.Input<string>;
+  functionName: string;
+  virtualServiceName: string;
+  aliases: { name: string; weight: number; url: lambda.FunctionUrl }[];
+  /** Virtual services of the functions this one calls (the nodes depend on them). */
+  backends: appmesh.VirtualService[];
+  options: NormalizedFunctionArgs["appMesh"];
+  tags: Record<string, string>;
+}
+
+export interface AppMeshWiring {
+  virtualNodes: appmesh.VirtualNode[];
+  virtualRouter: appmesh.VirtualRouter;
+  route: appmesh.Route;
+  virtualService: appmesh.VirtualService;
+  /** `http://<virtual service>:<port>`: what callers in the mesh dial. */
+  address: string;
+}
+
+export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
+  const opts = { parent: i.parent };
+  const functionName = i.functionName;
+  const backends = i.backends.map((vs) => ({
+    virtualService: { virtualServiceName: vs.name },
+  }));
+  const virtualNodes = i.aliases.map(
+    (a) =>
+      new appmesh.VirtualNode(
+        childName(i.name, `${a.name}-node`),
+        {
+          meshName: i.meshName,
+          name: `${functionName}-${a.name}`,
+          spec: {
+            listeners: [{ portMapping: { port: FUNCTION_URL_PORT, protocol: "http" } }],
+            serviceDiscovery: { dns: { hostname: a.url.functionUrl.apply(urlHost) } },
+            ...(backends.length ? { backends } : {}),
+            backendDefaults: urlOriginationTls(),
+          },
+          tags: i.tags,
+        },
+        opts,
+      ),
+  );
+  const virtualRouter = new appmesh.VirtualRouter(
+    childName(i.name, "router"),
+    {
+      meshName: i.meshName,
+      name: functionName,
+      spec: { listeners: [{ portMapping: { port: i.options.port, protocol: "http" } }] },
+      tags: i.tags,
+    },
+    opts,
+  );
+  const route = new appmesh.Route(
+    childName(i.name, "route"),
+    {
+      meshName: i.meshName,
+      virtualRouterName: virtualRouter.name,
+      name: functionName,
+      spec: {
+        ...(i.options.priority !== undefined ? { priority: i.options.priority } : {}),
+        httpRoute: {
+          match: { prefix: "/" },
+          action: {
+            weightedTargets: virtualNodes.map((node, n) => ({
+              virtualNode: node.name,
+              weight: i.aliases[n].weight,
+              port: FUNCTION_URL_PORT,
+            })),
+          },
+          ...(i.options.retryPolicy ? { retryPolicy: i.options.retryPolicy } : {}),
+          ...(i.options.timeout ? { timeout: i.options.timeout } : {}),
+        },
+      },
+      tags: i.tags,
+    },
+    opts,
+  );
+  const virtualService = new appmesh.VirtualService(
+    childName(i.name, "virtual-service"),
+    {
+      meshName: i.meshName,
+      name: i.virtualServiceName,
+      spec: { provider: { virtualRouter: { virtualRouterName: virtualRouter.name } } },
+      tags: i.tags,
+    },
+    { ...opts, dependsOn: [route] },
+  );
+  return {
+    virtualNodes,
+    virtualRouter,
+    route,
+    virtualService,
+    address: `http://${i.virtualServiceName}:${i.options.port}`,
+  };
+}

@@ -1,0 +1,381 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as appmesh from "@pulumi/aws/appmesh";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as servicediscovery from "@pulumi/aws/servicediscovery";
+import { ArgChecker } from "../core/validate";
+import { childName } from "../core/names";
+import { AppMeshWiring, wireAppMesh } from "./app-mesh-wiring";
+import {
+  AppMeshFunctionOptions,
+  checkFunctionArgs,
+  FunctionAlias,
+  FunctionUrlOptions,
+  LatticeFunctionOptions,
+} from "./function-args";
+import { createFunctionUrls } from "./function-urls";
+import { LatticeWiring, wireLattice } from "./lattice-wiring";
+import {
+  ARN_PREFIX_MAX,
+  checkCloudMapAttributes,
+  envSuffix,
+  FUNCTION_URL_MAX,
+  LATTICE_ADDRESS_MAX,
+  Reserved,
+} from "./limits";
+import { MeshNetwork } from "./mesh-network";
+import {
+  arnParts,
+  BASIC_EXECUTION_POLICY,
+  functionUrlInvokeStatements,
+  lambdaAssumeRolePolicy,
+  latticeInvokeStatement,
+  managedPolicyArn,
+  policyDocument,
+  policyJson,
+  PolicyStatement,
+  VPC_ACCESS_EXECUTION_POLICY,
+} from "./policies";
+import { awsTags } from "./tags";
+
+/** What a caller needs of a function it lists as a backend. */
+export interface MeshBackendRef {
+  network: MeshNetwork;
+  functionName: string;
+  meshAddress: pulumi.Output<string>;
+  aliasArns: pulumi.Output<string>[];
+  latticeServiceArn?: pulumi.Output<string>;
+  virtualServiceName?: string;
+  virtualService?: appmesh.VirtualService;
+}
+
+/** Cloud Map attribute keys the component sets (callers' `attributes` may not reuse them). */
+export const INSTANCE_ATTRIBUTES = [
+  "FUNCTION_ARN",
+  "ALIAS_ARN",
+  "ALIASES",
+  "URL",
+  "MESH_BACKEND",
+  "MESH_ADDRESS",
+] as const;
+
+export interface MeshedFunctionArgs {
+  /** The network the function joins; its backend decides the wiring. */
+  network: MeshNetwork;
+  /** Lambda function name, 1-64 of [a-zA-Z0-9-_]. @default the component name */
+  functionName?: string;
+  /** Deployment package (zip) as a Pulumi archive; exactly one of `code` and `imageUri`. */
+  code?: pulumi.asset.Archive;
+  /** Container image URI (package type `Image`). */
+  imageUri?: pulumi.Input<string>;
+  /** Runtime, required with `code`, e.g. "nodejs22.x". @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html */
+  runtime?: string;
+  /** Handler, with `code`. @default "index.handler" */
+  handler?: string;
+  /** Memory, 128-10240 MB. @default 128 */
+  memorySize?: number;
+  /** Timeout, 1-900 s. @default 3 */
+  timeout?: number;
+  /** Environment variables; values may be Pulumi secrets (they go nowhere else). @default {} */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** Runs the function in a VPC and grants the VPC access managed policy. @default none */
+  vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
+  /** Extra statements of the execution role, exactly as given. @default none */
+  policyStatements?: PolicyStatement[];
+  /** Aliases and their weights; two make a canary. @default [{ name: "live", weight: 100 }] */
+  aliases?: FunctionAlias[];
+  /** A function URL per alias. @default true with backend "app-mesh" (required), else false */
+  url?: boolean | FunctionUrlOptions;
+  /** Functions of the same network this one calls; access is granted and wired. @default [] */
+  backends?: MeshedFunction[];
+  /** More Cloud Map attributes (plain strings). @default {} */
+  attributes?: Record<string, string>;
+  /** VPC Lattice options (network backend "vpc-lattice"). */
+  lattice?: LatticeFunctionOptions;
+  /** App Mesh options (network backend "app-mesh"). */
+  appMesh?: AppMeshFunctionOptions;
+  /** Tags; plain strings only. @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * A Lambda function in the mesh: least-privilege role, a published version and weighted aliases,
+ * optional function URLs, a Cloud Map service + instance, and the backend's routing.
+ */
+export class MeshedFunction extends pulumi.ComponentResource {
+  readonly backendRef: MeshBackendRef;
+  readonly role: iam.Role;
+  readonly function: lambda.Function;
+  readonly aliases: lambda.Alias[];
+  readonly urls: lambda.FunctionUrl[] = [];
+  readonly urlPermissions: lambda.Permission[] = [];
+  readonly rolePolicies: iam.RolePolicy[] = [];
+  readonly cloudMapService: servicediscovery.Service;
+  readonly instance: servicediscovery.Instance;
+  readonly lattice?: LatticeWiring;
+  readonly appMesh?: AppMeshWiring;
+  readonly functionArn: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+  readonly roleArn: pulumi.Output<string>;
+  /** ARN of the first alias (the stable one of a canary). */
+  readonly aliasArn: pulumi.Output<string>;
+  readonly url?: pulumi.Output<string>;
+  readonly meshAddress: pulumi.Output<string>;
+
+  constructor(name: string, args: MeshedFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:aws:MeshedFunction", name, {}, opts);
+    const check = new ArgChecker(this);
+    const network = args.network;
+    if (!(network instanceof MeshNetwork)) check.fail("network", network, "must be a MeshNetwork");
+    const settings = network.settings;
+    const n = checkFunctionArgs(check, name, args, settings);
+    const backends = args.backends ?? [];
+    backends.forEach((b, i) => {
+      if (!(b instanceof MeshedFunction) || b.backendRef.network !== network)
+        check.fail(
+          `backends[${i}]`,
+          b?.backendRef?.functionName ?? b,
+          "must be a MeshedFunction on the same MeshNetwork",
+        );
+    });
+    check.unique(
+      "backends",
+      backends.map((b) => b.backendRef.functionName),
+    );
+    const primary = n.aliases[0];
+    const virtualServiceName =
+      settings.backend === "app-mesh" ? `${n.functionName}.${settings.namespaceName}` : undefined;
+    const meshAddressPlain =
+      virtualServiceName !== undefined
+        ? `http://${virtualServiceName}:${n.appMesh.port}`
+        : undefined;
+    const attributes: Record<string, string | Reserved> = {
+      FUNCTION_ARN: { maxLength: ARN_PREFIX_MAX + n.functionName.length },
+      ALIAS_ARN: { maxLength: ARN_PREFIX_MAX + n.functionName.length + 1 + primary.name.length },
+      ALIASES: n.aliases.map((a) => `${a.name}=${a.weight}`).join(","),
+      ...(n.url ? { URL: { maxLength: FUNCTION_URL_MAX } } : {}),
+      MESH_BACKEND: settings.backend,
+      MESH_ADDRESS: meshAddressPlain ?? { maxLength: LATTICE_ADDRESS_MAX },
+    };
+    for (const [key, value] of Object.entries(args.attributes ?? {})) {
+      if ((INSTANCE_ATTRIBUTES as readonly string[]).includes(key))
+        check.fail(
+          `attributes.${key}`,
+          key,
+          `is set by the component (${INSTANCE_ATTRIBUTES.join(", ")})`,
+        );
+      if (typeof value !== "string")
+        check.fail(
+          `attributes.${key}`,
+          "(not a plain string)",
+          "must be a plain string; secrets and Outputs never go into Cloud Map",
+        );
+      attributes[key] = value;
+    }
+    checkCloudMapAttributes(check, "attributes", attributes);
+
+    const tags = awsTags("MeshedFunction", name, args.tags);
+    const parent = { parent: this };
+    this.role = new iam.Role(
+      childName(name, "role"),
+      { assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()), tags },
+      parent,
+    );
+    const partition = this.role.arn.apply((arn) => arnParts(arn).partition);
+    const grants: pulumi.Resource[] = [
+      new iam.RolePolicyAttachment(
+        childName(name, "logs"),
+        {
+          role: this.role.name,
+          policyArn: partition.apply((p) => managedPolicyArn(p, BASIC_EXECUTION_POLICY)),
+        },
+        parent,
+      ),
+    ];
+    if (args.vpc)
+      grants.push(
+        new iam.RolePolicyAttachment(
+          childName(name, "vpc-access"),
+          {
+            role: this.role.name,
+            policyArn: partition.apply((p) => managedPolicyArn(p, VPC_ACCESS_EXECUTION_POLICY)),
+          },
+          parent,
+        ),
+      );
+    if (args.policyStatements?.length) {
+      const extra = new iam.RolePolicy(
+        childName(name, "extra"),
+        { role: this.role.name, policy: JSON.stringify(policyDocument(args.policyStatements)) },
+        parent,
+      );
+      this.rolePolicies.push(extra);
+      grants.push(extra);
+    }
+    if (backends.length) {
+      const statements =
+        settings.backend === "vpc-lattice"
+          ? pulumi
+              .all(backends.map((b) => b.backendRef.latticeServiceArn!))
+              .apply((arns) => [latticeInvokeStatement(arns)])
+          : pulumi
+              .all(backends.flatMap((b) => b.backendRef.aliasArns))
+              .apply(functionUrlInvokeStatements);
+      const calls = new iam.RolePolicy(
+        childName(name, "backends"),
+        { role: this.role.name, policy: policyJson(statements.apply(policyDocument)) },
+        parent,
+      );
+      this.rolePolicies.push(calls);
+      grants.push(calls);
+    }
+
+    const meshEnv: Record<string, pulumi.Input<string>> = {};
+    if (settings.backend === "app-mesh") {
+      meshEnv.APP_MESH_ENDPOINT = settings.endpoint!;
+      meshEnv.ENVOY_LOG_LEVEL = settings.envoyLogLevel!;
+    }
+    for (const b of backends)
+      meshEnv[`MESH_BACKEND_${envSuffix(b.backendRef.functionName)}`] = b.backendRef.meshAddress;
+    const variables = { ...meshEnv, ...args.environment };
+    this.function = new lambda.Function(
+      childName(name, "function"),
+      {
+        name: n.functionName,
+        role: this.role.arn,
+        publish: true,
+        ...(args.code !== undefined
+          ? {
+              packageType: "Zip",
+              code: args.code,
+              runtime: args.runtime,
+              handler: args.handler ?? "index.handler",
+            }
+          : { packageType: "Image", imageUri: args.imageUri }),
+        memorySize: args.memorySize ?? 128,
+        timeout: args.timeout ?? 3,
+        ...(Object.keys(variables).length ? { environment: { variables } } : {}),
+        ...(args.vpc
+          ? {
+              vpcConfig: {
+                subnetIds: args.vpc.subnetIds,
+                securityGroupIds: args.vpc.securityGroupIds,
+              },
+            }
+          : {}),
+        tags,
+      },
+      { parent: this, dependsOn: grants },
+    );
+    this.aliases = n.aliases.map(
+      (a) =>
+        new lambda.Alias(
+          childName(name, a.name),
+          {
+            name: a.name,
+            functionName: this.function.name,
+            functionVersion: a.version ?? this.function.version,
+          },
+          parent,
+        ),
+    );
+
+    if (n.url) {
+      const urls = createFunctionUrls({
+        name,
+        parent: this,
+        fn: this.function,
+        aliases: n.aliases.map((a, i) => ({ name: a.name, alias: this.aliases[i] })),
+        ...n.url,
+      });
+      this.urls.push(...urls.urls);
+      this.urlPermissions.push(...urls.permissions);
+    }
+
+    if (settings.backend === "vpc-lattice") {
+      this.lattice = wireLattice({
+        name,
+        parent: this,
+        serviceName: n.latticeServiceName,
+        serviceNetworkId: network.serviceNetworkId!,
+        defaultAuthType: settings.latticeAuthType ?? "AWS_IAM",
+        options: args.lattice ?? {},
+        fn: this.function,
+        aliases: n.aliases.map((a, i) => ({
+          alias: this.aliases[i],
+          name: a.name,
+          weight: a.weight,
+        })),
+        tags,
+      });
+      this.meshAddress = this.lattice.address;
+    } else {
+      this.appMesh = wireAppMesh({
+        name,
+        parent: this,
+        meshName: network.meshName!,
+        functionName: n.functionName,
+        virtualServiceName: virtualServiceName!,
+        aliases: n.aliases.map((a, i) => ({ name: a.name, weight: a.weight, url: this.urls[i] })),
+        backends: backends.map((b) => b.backendRef.virtualService!),
+        options: n.appMesh,
+        tags,
+      });
+      this.meshAddress = pulumi.output(this.appMesh.address);
+    }
+
+    this.cloudMapService = new servicediscovery.Service(
+      childName(name, "registration"),
+      {
+        name: n.functionName,
+        namespaceId: network.namespaceId,
+        type: "HTTP",
+        // Instances registered outside Pulumi must not block deleting the service.
+        forceDestroy: true,
+        description: `mesh-serverless function ${n.functionName}`,
+        tags,
+      },
+      parent,
+    );
+    this.functionArn = this.function.arn;
+    this.functionName = this.function.name;
+    this.roleArn = this.role.arn;
+    this.aliasArn = this.aliases[0].arn;
+    this.url = this.urls[0]?.functionUrl;
+    const known = Object.fromEntries(
+      Object.entries(attributes).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
+    this.instance = new servicediscovery.Instance(
+      childName(name, "instance"),
+      {
+        serviceId: this.cloudMapService.id,
+        instanceId: n.functionName,
+        attributes: {
+          ...known,
+          FUNCTION_ARN: this.functionArn,
+          ALIAS_ARN: this.aliasArn,
+          ...(this.url ? { URL: this.url } : {}),
+          MESH_ADDRESS: this.meshAddress,
+        },
+      },
+      parent,
+    );
+    this.backendRef = {
+      network,
+      functionName: n.functionName,
+      meshAddress: this.meshAddress,
+      aliasArns: this.aliases.map((a) => a.arn),
+      latticeServiceArn: this.lattice?.service.arn,
+      virtualServiceName,
+      virtualService: this.appMesh?.virtualService,
+    };
+    this.registerOutputs({
+      functionArn: this.functionArn,
+      functionName: this.functionName,
+      roleArn: this.roleArn,
+      aliasArn: this.aliasArn,
+      url: this.url,
+      meshAddress: this.meshAddress,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MeshNetwork, MeshNetworkArgs } from "../../components/aws/mesh-network";
+import { MeshedFunctionArgs } from "../../components/aws/meshed-function";
+
+/** Resource types of the AWS variant, as the engine records them. */
+export const T = {
+  network: "mesh-serverless:aws:MeshNetwork",
+  fn: "mesh-serverless:aws:MeshedFunction",
+  role: "aws:iam/role:Role",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  lambda: "aws:lambda/function:Function",
+  alias: "aws:lambda/alias:Alias",
+  url: "aws:lambda/functionUrl:FunctionUrl",
+  permission: "aws:lambda/permission:Permission",
+  namespace: "aws:servicediscovery/httpNamespace:HttpNamespace",
+  cmService: "aws:servicediscovery/service:Service",
+  instance: "aws:servicediscovery/instance:Instance",
+  serviceNetwork: "aws:vpclattice/serviceNetwork:ServiceNetwork",
+  authPolicy: "aws:vpclattice/authPolicy:AuthPolicy",
+  targetGroup: "aws:vpclattice/targetGroup:TargetGroup",
+  target: "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment",
+  latticeService: "aws:vpclattice/service:Service",
+  listener: "aws:vpclattice/listener:Listener",
+  association: "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation",
+  mesh: "aws:appmesh/mesh:Mesh",
+  node: "aws:appmesh/virtualNode:VirtualNode",
+  router: "aws:appmesh/virtualRouter:VirtualRouter",
+  route: "aws:appmesh/route:Route",
+  virtualService: "aws:appmesh/virtualService:VirtualService",
+} as const;
+
+export const ACCOUNT = "123456789012";
+export const REGION = "us-east-1";
+export const LAMBDA_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function`;
+export const LATTICE_ARN = `arn:aws:vpc-lattice:us-east-1:${ACCOUNT}`;
+
+/** The tags every MeshedFunction child carries. */
+export function fnTags(name: string): Record<string, string> {
+  return { "mesh-serverless:component": "MeshedFunction", "mesh-serverless:name": name };
+}
+
+/** A canary: the stable alias on version 3, the canary on the version this run publishes. */
+export const CANARY = [
+  { name: "stable", version: "3", weight: 90 },
+  { name: "canary", weight: 10 },
+];
+
+export function code(): pulumi.asset.Archive {
+  return new pulumi.asset.AssetArchive({
+    "index.js": new pulumi.asset.StringAsset(
+      "exports.handler = async () => ({ statusCode: 200 });",
+    ),
+  });
+}
+
+/** Builds a network with pulumi.log.warn silenced (the App Mesh warning is asserted elsewhere). */
+export function quietNetwork(name: string, args: MeshNetworkArgs = {}): MeshNetwork {
+  const original = pulumi.log.warn;
+  (pulumi.log as { warn: unknown }).warn = () => undefined;
+  try {
+    return new MeshNetwork(name, args);
+  } finally {
+    (pulumi.log as { warn: unknown }).warn = original;
+  }
+}
+
+/** Minimal valid function args on `network`. */
+export function fnArgs(
+  network: MeshNetwork,
+  extra: Partial<MeshedFunctionArgs> = {},
+): MeshedFunctionArgs {
+  return { network, code: code(), runtime: "nodejs22.x", ...extra };
+}
+
+/** A policy document as recorded (a JSON string), parsed. */
+export function json(value: unknown): { Version?: string; Statement: Record<string, unknown>[] } {
+  return JSON.parse(value as string);
+}

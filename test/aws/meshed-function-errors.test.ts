@@ -1,0 +1,408 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as h from "../harness";
+import { MeshedFunction } from "../../components/aws/meshed-function";
+import { code, fnArgs, quietNetwork, T } from "./fixtures";
+
+describe("aws/MeshedFunction rejects bad input before creating anything", () => {
+  beforeEach(() => h.reset());
+
+  type Case = [string, () => unknown, string, ...string[]];
+  const lattice = () => quietNetwork("mesh");
+  const mesh = () => quietNetwork("legacy", { backend: "app-mesh" });
+  const f = (args: Partial<Parameters<typeof fnArgs>[1]>, net = lattice()) =>
+    new MeshedFunction("fn-x", fnArgs(net, args));
+  const many = (n: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
+  const cases: Case[] = [
+    [
+      "network",
+      () =>
+        new MeshedFunction("fn-x", { network: {} as never, code: code(), runtime: "nodejs22.x" }),
+      "network",
+      "must be a MeshNetwork",
+    ],
+    ["function name", () => f({ functionName: "bad name" }), "functionName", '"bad name"', "1-64"],
+    ["no code", () => new MeshedFunction("fn-x", { network: lattice() }), "code", "`imageUri`"],
+    ["code and image", () => f({ imageUri: "img:1" }), "imageUri", "together with `code`"],
+    ["no runtime", () => f({ runtime: undefined }), "runtime", "is required with `code`"],
+    ["memory low", () => f({ memorySize: 127 }), "memorySize", "127", "from 128 to 10240"],
+    ["memory high", () => f({ memorySize: 10241 }), "memorySize", "10241", "from 128 to 10240"],
+    ["timeout low", () => f({ timeout: 0 }), "timeout", "0", "from 1 to 900"],
+    ["timeout high", () => f({ timeout: 901 }), "timeout", "901", "from 1 to 900"],
+    ["env key", () => f({ environment: { "1X": "v" } }), "environment.1X", "[a-zA-Z][a-zA-Z0-9_]+"],
+    [
+      "tag",
+      () => f({ tags: { team: pulumi.output("x") as never } }),
+      "tags.team",
+      "never secrets or Outputs",
+    ],
+    ["no aliases", () => f({ aliases: [] }), "aliases", "1-10 aliases"],
+    [
+      "eleven aliases",
+      () =>
+        f({
+          aliases: Array.from({ length: 11 }, (_, i) => ({ name: `a${i}`, weight: i ? 9 : 10 })),
+        }),
+      "aliases",
+      "1-10 aliases",
+    ],
+    [
+      "alias name",
+      () => f({ aliases: [{ name: "123" }] }),
+      "aliases[0].name",
+      '"123"',
+      "not all digits",
+    ],
+    [
+      "alias version",
+      () => f({ aliases: [{ name: "live", version: "$LATEST" }] }),
+      "aliases[0].version",
+      '"$LATEST"',
+      "published version number",
+    ],
+    [
+      "alias weight missing",
+      () => f({ aliases: [{ name: "a1", weight: 100 }, { name: "a2" }] }),
+      "aliases[1].weight",
+      "more than one alias",
+    ],
+    [
+      "alias weight range",
+      () =>
+        f({
+          aliases: [
+            { name: "a1", weight: 101 },
+            { name: "a2", weight: -1 },
+          ],
+        }),
+      "aliases[0].weight",
+      "101",
+      "0 to 100",
+    ],
+    [
+      "weights sum",
+      () =>
+        f({
+          aliases: [
+            { name: "a1", weight: 50 },
+            { name: "a2", weight: 40 },
+          ],
+        }),
+      "aliases",
+      "sum to 100 (they sum to 90)",
+    ],
+    [
+      "alias duplicate",
+      () =>
+        f({
+          aliases: [
+            { name: "a1", weight: 50 },
+            { name: "a1", weight: 50 },
+          ],
+        }),
+      "aliases",
+      '"a1"',
+      "unique",
+    ],
+    ["appMesh on lattice", () => f({ appMesh: {} }), "appMesh", 'backend "app-mesh"'],
+    ["lattice on app-mesh", () => f({ lattice: {} }, mesh()), "lattice", 'backend "vpc-lattice"'],
+    ["url off on app-mesh", () => f({ url: false }, mesh()), "url", "URL host"],
+    ["url auth", () => f({ url: { authType: "OPEN" as never } }), "url.authType", '"OPEN"'],
+    [
+      "service name long",
+      () => f({ lattice: { serviceName: "s".repeat(41) } }),
+      "lattice.serviceName",
+      "3-40",
+    ],
+    [
+      "service name prefix",
+      () => f({ lattice: { serviceName: "svc-orders" } }),
+      "lattice.serviceName",
+      '"svc-orders"',
+      'not starting with "svc-"',
+    ],
+    [
+      "target group name",
+      () => f({ aliases: [{ name: "Live" }] }),
+      "aliases[0].name",
+      '"fn-x-Live"',
+      "3-128",
+      "lowercase",
+    ],
+    [
+      "target group prefix",
+      () => f({ functionName: "tg-orders" }),
+      "aliases[0].name",
+      '"tg-orders-live"',
+    ],
+    [
+      "target group prefix via service",
+      () => f({ lattice: { serviceName: "tg-a" } }),
+      "aliases[0].name",
+      '"tg-a-live"',
+      'not starting with "tg-"',
+    ],
+    [
+      "lattice auth",
+      () => f({ lattice: { authType: "OPEN" as never } }),
+      "lattice.authType",
+      '"OPEN"',
+    ],
+    [
+      "idle low",
+      () => f({ lattice: { idleTimeoutSeconds: 59 } }),
+      "lattice.idleTimeoutSeconds",
+      "59",
+      "60 to 600",
+    ],
+    [
+      "idle high",
+      () => f({ lattice: { idleTimeoutSeconds: 601 } }),
+      "lattice.idleTimeoutSeconds",
+      "601",
+      "60 to 600",
+    ],
+    ["router port", () => f({ appMesh: { port: 0 } }, mesh()), "appMesh.port", "1 to 65535"],
+    [
+      "priority",
+      () => f({ appMesh: { priority: 1001 } }, mesh()),
+      "appMesh.priority",
+      "1001",
+      "0 to 1000",
+    ],
+    [
+      "retries missing",
+      () =>
+        f(
+          {
+            appMesh: {
+              retryPolicy: { perRetryTimeout: "1s", httpRetryEvents: ["server-error"] } as never,
+            },
+          },
+          mesh(),
+        ),
+      "appMesh.retryPolicy.maxRetries",
+      "is required",
+    ],
+    [
+      "retries negative",
+      () =>
+        f(
+          {
+            appMesh: {
+              retryPolicy: {
+                maxRetries: -1,
+                perRetryTimeout: "1s",
+                httpRetryEvents: ["server-error"],
+              },
+            },
+          },
+          mesh(),
+        ),
+      "appMesh.retryPolicy.maxRetries",
+      "-1",
+    ],
+    [
+      "per-retry timeout missing",
+      () =>
+        f(
+          {
+            appMesh: { retryPolicy: { maxRetries: 1, httpRetryEvents: ["server-error"] } as never },
+          },
+          mesh(),
+        ),
+      "appMesh.retryPolicy.perRetryTimeout",
+      "is required",
+    ],
+    [
+      "no retry events",
+      () => f({ appMesh: { retryPolicy: { maxRetries: 1, perRetryTimeout: "1s" } } }, mesh()),
+      "appMesh.retryPolicy",
+      "httpRetryEvents or tcpRetryEvents",
+    ],
+    [
+      "http retry event",
+      () =>
+        f(
+          {
+            appMesh: {
+              retryPolicy: {
+                maxRetries: 1,
+                perRetryTimeout: "1s",
+                httpRetryEvents: ["5xx" as never],
+              },
+            },
+          },
+          mesh(),
+        ),
+      "appMesh.retryPolicy.httpRetryEvents[0]",
+      '"5xx"',
+      '"server-error"',
+    ],
+    [
+      "tcp retry event",
+      () =>
+        f(
+          {
+            appMesh: {
+              retryPolicy: {
+                maxRetries: 1,
+                perRetryTimeout: "1s",
+                tcpRetryEvents: ["reset" as never],
+              },
+            },
+          },
+          mesh(),
+        ),
+      "appMesh.retryPolicy.tcpRetryEvents[0]",
+      '"reset"',
+      '"connection-error"',
+    ],
+    [
+      "per-retry duration",
+      () =>
+        f(
+          {
+            appMesh: {
+              retryPolicy: {
+                maxRetries: 1,
+                perRetryTimeout: "soon",
+                httpRetryEvents: ["server-error"],
+              },
+            },
+          },
+          mesh(),
+        ),
+      "appMesh.retryPolicy.perRetryTimeout",
+      '"soon"',
+      "a duration",
+    ],
+    [
+      "sub-ms duration",
+      () => f({ appMesh: { timeout: { perRequest: "1500us" } } }, mesh()),
+      "appMesh.timeout.perRequest",
+      '"1500us"',
+      "whole milliseconds",
+    ],
+    [
+      "zero duration",
+      () => f({ appMesh: { timeout: { idle: "0s" } } }, mesh()),
+      "appMesh.timeout.idle",
+      '"0s"',
+      "at least 1ms",
+    ],
+    [
+      "virtual service name",
+      () =>
+        f(
+          {},
+          quietNetwork("legacy", {
+            backend: "app-mesh",
+            namespaceName: `${"n".repeat(250)}.local`,
+          }),
+        ),
+      "functionName",
+      "at most 255",
+    ],
+    [
+      "backend elsewhere",
+      () => f({ backends: [new MeshedFunction("other", fnArgs(quietNetwork("mesh-two")))] }),
+      "backends[0]",
+      '"other"',
+      "same MeshNetwork",
+    ],
+    [
+      "reserved attribute",
+      () => f({ attributes: { URL: "x" } }),
+      "attributes.URL",
+      "is set by the component",
+    ],
+    [
+      "secret attribute",
+      () => f({ attributes: { token: pulumi.secret("s") as never } }),
+      "attributes.token",
+      "never go into Cloud Map",
+    ],
+    [
+      "too many attributes",
+      () => f({ attributes: many(26) }),
+      "attributes",
+      "at most 30 attributes",
+      "(got 31)",
+    ],
+    [
+      "attribute key",
+      () => f({ attributes: { ["k".repeat(256)]: "v" } }),
+      `attributes.${"k".repeat(256)}`,
+      "1-255",
+    ],
+    [
+      "attribute value",
+      () => f({ attributes: { big: "v".repeat(1025) } }),
+      "attributes.big",
+      "at most 1024",
+    ],
+    [
+      "attributes total",
+      () =>
+        f({
+          attributes: {
+            a1: "v".repeat(1000),
+            a2: "v".repeat(1000),
+            a3: "v".repeat(1000),
+            a4: "v".repeat(1000),
+            a5: "v".repeat(700),
+          },
+        }),
+      "attributes",
+      "at most 5000",
+      "counting ARNs and URLs at their longest",
+    ],
+  ];
+  for (const [title, build, argument, ...mentions] of cases) {
+    it(title, async () => {
+      // Networks and backends built inside `build` are registered first; only the function must fail.
+      let error: unknown;
+      const before = h.resources().length;
+      try {
+        build();
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(
+        error instanceof pulumi.ResourceError,
+        `expected a ResourceError, got ${String(error)}`,
+      );
+      await h.settled();
+      const failed = h
+        .resources()
+        .slice(before)
+        .filter((r) => r.name === "fn-x" || h.parentOf(r)?.name === "fn-x");
+      assert.deepEqual(
+        failed.map((r) => r.type),
+        [T.fn],
+        "children were registered before validation failed",
+      );
+      await h.expectInvalid(
+        () => {
+          throw error;
+        },
+        argument,
+        ...mentions,
+      );
+    });
+  }
+
+  it("rejects the same backend twice", async () => {
+    const net = lattice();
+    const orders = new MeshedFunction("orders", fnArgs(net));
+    await h.settled();
+    await h.expectInvalid(
+      () => new MeshedFunction("web", fnArgs(net, { backends: [orders, orders] })),
+      "backends",
+      '"orders"',
+      "unique",
+    );
+  });
+});
