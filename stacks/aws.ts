@@ -96,7 +96,7 @@ export function deployAws(
       handler: f.string("handler"),
       memorySize: f.number("memorySize"),
       timeout: f.number("timeout"),
-      environment: f.stringMap("environment"),
+      environment: f.inputMap("environment"),
       vpc: f.raw("vpc"),
       policyStatements: f.raw("policyStatements"),
       aliases: f.raw<FunctionAlias[]>("aliases"),

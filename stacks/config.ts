@@ -14,13 +14,25 @@ function fail(path: string, value: unknown, allowed: string): never {
   throw new StackConfigError(`config \`${path}\` is ${describeValue(value)}: ${allowed}`);
 }
 
-/** One object of config with the key path that leads to it. */
+/** Whether the engine marked a config key secret (a `secure:` value anywhere inside it). */
+function isSecretKey(fullKey: string): boolean {
+  // Exported by the SDK's runtime but not in its typings.
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  return runtime.isConfigSecret?.(fullKey) ?? false;
+}
+
+/**
+ * One object of config with the key path that leads to it. `secret` is true when the top-level
+ * key holds a `secure:` value: the engine then marks the whole key secret, so values that may
+ * carry it (env, credentials) must be read with `input`/`inputMap` to stay secret in state.
+ */
 export class Section {
   private readonly used = new Set<string>();
 
   constructor(
     readonly path: string,
     readonly value: Record<string, unknown>,
+    readonly secret = false,
   ) {}
 
   /** A structured top-level key of the project's config, or undefined when not set. */
@@ -33,13 +45,31 @@ export class Section {
       fail(full, config.get(key), "must be a structured (YAML mapping) value");
     }
     if (value === undefined) return undefined;
-    return Section.of(full, value);
+    return Section.of(full, value, isSecretKey(full));
   }
 
-  static of(path: string, value: unknown): Section {
+  static of(path: string, value: unknown, secret = false): Section {
     if (value === null || typeof value !== "object" || Array.isArray(value))
       fail(path, value, "must be a mapping");
-    return new Section(path, value as Record<string, unknown>);
+    return new Section(path, value as Record<string, unknown>, secret);
+  }
+
+  /** `value` as an input that stays secret when this section's key is secret. */
+  protect<T>(value: T): pulumi.Input<T> {
+    return this.secret ? (pulumi.secret(value) as pulumi.Input<T>) : value;
+  }
+
+  /** A string that may carry a `secure:` value: secret in state when the key is secret. */
+  input(key: string): pulumi.Input<string> | undefined {
+    const v = this.string(key);
+    return v === undefined ? undefined : this.protect(v);
+  }
+
+  /** A string map (env) whose values stay secret in state when the key is secret. */
+  inputMap(key: string): Record<string, pulumi.Input<string>> | undefined {
+    const m = this.stringMap(key);
+    if (m === undefined) return undefined;
+    return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, this.protect(v)]));
   }
 
   private at(key: string): unknown {
@@ -131,7 +161,7 @@ export class Section {
 
   section(key: string): Section | undefined {
     const v = this.at(key);
-    return v === undefined ? undefined : Section.of(this.key(key), v);
+    return v === undefined ? undefined : Section.of(this.key(key), v, this.secret);
   }
 
   /** A list of mappings. */
@@ -139,14 +169,17 @@ export class Section {
     const v = this.at(key);
     if (v === undefined) return [];
     if (!Array.isArray(v)) fail(this.key(key), v, "must be a list of mappings");
-    return v.map((item, i) => Section.of(`${this.key(key)}[${i}]`, item));
+    return v.map((item, i) => Section.of(`${this.key(key)}[${i}]`, item, this.secret));
   }
 
   /** A mapping of names to mappings (e.g. services by name). */
   named(key: string): [string, Section][] {
     const s = this.section(key);
     if (!s) return [];
-    return Object.keys(s.value).map((name) => [name, Section.of(s.key(name), s.at(name))]);
+    return Object.keys(s.value).map((name) => [
+      name,
+      Section.of(s.key(name), s.at(name), this.secret),
+    ]);
   }
 
   /** A value passed on untouched (component args checked by the component itself). */

@@ -78,6 +78,31 @@ describe("stacks/config Section", () => {
   });
 });
 
+describe("stacks/config secrets", () => {
+  afterEach(() => h.reset());
+
+  it("keeps values of a key holding a secure value secret; plain keys stay plain", async () => {
+    await h.reset({
+      config: {
+        "mesh-serverless:aws": '{"fn":{"env":{"TOKEN":"[secret]"}}}',
+        "mesh-serverless:plain": '{"env":{"A":"b"}}',
+      },
+      secretKeys: ["mesh-serverless:aws"],
+    });
+    const aws = Section.root("aws")!;
+    assert.equal(aws.secret, true);
+    const env = aws.section("fn")!.inputMap("env")!;
+    const token = pulumi.output(env.TOKEN) as pulumi.Output<string> & {
+      isSecret: Promise<boolean>;
+    };
+    assert.equal(await token.isSecret, true);
+    assert.equal(await h.resolve(token), "[secret]");
+    const plain = Section.root("plain")!;
+    assert.equal(plain.secret, false);
+    assert.deepEqual(plain.inputMap("env"), { A: "b" });
+  });
+});
+
 describe("stacks/program readClouds", () => {
   afterEach(() => h.reset());
 
