@@ -1,2 +1,42 @@
 // Public API of this area, re-exported by name.
-export {};
+export { MeshNamespace } from "./mesh-namespace";
+export type { MeshNamespaceArgs } from "./mesh-namespace";
+export { ServerlessService, scaleAnnotations, knativeService } from "./serverless-service";
+export type { ServerlessServiceArgs, ScaleArgs, RevisionTrafficArgs } from "./serverless-service";
+export { MeshedWorkload } from "./meshed-workload";
+export type { MeshedWorkloadArgs } from "./meshed-workload";
+export { ServiceTraffic } from "./service-traffic";
+export type { ServiceTrafficArgs } from "./service-traffic";
+export { ServiceAccess } from "./service-access";
+export type { ServiceAccessArgs } from "./service-access";
+export { ServiceObservability } from "./service-observability";
+export type { ServiceObservabilityArgs } from "./service-observability";
+export { IngressGateway } from "./ingress-gateway";
+export type { IngressGatewayArgs } from "./ingress-gateway";
+export { IngressRoute } from "./ingress-route";
+export type { IngressRouteArgs } from "./ingress-route";
+export { MeshServiceEntry } from "./mesh-service-entry";
+export type { MeshServiceEntryArgs } from "./mesh-service-entry";
+export { trafficPolicy, trafficObjects } from "./traffic";
+export type {
+  TrafficArgs,
+  TrafficPolicyArgs,
+  HttpRouteArgs,
+  MatchArgs,
+  DestinationArgs,
+  SubsetArgs,
+  StringMatchArgs,
+} from "./traffic";
+export { accessObjects, isPolicyPath } from "./access";
+export type { AccessArgs, AccessRuleArgs, ConditionArgs, JwtArgs } from "./access";
+export { errorRateExpr, latencyExpr, observabilityObjects } from "./observability";
+export type {
+  MonitorArgs,
+  AlertsArgs,
+  ErrorRateAlertArgs,
+  LatencyAlertArgs,
+  TelemetryArgs,
+} from "./observability";
+export type { GatewayArgs, GatewayServerArgs, IngressArgs } from "./ingress";
+export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs, NamespaceRef } from "./spec";
+export type { ServicePartsArgs, ServiceParts } from "./service-parts";

@@ -1,0 +1,299 @@
+/**
+ * Who may call a service: Istio `AuthorizationPolicy` (callers by principal, service account or
+ * namespace; methods, paths, ports; `when` conditions such as JWT claims) and
+ * `RequestAuthentication` (the JWT issuers those claims come from).
+ * https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ * https://istio.io/latest/docs/reference/config/security/conditions/
+ * https://istio.io/latest/docs/reference/config/security/request_authentication/
+ */
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy" with {
+  "resolution-mode": "import",
+};
+import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication" with {
+  "resolution-mode": "import",
+};
+import { ArgChecker } from "../../core/validate";
+import { KubeObject } from "../../core/kube";
+import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
+import { metaFor, principalOf, ServiceContext } from "./spec";
+import { defined } from "./traffic";
+
+export type AuthorizationPolicySpec = NonNullable<IAuthorizationPolicy["spec"]>;
+type Rule = NonNullable<AuthorizationPolicySpec["rules"]>[number];
+export type RequestAuthenticationSpec = NonNullable<IRequestAuthentication["spec"]>;
+
+/** One condition on request attributes. https://istio.io/latest/docs/reference/config/security/conditions/ */
+export interface ConditionArgs {
+  /** e.g. `request.auth.claims[groups]`, `source.namespace`, `request.headers[x-user]`. */
+  key: string;
+  values?: string[];
+  notValues?: string[];
+}
+
+/** One allow (or deny) rule: callers (`from`), operations (`to`) and conditions (`when`), all ANDed. */
+export interface AccessRuleArgs {
+  /** Caller identities, e.g. `cluster.local/ns/default/sa/knative-sa`. */
+  principals?: string[];
+  /** Caller service accounts as `<namespace>/<name>`; become principals in `trustDomain`. */
+  serviceAccounts?: string[];
+  /** Caller namespaces. */
+  namespaces?: string[];
+  /** JWT identities `<iss>/<sub>`, or `*` for any valid token (needs `jwt`). */
+  requestPrincipals?: string[];
+  /** HTTP methods, e.g. GET, POST. */
+  methods?: string[];
+  /** Paths: exact, `/prefix/*`, `*suffix` or `*`. */
+  paths?: string[];
+  ports?: number[];
+  when?: ConditionArgs[];
+}
+
+/** A JWT issuer accepted on requests to the service. */
+export interface JwtArgs {
+  /** The token issuer (`iss`), e.g. `https://auth.example.com`. */
+  issuer: string;
+  /** URL of the issuer's JWKS; Istio discovers it from the issuer when neither this nor `jwks` is set. */
+  jwksUri?: string;
+  /** Inline JWKS (JSON). */
+  jwks?: string;
+  audiences?: string[];
+  /** Keep the Authorization header for the workload. @default false */
+  forwardOriginalToken?: boolean;
+}
+
+/** Access settings of one service. */
+export interface AccessArgs {
+  /** Rules of the ALLOW policy; `[]` allows nothing. Unset: no ALLOW policy. */
+  allow?: AccessRuleArgs[];
+  /** Rules of a DENY policy (evaluated before ALLOW). */
+  deny?: AccessRuleArgs[];
+  /** JWT issuers: emits a RequestAuthentication. Required by JWT conditions and requestPrincipals. */
+  jwt?: JwtArgs[];
+  /** Pods the policies apply to. @default the service's selector (`app: <name>`) */
+  selector?: Record<string, string>;
+  /** Trust domain for `serviceAccounts`. @default "cluster.local" */
+  trustDomain?: string;
+  /** @default the service name */
+  policyName?: string;
+  /** @default "<policyName>-deny" */
+  denyPolicyName?: string;
+  /** @default the service name */
+  requestAuthenticationName?: string;
+}
+
+const CONDITION_KEY =
+  /^(request\.headers\[[^\]\s]+\]|source\.ip|remote\.ip|source\.namespace|source\.principal|source\.serviceAccount|request\.auth\.principal|request\.auth\.audiences|request\.auth\.presenter|request\.auth\.claims\[[^\]\s]+\](\[[^\]\s]+\])*|destination\.ip|destination\.port|connection\.sni|experimental\.envoy\.filters\.[\w.]+\[[^\]\s]+\])$/;
+const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+const PRINCIPAL = /^(\*|\S+)$/;
+
+/** Istio path syntax: `*` only as the whole path, a prefix or a suffix; otherwise starting with '/'. */
+export function isPolicyPath(p: string): boolean {
+  if (p === "*") return true;
+  const body = p.startsWith("*") ? p.slice(1) : p.endsWith("*") ? p.slice(0, -1) : p;
+  if (body.length === 0 || body.includes("*") || /\s/.test(body)) return false;
+  return p.startsWith("*") || body.startsWith("/");
+}
+
+/** Whether a condition key reads the request's JWT (so needs a RequestAuthentication). */
+export function isJwtKey(key: string): boolean {
+  return key.startsWith("request.auth.");
+}
+
+function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: boolean): void {
+  (r.principals ?? []).forEach((p, i) =>
+    check.pattern(
+      `${path}.principals[${i}]`,
+      p,
+      PRINCIPAL,
+      "a principal such as cluster.local/ns/<namespace>/sa/<name>",
+    ),
+  );
+  (r.serviceAccounts ?? []).forEach((sa, i) => {
+    const [ns, name, extra] = sa.split("/");
+    if (extra !== undefined || !ns || !name || !isDns1123Label(ns) || !isDns1123Subdomain(name))
+      check.fail(
+        `${path}.serviceAccounts[${i}]`,
+        sa,
+        '"<namespace>/<service account>" with DNS-1123 names',
+      );
+  });
+  (r.namespaces ?? []).forEach((n, i) =>
+    check.pattern(
+      `${path}.namespaces[${i}]`,
+      n,
+      /^(\*|\*?[a-z0-9-]+\*?)$/,
+      "a namespace name (DNS-1123 label), optionally with a leading or trailing '*'",
+    ),
+  );
+  (r.requestPrincipals ?? []).forEach((p, i) => {
+    check.pattern(`${path}.requestPrincipals[${i}]`, p, PRINCIPAL, '"<issuer>/<subject>" or "*"');
+    if (!hasJwt)
+      check.fail(
+        `${path}.requestPrincipals[${i}]`,
+        p,
+        "requestPrincipals come from a JWT: set `jwt` with the issuer (a RequestAuthentication) too",
+      );
+  });
+  (r.methods ?? []).forEach((m, i) => check.oneOf(`${path}.methods[${i}]`, m, METHODS));
+  (r.paths ?? []).forEach((p, i) => {
+    if (typeof p !== "string" || !isPolicyPath(p))
+      check.fail(
+        `${path}.paths[${i}]`,
+        p,
+        "a path starting with '/', with '*' only as the whole path, a prefix or a suffix (e.g. \"/api/*\")",
+      );
+  });
+  (r.ports ?? []).forEach((p, i) => check.port(`${path}.ports[${i}]`, p));
+  (r.when ?? []).forEach((c, i) => {
+    const cp = `${path}.when[${i}]`;
+    check.pattern(
+      `${cp}.key`,
+      check.require(`${cp}.key`, c.key, "a condition key"),
+      CONDITION_KEY,
+      "a supported condition key, e.g. request.auth.claims[groups], source.namespace, request.headers[x-name]",
+    );
+    if ((c.values ?? []).length === 0 && (c.notValues ?? []).length === 0)
+      check.fail(`${cp}.values`, c.values, "a condition needs values or notValues");
+    if (isJwtKey(c.key) && !hasJwt)
+      check.fail(
+        `${cp}.key`,
+        c.key,
+        "JWT conditions need a RequestAuthentication that validates the token: set `jwt` with the issuer (and JWKS)",
+      );
+  });
+  const empty = [
+    "principals",
+    "serviceAccounts",
+    "namespaces",
+    "requestPrincipals",
+    "methods",
+    "paths",
+    "ports",
+    "when",
+  ].every((k) => ((r[k as keyof AccessRuleArgs] ?? []) as unknown[]).length === 0);
+  if (empty)
+    check.fail(
+      path,
+      r,
+      "an empty rule matches every request; list callers, operations or conditions",
+    );
+}
+
+/** Validates access arguments under `prefix` (e.g. "access."). */
+export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | undefined): void {
+  if (a === undefined) return;
+  const jwt = a.jwt ?? [];
+  jwt.forEach((j, i) => {
+    const jp = `${prefix}jwt[${i}]`;
+    check.pattern(
+      `${jp}.issuer`,
+      check.require(`${jp}.issuer`, j.issuer, "the token issuer, e.g. https://auth.example.com"),
+      /^\S+$/,
+      "an issuer without whitespace",
+    );
+    check.pattern(`${jp}.jwksUri`, j.jwksUri, /^https?:\/\/\S+$/, "an http(s) URL");
+    if (j.jwks !== undefined && j.jwksUri !== undefined)
+      check.fail(`${jp}.jwks`, "(inline)", "give jwksUri or jwks, not both");
+  });
+  check.unique(
+    `${prefix}jwt`,
+    jwt.map((j) => j.issuer),
+  );
+  check.dnsSubdomain(`${prefix}policyName`, a.policyName);
+  check.dnsSubdomain(`${prefix}denyPolicyName`, a.denyPolicyName);
+  check.dnsSubdomain(`${prefix}requestAuthenticationName`, a.requestAuthenticationName);
+  check.dnsSubdomain(`${prefix}trustDomain`, a.trustDomain);
+  if (a.selector !== undefined && Object.keys(a.selector).length === 0)
+    check.fail(
+      `${prefix}selector`,
+      a.selector,
+      "an empty selector applies to the whole namespace; use MeshNamespace's denyByDefault for that",
+    );
+  (a.allow ?? []).forEach((r, i) => checkRule(check, `${prefix}allow[${i}]`, r, jwt.length > 0));
+  (a.deny ?? []).forEach((r, i) => checkRule(check, `${prefix}deny[${i}]`, r, jwt.length > 0));
+}
+
+function rule(r: AccessRuleArgs, trustDomain: string): Rule {
+  const out: Rule = {};
+  const principals = [
+    ...(r.principals ?? []),
+    ...(r.serviceAccounts ?? []).map((sa) => principalOf(trustDomain, sa)),
+  ];
+  const source = defined({
+    principals: principals.length > 0 ? principals : undefined,
+    namespaces: r.namespaces,
+    requestPrincipals: r.requestPrincipals,
+  });
+  if (Object.keys(source).length > 0) out.from = [{ source }];
+  const operation = defined({ methods: r.methods, paths: r.paths, ports: r.ports?.map(String) });
+  if (Object.keys(operation).length > 0) out.to = [{ operation }];
+  if (r.when && r.when.length > 0)
+    out.when = r.when.map((c) => defined({ key: c.key, values: c.values, notValues: c.notValues }));
+  return out;
+}
+
+type Policy = KubeObject<AuthorizationPolicySpec> & {
+  apiVersion: "security.istio.io/v1";
+  kind: "AuthorizationPolicy";
+};
+type ReqAuthn = KubeObject<RequestAuthenticationSpec> & {
+  apiVersion: "security.istio.io/v1";
+  kind: "RequestAuthentication";
+};
+
+export interface AccessObjects {
+  requestAuthentication?: ReqAuthn;
+  allowPolicy?: Policy;
+  denyPolicy?: Policy;
+}
+
+/** The objects for checked access args. */
+export function accessObjects(
+  ctx: ServiceContext,
+  a: AccessArgs,
+  component = "access",
+): AccessObjects {
+  const selector = { matchLabels: a.selector ?? ctx.selector };
+  const trust = a.trustDomain ?? "cluster.local";
+  const policyName = a.policyName ?? ctx.name;
+  const out: AccessObjects = {};
+  if (a.jwt && a.jwt.length > 0) {
+    out.requestAuthentication = {
+      apiVersion: "security.istio.io/v1",
+      kind: "RequestAuthentication",
+      metadata: metaFor(ctx, a.requestAuthenticationName ?? ctx.name, component),
+      spec: {
+        selector,
+        jwtRules: a.jwt.map((j) =>
+          defined({
+            issuer: j.issuer,
+            jwksUri: j.jwksUri,
+            jwks: j.jwks,
+            audiences: j.audiences,
+            forwardOriginalToken: j.forwardOriginalToken,
+          }),
+        ),
+      },
+    };
+  }
+  if (a.deny && a.deny.length > 0) {
+    out.denyPolicy = {
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: metaFor(ctx, a.denyPolicyName ?? `${policyName}-deny`, component),
+      spec: { selector, action: "DENY", rules: a.deny.map((r) => rule(r, trust)) },
+    };
+  }
+  if (a.allow) {
+    const spec: AuthorizationPolicySpec = { selector, action: "ALLOW" };
+    // An ALLOW policy without rules matches nothing, so it denies every request to the pods.
+    if (a.allow.length > 0) spec.rules = a.allow.map((r) => rule(r, trust));
+    out.allowPolicy = {
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: metaFor(ctx, policyName, component),
+      spec,
+    };
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgChecker } from "../../core/validate";
+import { MeshInfo } from "../mesh-info";
+import { checkGateway, GatewayArgs, gatewayObject } from "./ingress";
+import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
+
+export interface IngressGatewayArgs extends GatewayArgs {
+  /** Namespace of the Gateway; TLS secrets live here. @default "default" */
+  namespace?: string | NamespaceRef;
+  mesh?: MeshInfo;
+}
+
+/** An Istio `Gateway` on the mesh's ingress gateway pods: listeners, hosts, TLS from a Secret. */
+export class IngressGateway extends pulumi.ComponentResource {
+  readonly gateway: k8s.apiextensions.CustomResource;
+  /** `<namespace>/<name>`, as VirtualServices reference it. */
+  readonly gatewayRef: pulumi.Output<string>;
+
+  constructor(name: string, args: IngressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:service:IngressGateway", name, {}, opts);
+    const check = new ArgChecker(this);
+    check.dnsSubdomain("name", name);
+    checkNamespace(check, "namespace", args.namespace);
+    checkGateway(check, args);
+    const ctx = serviceContext(name, args.namespace, args.mesh);
+    this.gateway = registerObject(this, gatewayObject(ctx, args), ctx.dependsOn);
+    this.gatewayRef = pulumi.output(`${ctx.namespace}/${name}`);
+    this.registerOutputs({ gateway: this.gateway, gatewayRef: this.gatewayRef });
+  }
+}

@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgChecker } from "../../core/validate";
+import { MeshInfo } from "../mesh-info";
+import { checkIngress, IngressArgs, ingressObjects } from "./ingress";
+import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
+
+export interface IngressRouteArgs extends IngressArgs {
+  /** Namespace of the VirtualService (and of the default destination). @default "default" */
+  namespace?: string | NamespaceRef;
+  mesh?: MeshInfo;
+}
+
+/**
+ * Binds public hosts (and paths) to a service through a Gateway: one `VirtualService` named after
+ * the component, routing to `<name>.<namespace>.svc.cluster.local` unless `host` says otherwise.
+ */
+export class IngressRoute extends pulumi.ComponentResource {
+  readonly virtualService: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: IngressRouteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:service:IngressRoute", name, {}, opts);
+    const check = new ArgChecker(this);
+    check.dnsSubdomain("name", name);
+    checkNamespace(check, "namespace", args.namespace);
+    const { namespace, mesh, ...ingress } = args;
+    const ctx = serviceContext(name, namespace, mesh);
+    checkIngress(check, "", ctx, ingress);
+    const vs = ingressObjects(ctx, ingress, name).virtualService;
+    this.virtualService = registerObject(this, vs!, ctx.dependsOn);
+    this.registerOutputs({ virtualService: this.virtualService });
+  }
+}

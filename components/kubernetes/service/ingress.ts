@@ -1,0 +1,212 @@
+/**
+ * Ingress: an Istio `Gateway` (hosts, ports, TLS from a Kubernetes secret) on the mesh's ingress
+ * gateway pods, and the `VirtualService` that binds hosts and paths to a service through it.
+ * https://istio.io/latest/docs/reference/config/networking/gateway/
+ */
+import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway" with {
+  "resolution-mode": "import",
+};
+import { ArgChecker } from "../../core/validate";
+import { childName } from "../../core/names";
+import { KubeObject } from "../../core/kube";
+import { checkLabels, metaFor, ServiceContext } from "./spec";
+import {
+  checkHost,
+  checkTraffic,
+  defaultHost,
+  defined,
+  HttpRouteArgs,
+  TrafficArgs,
+  trafficObjects,
+  TrafficObjects,
+} from "./traffic";
+
+export type GatewaySpec = NonNullable<IGateway["spec"]>;
+type Server = NonNullable<GatewaySpec["servers"]>[number];
+
+const PROTOCOLS = ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP"] as const;
+
+/** One listener of the gateway. */
+export interface GatewayServerArgs {
+  port: number;
+  /** @default "HTTPS" with `tls`, "HTTP" without */
+  protocol?: (typeof PROTOCOLS)[number];
+  /** Port name. @default the protocol, lowercased */
+  name?: string;
+  /** Hosts served, e.g. `serverless.example.com`, `*.example.com`, `*`, or `<namespace>/<host>`. */
+  hosts: string[];
+  /** Terminate TLS with the certificate in a Secret of the gateway's namespace. */
+  tls?: {
+    /** Name of the Secret (`credentialName`) holding tls.crt/tls.key (and ca.crt for MUTUAL). */
+    secret?: string;
+    /** @default "SIMPLE" */
+    mode?: "SIMPLE" | "MUTUAL" | "PASSTHROUGH" | "ISTIO_MUTUAL" | "OPTIONAL_MUTUAL";
+    /** Redirect plain HTTP on this server to HTTPS. */
+    httpsRedirect?: boolean;
+  };
+}
+
+export interface GatewayArgs {
+  servers: GatewayServerArgs[];
+  /** Labels of the gateway pods. @default the mesh's gatewaySelector ({ istio: "ingressgateway" }) */
+  selector?: Record<string, string>;
+}
+
+/** Binding of hosts (and paths) to a service through a gateway. */
+export interface IngressArgs {
+  /** Gateway as `<name>` (same namespace) or `<namespace>/<name>`. @default the mesh's shared gateway */
+  gateway?: string;
+  /** Public hosts, e.g. `serverless.example.com`. */
+  hosts: string[];
+  /** URI prefixes routed to the service. @default every path */
+  paths?: string[];
+  /** Full routes instead of `paths` (retries, rewrites, ...). */
+  routes?: HttpRouteArgs[];
+  /** Destination host. @default "<service>.<namespace>.svc.cluster.local" */
+  host?: string;
+  /** Destination port (the Service port). */
+  port?: number;
+  /** VirtualService name. @default "<service>-ingress" (the component name for IngressRoute) */
+  name?: string;
+}
+
+const GATEWAY_HOST =
+  /^([a-z0-9*.~-]+\/)?(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+
+export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
+  const servers = g.servers ?? [];
+  if (servers.length === 0) check.fail("servers", g.servers, "a Gateway needs at least one server");
+  servers.forEach((s, i) => {
+    const p = `servers[${i}]`;
+    check.port(`${p}.port`, check.require(`${p}.port`, s.port, "an integer from 1 to 65535"));
+    check.oneOf(`${p}.protocol`, s.protocol, PROTOCOLS);
+    check.dnsLabel(`${p}.name`, s.name);
+    if (!Array.isArray(s.hosts) || s.hosts.length === 0)
+      check.fail(`${p}.hosts`, s.hosts, 'a server needs at least one host ("*" for any)');
+    s.hosts.forEach((h, j) =>
+      check.pattern(
+        `${p}.hosts[${j}]`,
+        h,
+        GATEWAY_HOST,
+        'a host such as "example.com", "*.example.com", "*" or "<namespace>/<host>"',
+      ),
+    );
+    if (s.tls) {
+      check.oneOf(`${p}.tls.mode`, s.tls.mode, [
+        "SIMPLE",
+        "MUTUAL",
+        "PASSTHROUGH",
+        "ISTIO_MUTUAL",
+        "OPTIONAL_MUTUAL",
+      ]);
+      check.dnsSubdomain(`${p}.tls.secret`, s.tls.secret);
+      const mode = s.tls.mode ?? "SIMPLE";
+      if (
+        ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"].includes(mode) &&
+        s.tls.secret === undefined &&
+        !s.tls.httpsRedirect
+      )
+        check.fail(
+          `${p}.tls.secret`,
+          s.tls.secret,
+          `TLS mode ${mode} needs the Secret holding the certificate`,
+        );
+    }
+  });
+  check.unique(
+    "servers",
+    servers.map((s) => `${s.port}`),
+  );
+  checkLabels(check, "selector", g.selector);
+}
+
+export function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
+  return {
+    selector: g.selector ?? ctx.mesh.gatewaySelector,
+    servers: g.servers.map((s): Server => {
+      const terminates =
+        s.tls !== undefined && (s.tls.secret !== undefined || s.tls.mode !== undefined);
+      const protocol = s.protocol ?? (terminates ? "HTTPS" : "HTTP");
+      const server: Server = {
+        port: { number: s.port, name: s.name ?? protocol.toLowerCase(), protocol },
+        hosts: s.hosts,
+      };
+      if (s.tls) {
+        server.tls = defined({
+          httpsRedirect: s.tls.httpsRedirect ? true : undefined,
+          mode: terminates ? (s.tls.mode ?? "SIMPLE") : undefined,
+          credentialName: s.tls.secret,
+        });
+      }
+      return server;
+    }),
+  };
+}
+
+export function gatewayObject(
+  ctx: ServiceContext,
+  g: GatewayArgs,
+  component = "ingress",
+): KubeObject<GatewaySpec> & { apiVersion: "networking.istio.io/v1"; kind: "Gateway" } {
+  return {
+    apiVersion: "networking.istio.io/v1",
+    kind: "Gateway",
+    metadata: metaFor(ctx, ctx.name, component),
+    spec: gatewaySpec(ctx, g),
+  };
+}
+
+/** The traffic args an ingress binding amounts to: a VirtualService on the gateway. */
+export function ingressTraffic(
+  ctx: ServiceContext,
+  i: IngressArgs,
+  defaultName: string,
+): TrafficArgs {
+  const gateway = i.gateway ?? ctx.mesh.gateway;
+  const routes: HttpRouteArgs[] =
+    i.routes ??
+    (i.paths && i.paths.length > 0
+      ? i.paths.map((p) => ({ match: [{ uri: { prefix: p } }], destinations: [{ port: i.port }] }))
+      : [{ destinations: [{ port: i.port }] }]);
+  return {
+    host: i.host ?? defaultHost(ctx),
+    hosts: i.hosts,
+    gateways: gateway ? [gateway] : [],
+    routes,
+    virtualServiceName: i.name ?? defaultName,
+  };
+}
+
+export function checkIngress(
+  check: ArgChecker,
+  prefix: string,
+  ctx: ServiceContext,
+  i: IngressArgs | undefined,
+): void {
+  if (i === undefined) return;
+  if (i.gateway === undefined && ctx.mesh.gateway === undefined)
+    check.fail(
+      `${prefix}gateway`,
+      i.gateway,
+      'name the Gateway ("<name>" or "<namespace>/<name>"); the mesh has no shared gateway',
+    );
+  if (!Array.isArray(i.hosts) || i.hosts.length === 0)
+    check.fail(`${prefix}hosts`, i.hosts, "at least one public host");
+  i.hosts.forEach((h, j) => checkHost(check, `${prefix}hosts[${j}]`, h));
+  (i.paths ?? []).forEach((p, j) =>
+    check.pattern(`${prefix}paths[${j}]`, p, /^\/\S*$/, "a URI prefix starting with '/'"),
+  );
+  if (i.paths !== undefined && i.routes !== undefined)
+    check.fail(`${prefix}routes`, "(routes)", "give paths or routes, not both");
+  check.port(`${prefix}port`, i.port);
+  check.dnsSubdomain(`${prefix}name`, i.name);
+  checkTraffic(check, prefix, ctx, ingressTraffic(ctx, i, "x"));
+}
+
+export function ingressObjects(
+  ctx: ServiceContext,
+  i: IngressArgs,
+  defaultName = childName(ctx.name, "ingress"),
+): TrafficObjects {
+  return trafficObjects(ctx, ingressTraffic(ctx, i, defaultName), "ingress");
+}

@@ -1,0 +1,230 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with {
+  "resolution-mode": "import",
+};
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy" with {
+  "resolution-mode": "import",
+};
+import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/Sidecar" with {
+  "resolution-mode": "import",
+};
+import { ArgChecker } from "../../core/validate";
+import { KubeObject, managedLabels } from "../../core/kube";
+import { MeshInfo, meshDefaults } from "../mesh-info";
+import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
+
+const MODES = ["STRICT", "PERMISSIVE", "DISABLE"] as const;
+/** Sidecar egress hosts: `<namespace>/<dns name>` with `*`, `.` or `~` namespaces and wildcard names. */
+const EGRESS_HOST =
+  /^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+const QUOTA_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9._/]*[a-z0-9])?$/;
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/;
+
+export interface MeshNamespaceArgs {
+  /** Namespace name. @default the component name */
+  namespace?: string;
+  /** Create the Namespace. `false` for one that exists (e.g. `default`): only the policies are emitted, and injection labels are the owner's job. @default true */
+  create?: boolean;
+  /** Enrol the namespace in the mesh: `istio.io/rev` when the mesh has a revision, `istio-injection: enabled` otherwise, `istio.io/dataplane-mode: ambient` in ambient mode. @default true */
+  injection?: boolean;
+  /** Extra namespace labels. */
+  labels?: Record<string, string>;
+  /** Namespace-wide mTLS (`PeerAuthentication`). PERMISSIVE/DISABLE must be asked for. @default { mode: "STRICT", name: "default" } https://istio.io/latest/docs/reference/config/security/peer_authentication/ */
+  mtls?: { mode?: (typeof MODES)[number]; name?: string };
+  /** Add an `allow-nothing` AuthorizationPolicy so only what a service's policy allows gets in. @default false */
+  denyByDefault?: boolean;
+  /**
+   * Scope the namespace's sidecars to these egress hosts (`<namespace>/<host>`, e.g.
+   * `serverless/*`, `*\/api.example.com`) plus the namespace itself and the Istio root namespace.
+   * Unset: no `Sidecar` (every host in the mesh is visible). https://istio.io/latest/docs/reference/config/networking/sidecar/
+   */
+  egressHosts?: string[];
+  /** A `ResourceQuota`, e.g. `{ hard: { "requests.cpu": "4", "limits.memory": "16Gi" } }`. Name defaults to "<namespace>-quota". */
+  quota?: { hard: Record<string, string>; name?: string };
+  /** A `PriorityClass` for the namespace's functions (cluster-scoped). Name defaults to "<namespace>-priority". */
+  priorityClass?: {
+    /** Priority, at most 1000000000 (higher is reserved for system classes). */
+    value: number;
+    name?: string;
+    /** @default false */
+    globalDefault?: boolean;
+    description?: string;
+    /** @default "PreemptLowerPriority" (the Kubernetes default) */
+    preemptionPolicy?: "PreemptLowerPriority" | "Never";
+  };
+  mesh?: MeshInfo;
+}
+
+/**
+ * A namespace in the mesh: the Namespace with injection (or ambient) labels, STRICT mTLS,
+ * optionally deny-by-default authorization, sidecar egress scoping, a quota and a priority class.
+ */
+export class MeshNamespace extends pulumi.ComponentResource implements NamespaceRef {
+  /** The namespace name (plain, for other components' arguments). */
+  readonly namespace: string;
+  readonly resource: pulumi.Resource;
+  readonly namespaceName: pulumi.Output<string>;
+  readonly namespaceObject?: k8s.core.v1.Namespace;
+  readonly peerAuthentication: k8s.apiextensions.CustomResource;
+  readonly denyPolicy?: k8s.apiextensions.CustomResource;
+  readonly sidecar?: k8s.apiextensions.CustomResource;
+  readonly quota?: k8s.core.v1.ResourceQuota;
+  readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
+
+  constructor(name: string, args: MeshNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:service:MeshNamespace", name, {}, opts);
+    const check = new ArgChecker(this);
+    const ns = args.namespace ?? name;
+    check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
+    const mesh = meshDefaults(args.mesh);
+    checkLabels(check, "labels", args.labels);
+    check.oneOf("mtls.mode", args.mtls?.mode, MODES);
+    check.dnsSubdomain("mtls.name", args.mtls?.name);
+    if (args.egressHosts !== undefined && mesh.dataPlane === "ambient")
+      check.fail(
+        "egressHosts",
+        args.egressHosts,
+        "Sidecar resources do not apply in ambient mode; scope egress with waypoints instead",
+      );
+    (args.egressHosts ?? []).forEach((h, i) =>
+      check.pattern(
+        `egressHosts[${i}]`,
+        h,
+        EGRESS_HOST,
+        '"<namespace>/<host>" where namespace is a name, "*", "." or "~" and host a DNS name or wildcard',
+      ),
+    );
+    if (args.quota) {
+      const hard = args.quota.hard ?? {};
+      if (Object.keys(hard).length === 0)
+        check.fail(
+          "quota.hard",
+          args.quota.hard,
+          'at least one limit, e.g. { "requests.cpu": "4" }',
+        );
+      for (const [k, v] of Object.entries(hard)) {
+        check.pattern(
+          `quota.hard.${k}`,
+          k,
+          QUOTA_KEY,
+          "a resource name such as requests.cpu, limits.memory, pods or count/deployments.apps",
+        );
+        check.pattern(
+          `quota.hard.${k}`,
+          String(v),
+          QUANTITY,
+          'a Kubernetes quantity such as "4", "500m" or "8Gi"',
+        );
+      }
+      check.dnsSubdomain("quota.name", args.quota.name);
+    }
+    if (args.priorityClass) {
+      const pc = args.priorityClass;
+      check.int(
+        "priorityClass.value",
+        check.require("priorityClass.value", pc.value, "an integer priority"),
+        -2147483648,
+        1000000000,
+      );
+      check.dnsSubdomain("priorityClass.name", pc.name);
+      check.oneOf("priorityClass.preemptionPolicy", pc.preemptionPolicy, [
+        "PreemptLowerPriority",
+        "Never",
+      ]);
+    }
+
+    this.namespace = ns;
+    this.resource = this;
+    const labels = managedLabels(ns, "namespace");
+    const deps = mesh.dependsOn;
+    if (args.create ?? true) {
+      const meshLabels: Record<string, string> = {};
+      if (args.injection ?? true) {
+        if (mesh.dataPlane === "ambient") meshLabels["istio.io/dataplane-mode"] = "ambient";
+        else if (mesh.revision) meshLabels["istio.io/rev"] = mesh.revision;
+        else meshLabels["istio-injection"] = "enabled";
+      }
+      this.namespaceObject = new k8s.core.v1.Namespace(
+        ns,
+        { metadata: { name: ns, labels: { ...labels, ...meshLabels, ...args.labels } } },
+        { parent: this, dependsOn: deps },
+      );
+    }
+    const inNs = this.namespaceObject ? [...deps, this.namespaceObject] : deps;
+    const meta = (n: string) => ({ name: n, namespace: ns, labels });
+
+    const pa: KubeObject<NonNullable<IPeerAuthentication["spec"]>> & {
+      apiVersion: "security.istio.io/v1";
+      kind: "PeerAuthentication";
+    } = {
+      apiVersion: "security.istio.io/v1",
+      kind: "PeerAuthentication",
+      metadata: meta(args.mtls?.name ?? "default"),
+      spec: { mtls: { mode: args.mtls?.mode ?? "STRICT" } },
+    };
+    this.peerAuthentication = registerObject(this, pa, inNs);
+    if (args.denyByDefault) {
+      // An ALLOW-action policy with no rules matches nothing: every request is denied unless
+      // another ALLOW policy on the workload lets it in.
+      const deny: KubeObject<NonNullable<IAuthorizationPolicy["spec"]>> & {
+        apiVersion: "security.istio.io/v1";
+        kind: "AuthorizationPolicy";
+      } = {
+        apiVersion: "security.istio.io/v1",
+        kind: "AuthorizationPolicy",
+        metadata: meta("allow-nothing"),
+        spec: {},
+      };
+      this.denyPolicy = registerObject(this, deny, inNs);
+    }
+    if (args.egressHosts) {
+      const hosts = [...new Set(["./*", `${mesh.rootNamespace}/*`, ...args.egressHosts])];
+      const sidecar: KubeObject<NonNullable<ISidecar["spec"]>> & {
+        apiVersion: "networking.istio.io/v1";
+        kind: "Sidecar";
+      } = {
+        apiVersion: "networking.istio.io/v1",
+        kind: "Sidecar",
+        metadata: meta("default"),
+        spec: { egress: [{ hosts }] },
+      };
+      this.sidecar = registerObject(this, sidecar, inNs);
+    }
+    if (args.quota) {
+      const qName = args.quota.name ?? `${ns}-quota`;
+      this.quota = new k8s.core.v1.ResourceQuota(
+        resourceName({ name: qName, namespace: ns }),
+        { metadata: meta(qName), spec: { hard: args.quota.hard } },
+        { parent: this, dependsOn: this.namespaceObject ? [this.namespaceObject] : [] },
+      );
+    }
+    if (args.priorityClass) {
+      const pc = args.priorityClass;
+      const pcName = pc.name ?? `${ns}-priority`;
+      this.priorityClass = new k8s.scheduling.v1.PriorityClass(
+        pcName,
+        {
+          metadata: { name: pcName, labels },
+          value: pc.value,
+          globalDefault: pc.globalDefault ?? false,
+          ...(pc.description !== undefined ? { description: pc.description } : {}),
+          ...(pc.preemptionPolicy !== undefined ? { preemptionPolicy: pc.preemptionPolicy } : {}),
+        },
+        { parent: this },
+      );
+    }
+    this.namespaceName = this.namespaceObject
+      ? this.namespaceObject.metadata.name
+      : pulumi.output(ns);
+    this.registerOutputs({
+      namespaceName: this.namespaceName,
+      namespaceObject: this.namespaceObject,
+      peerAuthentication: this.peerAuthentication,
+      denyPolicy: this.denyPolicy,
+      sidecar: this.sidecar,
+      quota: this.quota,
+      priorityClass: this.priorityClass,
+    });
+  }
+}

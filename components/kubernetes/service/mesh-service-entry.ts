@@ -1,0 +1,158 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry" with {
+  "resolution-mode": "import",
+};
+import { ArgChecker } from "../../core/validate";
+import { KubeObject } from "../../core/kube";
+import { MeshInfo } from "../mesh-info";
+import {
+  checkNamespace,
+  metaFor,
+  NamespaceRef,
+  registerObject,
+  serviceContext,
+  ServiceContext,
+} from "./spec";
+import { defined } from "./traffic";
+
+export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
+
+const PROTOCOLS = ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP", "MONGO"] as const;
+const RESOLUTIONS = ["NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"] as const;
+const SE_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export interface MeshServiceEntryArgs {
+  /**
+   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`.
+   * https://istio.io/latest/docs/reference/config/networking/service-entry/
+   */
+  hosts: string[];
+  ports: {
+    number: number;
+    name?: string;
+    protocol?: (typeof PROTOCOLS)[number];
+    targetPort?: number;
+  }[];
+  /** `MESH_INTERNAL` for workloads with sidecars (e.g. functions on another platform in the cluster). @default "MESH_EXTERNAL" */
+  location?: "MESH_INTERNAL" | "MESH_EXTERNAL";
+  /**
+   * How endpoints are found. Istio rejects `DNS` for wildcard hosts unless `endpoints` are given,
+   * so this is checked. @default "DNS" ("NONE" when a host is a wildcard)
+   */
+  resolution?: (typeof RESOLUTIONS)[number];
+  endpoints?: { address: string; ports?: Record<string, number> }[];
+  /** Namespaces that see the entry (`.` = own, `*` = all). @default all */
+  exportTo?: string[];
+  /** @default "default" */
+  namespace?: string | NamespaceRef;
+  mesh?: MeshInfo;
+}
+
+/** Validates ServiceEntry args (paths under `prefix`). */
+export function checkServiceEntry(
+  check: ArgChecker,
+  prefix: string,
+  a: MeshServiceEntryArgs,
+): void {
+  const hosts = a.hosts ?? [];
+  if (hosts.length === 0) check.fail(`${prefix}hosts`, a.hosts, "at least one host");
+  hosts.forEach((h, i) =>
+    check.pattern(`${prefix}hosts[${i}]`, h, SE_HOST, "a DNS name, optionally starting with '*.'"),
+  );
+  const ports = a.ports ?? [];
+  if (ports.length === 0) check.fail(`${prefix}ports`, a.ports, "at least one port");
+  ports.forEach((p, i) => {
+    check.port(
+      `${prefix}ports[${i}].number`,
+      check.require(`${prefix}ports[${i}].number`, p.number, "an integer from 1 to 65535"),
+    );
+    check.port(`${prefix}ports[${i}].targetPort`, p.targetPort);
+    check.dnsLabel(`${prefix}ports[${i}].name`, p.name);
+    check.oneOf(`${prefix}ports[${i}].protocol`, p.protocol, PROTOCOLS);
+  });
+  check.unique(
+    `${prefix}ports`,
+    ports.map((p) => String(p.number)),
+  );
+  check.oneOf(`${prefix}location`, a.location, ["MESH_INTERNAL", "MESH_EXTERNAL"]);
+  check.oneOf(`${prefix}resolution`, a.resolution, RESOLUTIONS);
+  const wildcard = hosts.find((h) => h.startsWith("*"));
+  const resolution = a.resolution ?? (wildcard ? "NONE" : "DNS");
+  if (wildcard && resolution.startsWith("DNS") && (a.endpoints ?? []).length === 0)
+    check.fail(
+      `${prefix}resolution`,
+      resolution,
+      `Istio rejects DNS resolution for the wildcard host "${wildcard}" without endpoints (hosts must be FQDNs); use "NONE" or list endpoints`,
+    );
+  if (resolution === "STATIC" && (a.endpoints ?? []).length === 0)
+    check.fail(
+      `${prefix}endpoints`,
+      a.endpoints,
+      "STATIC resolution needs endpoints with IP addresses",
+    );
+  (a.endpoints ?? []).forEach((e, i) =>
+    check.length(`${prefix}endpoints[${i}].address`, e.address, 1, 253),
+  );
+  (a.exportTo ?? []).forEach((n, i) =>
+    check.pattern(
+      `${prefix}exportTo[${i}]`,
+      n,
+      /^(\.|\*|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/,
+      '".", "*" or a namespace name',
+    ),
+  );
+  checkNamespace(check, `${prefix}namespace`, a.namespace);
+}
+
+export function serviceEntryObject(
+  ctx: ServiceContext,
+  name: string,
+  a: MeshServiceEntryArgs,
+  component = "service-entry",
+): KubeObject<ServiceEntrySpec> & { apiVersion: "networking.istio.io/v1"; kind: "ServiceEntry" } {
+  const wildcard = a.hosts.some((h) => h.startsWith("*"));
+  const spec: ServiceEntrySpec = {
+    hosts: a.hosts,
+    location: a.location ?? "MESH_EXTERNAL",
+    ports: a.ports.map((p) => {
+      const protocol = p.protocol ?? "HTTP";
+      return defined({
+        number: p.number,
+        name: p.name ?? `${protocol.toLowerCase()}-${p.number}`,
+        protocol,
+        targetPort: p.targetPort,
+      });
+    }),
+    resolution: a.resolution ?? (wildcard ? "NONE" : "DNS"),
+  };
+  if (a.endpoints && a.endpoints.length > 0)
+    spec.endpoints = a.endpoints.map((e) => defined({ address: e.address, ports: e.ports }));
+  if (a.exportTo) spec.exportTo = a.exportTo;
+  return {
+    apiVersion: "networking.istio.io/v1",
+    kind: "ServiceEntry",
+    metadata: metaFor(ctx, name, component),
+    spec,
+  };
+}
+
+/**
+ * A callee outside the mesh's registry (an external API, functions on another serverless
+ * platform): an Istio `ServiceEntry` so sidecars route, secure and observe calls to it.
+ */
+export class MeshServiceEntry extends pulumi.ComponentResource {
+  readonly serviceEntry: k8s.apiextensions.CustomResource;
+  readonly entryName: pulumi.Output<string>;
+
+  constructor(name: string, args: MeshServiceEntryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:service:MeshServiceEntry", name, {}, opts);
+    const check = new ArgChecker(this);
+    check.dnsSubdomain("name", name);
+    checkServiceEntry(check, "", args);
+    const ctx = serviceContext(name, args.namespace, args.mesh);
+    this.serviceEntry = registerObject(this, serviceEntryObject(ctx, name, args), ctx.dependsOn);
+    this.entryName = pulumi.output(name);
+    this.registerOutputs({ serviceEntry: this.serviceEntry, entryName: this.entryName });
+  }
+}

@@ -1,0 +1,270 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { IService as IKnativeService } from "@kubernetes-models/knative/serving.knative.dev/v1/Service" with {
+  "resolution-mode": "import",
+};
+import { ArgChecker } from "../../core/validate";
+import { KubeObject } from "../../core/kube";
+import { parseDuration, toSeconds } from "../../core/durations";
+import { MeshInfo } from "../mesh-info";
+import { checkParts, registerParts, ServiceParts, ServicePartsArgs } from "./service-parts";
+import {
+  checkContainer,
+  checkLabels,
+  checkNamespace,
+  containerSpec,
+  ContainerArgs,
+  metaFor,
+  NamespaceRef,
+  registerObject,
+  serviceContext,
+  ServiceContext,
+} from "./spec";
+import { TrafficArgs } from "./traffic";
+
+type KnativeSpec = NonNullable<IKnativeService["spec"]>;
+type TrafficTarget = NonNullable<KnativeSpec["traffic"]>[number];
+
+/**
+ * Knative autoscaling of each revision, written as the current annotation names
+ * (`autoscaling.knative.dev/min-scale`, ...). https://knative.dev/docs/serving/autoscaling/
+ */
+export interface ScaleArgs {
+  /** Replicas kept even without traffic; > 0 avoids cold starts. @default 0 (scale to zero) */
+  min?: number;
+  /** Upper bound on replicas. @default unbounded */
+  max?: number;
+  /** Replicas right after a revision is created. @default 1 */
+  initial?: number;
+  /** Soft target per replica of the metric (concurrent requests, or requests/s for rps). */
+  target?: number;
+  /** @default "concurrency" */
+  metric?: "concurrency" | "rps" | "cpu" | "memory";
+  /** Percentage of the target at which to scale, 1-100. @default 70 */
+  targetUtilizationPercentage?: number;
+  /** Wait this long before scaling down, e.g. "5m" (0s-1h). */
+  scaleDownDelay?: string;
+  /** Stable window, 6s-1h. @default "60s" */
+  window?: string;
+  /** `kpa` (Knative's, can scale to zero) or `hpa` (Kubernetes HPA, for cpu/memory). @default "kpa" */
+  class?: "kpa" | "hpa";
+}
+
+/** One entry of the revision traffic split (blue/green, canary). */
+export interface RevisionTrafficArgs {
+  /** A revision name (`<service>-<suffix>`); unset means the latest ready revision. */
+  revision?: string;
+  /** Percent of traffic, 0-100; all entries sum to 100. */
+  percent: number;
+  /** A tag gives the entry its own URL (`<tag>-<service>.<namespace>...`). */
+  tag?: string;
+}
+
+export interface ServerlessServiceArgs extends ContainerArgs, Omit<ServicePartsArgs, "traffic"> {
+  /** @default "default" */
+  namespace?: string | NamespaceRef;
+  mesh?: MeshInfo;
+  scale?: ScaleArgs;
+  /** Hard limit of concurrent requests per replica; 0 = unlimited. @default 0 */
+  containerConcurrency?: number;
+  /** Maximum request duration, e.g. "300s" (written as whole seconds). */
+  timeout?: string;
+  /** Time allowed until the first response byte. */
+  responseStartTimeout?: string;
+  /** Maximum time a request may stay idle. */
+  idleTimeout?: string;
+  /** Service account of the pods (their mesh identity). @default the namespace's default */
+  serviceAccountName?: string;
+  /** Name of the revision this template creates (`<service>-<suffix>`), for pinning in `traffic.revisions`. */
+  revisionName?: string;
+  /** `cluster-local` keeps the service off the public ingress. @default public */
+  visibility?: "cluster-local";
+  /** Extra labels/annotations on the revision template. */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Revision split (`revisions`) plus the mesh routes and destination policy for the service host. */
+  traffic?: TrafficArgs & { revisions?: RevisionTrafficArgs[] };
+}
+
+const SCALE = "autoscaling.knative.dev";
+
+/** Revision-template annotations for `scale`; keys in a fixed order. */
+export function scaleAnnotations(s: ScaleArgs | undefined): Record<string, string> {
+  if (!s) return {};
+  const out: Record<string, string> = {};
+  if (s.class !== undefined) out[`${SCALE}/class`] = `${s.class}.autoscaling.knative.dev`;
+  if (s.metric !== undefined) out[`${SCALE}/metric`] = s.metric;
+  if (s.min !== undefined) out[`${SCALE}/min-scale`] = String(s.min);
+  if (s.max !== undefined) out[`${SCALE}/max-scale`] = String(s.max);
+  if (s.initial !== undefined) out[`${SCALE}/initial-scale`] = String(s.initial);
+  if (s.target !== undefined) out[`${SCALE}/target`] = String(s.target);
+  if (s.targetUtilizationPercentage !== undefined)
+    out[`${SCALE}/target-utilization-percentage`] = String(s.targetUtilizationPercentage);
+  if (s.scaleDownDelay !== undefined) out[`${SCALE}/scale-down-delay`] = s.scaleDownDelay;
+  if (s.window !== undefined) out[`${SCALE}/window`] = s.window;
+  return out;
+}
+
+function checkScale(check: ArgChecker, s: ScaleArgs | undefined): void {
+  if (!s) return;
+  check.int("scale.min", s.min, 0, 1000);
+  check.int("scale.max", s.max, 1, 1000);
+  check.int("scale.initial", s.initial, 0, 1000);
+  if (s.min !== undefined && s.max !== undefined && s.min > s.max)
+    check.fail("scale.min", s.min, `must not exceed scale.max (${s.max})`);
+  if (s.initial !== undefined && s.max !== undefined && s.initial > s.max)
+    check.fail("scale.initial", s.initial, `must not exceed scale.max (${s.max})`);
+  check.number("scale.target", s.target, 0.01, 1_000_000);
+  check.oneOf("scale.metric", s.metric, ["concurrency", "rps", "cpu", "memory"]);
+  check.oneOf("scale.class", s.class, ["kpa", "hpa"]);
+  check.int("scale.targetUtilizationPercentage", s.targetUtilizationPercentage, 1, 100);
+  check.durationMs("scale.scaleDownDelay", s.scaleDownDelay, 0, 3_600_000);
+  check.durationMs("scale.window", s.window, 6_000, 3_600_000);
+  if ((s.metric === "cpu" || s.metric === "memory") && (s.class ?? "kpa") === "kpa")
+    check.fail("scale.metric", s.metric, 'cpu and memory scaling need class "hpa"');
+  if (s.class === "hpa" && s.min === 0)
+    check.fail("scale.min", s.min, "the hpa class cannot scale to zero; use at least 1");
+}
+
+function checkRevisions(
+  check: ArgChecker,
+  name: string,
+  revs: RevisionTrafficArgs[] | undefined,
+): void {
+  if (!revs) return;
+  if (revs.length === 0)
+    check.fail(
+      "traffic.revisions",
+      revs,
+      "at least one entry, or leave it unset (all traffic to the latest revision)",
+    );
+  revs.forEach((r, i) => {
+    const p = `traffic.revisions[${i}]`;
+    check.dnsLabel(`${p}.revision`, r.revision);
+    if (r.revision !== undefined && !r.revision.startsWith(`${name}-`))
+      check.fail(`${p}.revision`, r.revision, `revisions of ${name} are named "${name}-<suffix>"`);
+    check.dnsLabel(`${p}.tag`, r.tag);
+    check.require(`${p}.percent`, r.percent, "an integer 0-100");
+  });
+  check.weights(
+    "traffic.revisions",
+    revs.map((r) => r.percent),
+  );
+  check.unique(
+    "traffic.revisions",
+    revs.filter((r) => r.tag).map((r) => r.tag as string),
+  );
+  if (revs.filter((r) => r.revision === undefined).length > 1)
+    check.fail("traffic.revisions", revs, "at most one entry may follow the latest revision");
+}
+
+/** The Knative `Service` for checked args. */
+export function knativeService(
+  ctx: ServiceContext,
+  a: ServerlessServiceArgs,
+): KubeObject<KnativeSpec> & { apiVersion: "serving.knative.dev/v1"; kind: "Service" } {
+  const annotations = { ...scaleAnnotations(a.scale), ...a.annotations };
+  const templateMeta: {
+    name?: string;
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {
+    labels: { ...ctx.selector, ...a.labels },
+  };
+  if (a.revisionName) templateMeta.name = a.revisionName;
+  if (Object.keys(annotations).length > 0) templateMeta.annotations = annotations;
+  const podSpec: NonNullable<NonNullable<KnativeSpec["template"]>["spec"]> = {
+    containers: [containerSpec(a, "user-container", 8080)],
+  };
+  if (a.containerConcurrency !== undefined) podSpec.containerConcurrency = a.containerConcurrency;
+  if (a.timeout !== undefined) podSpec.timeoutSeconds = toSeconds(durationOf(a.timeout));
+  if (a.responseStartTimeout !== undefined)
+    podSpec.responseStartTimeoutSeconds = toSeconds(durationOf(a.responseStartTimeout));
+  if (a.idleTimeout !== undefined)
+    podSpec.idleTimeoutSeconds = toSeconds(durationOf(a.idleTimeout));
+  if (a.serviceAccountName !== undefined) podSpec.serviceAccountName = a.serviceAccountName;
+  const spec: KnativeSpec = { template: { metadata: templateMeta, spec: podSpec } };
+  const revs = a.traffic?.revisions;
+  if (revs) {
+    spec.traffic = revs.map((r): TrafficTarget => {
+      const t: TrafficTarget =
+        r.revision === undefined
+          ? { latestRevision: true }
+          : { revisionName: r.revision, latestRevision: false };
+      t.percent = r.percent;
+      if (r.tag) t.tag = r.tag;
+      return t;
+    });
+  }
+  const meta = metaFor(
+    ctx,
+    ctx.name,
+    "serverless-service",
+    a.visibility ? { "networking.knative.dev/visibility": a.visibility } : undefined,
+  );
+  return { apiVersion: "serving.knative.dev/v1", kind: "Service", metadata: meta, spec };
+}
+
+/** Milliseconds of an already checked duration. */
+function durationOf(text: string): number {
+  return parseDuration(text) ?? 0;
+}
+
+/**
+ * One serverless service in the mesh, described in one place: the Knative `Service` (image, env,
+ * resources, scale bounds, concurrency, timeouts, probes, revision split) plus, when asked, its
+ * routes and destination policy, access policy, monitor, alerts, telemetry and ingress route,
+ * all named after the service and labelled `app.kubernetes.io/name: <name>`.
+ */
+export class ServerlessService extends pulumi.ComponentResource {
+  readonly service: k8s.apiextensions.CustomResource;
+  readonly parts: ServiceParts;
+  /** The in-cluster host, `<name>.<namespace>.svc.cluster.local`. */
+  readonly host: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: ServerlessServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:service:ServerlessService", name, {}, opts);
+    const check = new ArgChecker(this);
+    // Knative prefixes revision and route names to the service name, keep headroom (63 - 14).
+    check.dnsLabel("name", name);
+    check.length("name", name, 1, 49);
+    checkNamespace(check, "namespace", args.namespace);
+    const ctx = serviceContext(name, args.namespace, args.mesh);
+    checkContainer(check, args, 1);
+    checkScale(check, args.scale);
+    check.int("containerConcurrency", args.containerConcurrency, 0, 1000);
+    check.durationMs("timeout", args.timeout, 1_000, 3_600_000);
+    check.durationMs("responseStartTimeout", args.responseStartTimeout, 1_000, 3_600_000);
+    check.durationMs("idleTimeout", args.idleTimeout, 1_000, 3_600_000);
+    check.dnsSubdomain("serviceAccountName", args.serviceAccountName);
+    check.dnsLabel("revisionName", args.revisionName);
+    if (args.revisionName !== undefined && !args.revisionName.startsWith(`${name}-`))
+      check.fail(
+        "revisionName",
+        args.revisionName,
+        `revisions of ${name} are named "${name}-<suffix>"`,
+      );
+    check.oneOf("visibility", args.visibility, ["cluster-local"]);
+    checkLabels(check, "labels", args.labels);
+    checkRevisions(check, name, args.traffic?.revisions);
+    const { revisions: _revisions, ...meshTraffic } = args.traffic ?? {};
+    const traffic = args.traffic ? meshTraffic : undefined;
+    checkParts(check, ctx, { ...args, traffic });
+
+    this.service = registerObject(this, knativeService(ctx, args), ctx.dependsOn);
+    // Mesh objects about the service wait for the mesh and namespace, not for the Knative
+    // Service itself: a DestinationRule is valid before the first revision is ready.
+    this.parts = registerParts(this, ctx, { ...args, traffic }, ctx.dependsOn, {
+      "serving.knative.dev/service": name,
+    });
+    this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);
+    this.serviceName = pulumi.output(name);
+    this.registerOutputs({
+      service: this.service,
+      ...this.parts,
+      host: this.host,
+      serviceName: this.serviceName,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgChecker } from "../../core/validate";
+import { MeshInfo } from "../mesh-info";
+import { AccessArgs, checkAccess } from "./access";
+import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
+import { registerParts } from "./service-parts";
+
+export interface ServiceAccessArgs extends AccessArgs {
+  /** @default "default" */
+  namespace?: string | NamespaceRef;
+  mesh?: MeshInfo;
+}
+
+/**
+ * Who may call a workload, on its own: an ALLOW (and optional DENY) `AuthorizationPolicy` and the
+ * `RequestAuthentication` its JWT conditions need. Names default to the component name; the
+ * selector to `app: <name>`.
+ */
+export class ServiceAccess extends pulumi.ComponentResource {
+  readonly authorizationPolicy?: k8s.apiextensions.CustomResource;
+  readonly denyPolicy?: k8s.apiextensions.CustomResource;
+  readonly requestAuthentication?: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: ServiceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:service:ServiceAccess", name, {}, opts);
+    const check = new ArgChecker(this);
+    check.dnsSubdomain("name", name);
+    checkNamespace(check, "namespace", args.namespace);
+    const { namespace, mesh, ...access } = args;
+    checkAccess(check, "", access);
+    if (access.allow === undefined && !access.deny?.length && !access.jwt?.length)
+      check.fail("allow", access.allow, "give allow, deny or jwt; nothing would be created");
+    const ctx = serviceContext(name, namespace, mesh);
+    const parts = registerParts(this, ctx, { access }, ctx.dependsOn);
+    this.authorizationPolicy = parts.authorizationPolicy;
+    this.denyPolicy = parts.denyPolicy;
+    this.requestAuthentication = parts.requestAuthentication;
+    this.registerOutputs({
+      authorizationPolicy: this.authorizationPolicy,
+      denyPolicy: this.denyPolicy,
+      requestAuthentication: this.requestAuthentication,
+    });
+  }
+}

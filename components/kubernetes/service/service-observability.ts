@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgChecker } from "../../core/validate";
+import { MeshInfo } from "../mesh-info";
+import { checkObservability, ObservabilityArgs } from "./observability";
+import { checkNamespace, checkLabels, NamespaceRef, serviceContext } from "./spec";
+import { registerParts } from "./service-parts";
+
+export interface ServiceObservabilityArgs extends ObservabilityArgs {
+  /** Namespace of the service (and, by default, of the objects). @default "default" */
+  namespace?: string | NamespaceRef;
+  /** Labels selecting the service's pods/Services. @default { app: <name> } */
+  selector?: Record<string, string>;
+  mesh?: MeshInfo;
+}
+
+/**
+ * Observability of one service on its own: a `ServiceMonitor`/`PodMonitor`, a `PrometheusRule`
+ * with error-rate and latency alerts, and a `Telemetry`. Monitors and rules carry the mesh's
+ * monitor labels so the Prometheus install picks them up.
+ */
+export class ServiceObservability extends pulumi.ComponentResource {
+  readonly monitor?: k8s.apiextensions.CustomResource;
+  readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  readonly telemetry?: k8s.apiextensions.CustomResource;
+
+  constructor(
+    name: string,
+    args: ServiceObservabilityArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("mesh-serverless:service:ServiceObservability", name, {}, opts);
+    const check = new ArgChecker(this);
+    check.dnsSubdomain("name", name);
+    checkNamespace(check, "namespace", args.namespace);
+    checkLabels(check, "selector", args.selector);
+    const { namespace, mesh, selector, ...obs } = args;
+    checkObservability(check, "", obs);
+    if (!obs.monitor && !obs.alerts && !obs.telemetry)
+      check.fail(
+        "monitor",
+        obs.monitor,
+        "give monitor, alerts or telemetry; nothing would be created",
+      );
+    const ctx = serviceContext(name, namespace, mesh, selector);
+    const parts = registerParts(this, ctx, obs, ctx.dependsOn);
+    this.monitor = parts.monitor;
+    this.prometheusRule = parts.prometheusRule;
+    this.telemetry = parts.telemetry;
+    this.registerOutputs({
+      monitor: this.monitor,
+      prometheusRule: this.prometheusRule,
+      telemetry: this.telemetry,
+    });
+  }
+}

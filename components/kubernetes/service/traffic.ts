@@ -1,0 +1,382 @@
+/**
+ * Traffic rules of one service: Istio `VirtualService` (matches, weighted subset routes, retries,
+ * timeouts, fault injection, mirroring, rewrites) and `DestinationRule` (subsets, connection pool,
+ * outlier detection, load balancer, TLS). Accepts the seeds' terms (`consecutiveErrors`,
+ * `LEAST_CONN`) and emits current `networking.istio.io/v1` fields.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ */
+import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService" with {
+  "resolution-mode": "import",
+};
+import { ArgChecker } from "../../core/validate";
+import { KubeObject } from "../../core/kube";
+import { metaFor, ServiceContext } from "./spec";
+import {
+  checkPolicy,
+  defined,
+  DestinationRuleSpec,
+  trafficPolicy,
+  TrafficPolicyArgs,
+} from "./destination-policy";
+
+export { defined, trafficPolicy };
+export type { TrafficPolicyArgs };
+
+export type VirtualServiceSpec = NonNullable<IVirtualService["spec"]>;
+export type HttpRoute = NonNullable<VirtualServiceSpec["http"]>[number];
+type HttpMatch = NonNullable<HttpRoute["match"]>[number];
+type StringMatch = NonNullable<HttpMatch["uri"]>;
+
+/** A string match: a plain string means `exact`. */
+export type StringMatchArgs = string | { exact: string } | { prefix: string } | { regex: string };
+
+/** Conditions of one route; all given fields must match. */
+export interface MatchArgs {
+  uri?: StringMatchArgs;
+  /** Header name (lowercase) to match. */
+  headers?: Record<string, StringMatchArgs>;
+  queryParams?: Record<string, StringMatchArgs>;
+  method?: StringMatchArgs;
+  authority?: StringMatchArgs;
+}
+
+/** Where a route sends traffic. */
+export interface DestinationArgs {
+  /** @default the traffic host */
+  host?: string;
+  /** A subset defined in `subsets` (checked when `host` is the traffic host). */
+  subset?: string;
+  port?: number;
+  /** Share of the route's traffic, 0-100; required when a route has several destinations. */
+  weight?: number;
+}
+
+/** One HTTP route, in order; a route without `match` catches everything and must be last. */
+export interface HttpRouteArgs {
+  name?: string;
+  match?: MatchArgs[];
+  /** @default [{ host: <traffic host> }] */
+  destinations?: DestinationArgs[];
+  /** Overall request timeout, e.g. "10s". */
+  timeout?: string;
+  retries?: { attempts: number; perTryTimeout?: string; retryOn?: string };
+  fault?: {
+    delay?: { fixedDelay: string; percent?: number };
+    abort?: { httpStatus: number; percent?: number };
+  };
+  /** Copy of the traffic sent to another destination (responses dropped). */
+  mirror?: { host: string; subset?: string; port?: number; percent?: number };
+  rewrite?: { uri?: string; authority?: string };
+}
+
+/** A named subset of the host's endpoints. */
+export interface SubsetArgs {
+  name: string;
+  labels: Record<string, string>;
+  policy?: TrafficPolicyArgs;
+}
+
+/** Traffic settings of one service. */
+export interface TrafficArgs {
+  /** The host rules apply to. @default "<name>.<namespace>.svc.cluster.local" */
+  host?: string;
+  /** VirtualService hosts. @default [host] */
+  hosts?: string[];
+  /** Gateways the routes bind to (`mesh` for sidecars). @default none (mesh only) */
+  gateways?: string[];
+  subsets?: SubsetArgs[];
+  routes?: HttpRouteArgs[];
+  policy?: TrafficPolicyArgs;
+  /** @default the service name */
+  virtualServiceName?: string;
+  /** @default the service name */
+  destinationRuleName?: string;
+}
+
+const HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+const HOST_RULE = "a hostname: DNS-1123 labels joined by '.', optionally starting with '*.'";
+const HEADER = /^[a-z0-9][-a-z0-9_.]*$/;
+const GATEWAY = /^(mesh|([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+
+export function defaultHost(ctx: ServiceContext): string {
+  return `${ctx.name}.${ctx.namespace}.svc.cluster.local`;
+}
+
+export function checkHost(check: ArgChecker, path: string, host: string | undefined): void {
+  check.pattern(path, host, HOST, `must be ${HOST_RULE}`);
+  check.length(path, host, 1, 253);
+}
+
+function checkStringMatch(check: ArgChecker, path: string, m: StringMatchArgs | undefined): void {
+  if (m === undefined || typeof m === "string") return;
+  const keys = Object.keys(m);
+  if (keys.length !== 1 || !["exact", "prefix", "regex"].includes(keys[0]))
+    check.fail(path, m, "a string, or an object with exactly one of exact, prefix, regex");
+  if (typeof Object.values(m)[0] !== "string")
+    check.fail(path, m, "the match value must be a string");
+}
+
+function stringMatch(m: StringMatchArgs): StringMatch {
+  return typeof m === "string" ? { exact: m } : (m as StringMatch);
+}
+
+function matchMap(m: Record<string, StringMatchArgs>): Record<string, StringMatch> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, stringMatch(v)]));
+}
+
+function checkRoute(
+  check: ArgChecker,
+  path: string,
+  r: HttpRouteArgs,
+  host: string,
+  subsets: Set<string>,
+): void {
+  (r.match ?? []).forEach((m, j) => {
+    const mp = `${path}.match[${j}]`;
+    checkStringMatch(check, `${mp}.uri`, m.uri);
+    checkStringMatch(check, `${mp}.method`, m.method);
+    checkStringMatch(check, `${mp}.authority`, m.authority);
+    for (const [k, v] of Object.entries(m.headers ?? {})) {
+      check.pattern(
+        `${mp}.headers.${k}`,
+        k,
+        HEADER,
+        "header names are lowercase letters, digits, '-', '_' and '.'",
+      );
+      checkStringMatch(check, `${mp}.headers.${k}`, v);
+    }
+    for (const [k, v] of Object.entries(m.queryParams ?? {}))
+      checkStringMatch(check, `${mp}.queryParams.${k}`, v);
+  });
+  const dests = r.destinations ?? [{}];
+  if (dests.length === 0)
+    check.fail(`${path}.destinations`, dests, "a route needs at least one destination");
+  dests.forEach((d, j) => {
+    const dp = `${path}.destinations[${j}]`;
+    checkHost(check, `${dp}.host`, d.host);
+    check.port(`${dp}.port`, d.port);
+    if (dests.length > 1 && d.weight === undefined)
+      check.fail(
+        `${dp}.weight`,
+        d.weight,
+        "every destination of a split needs a weight (integers 0-100 summing to 100)",
+      );
+    if (d.subset !== undefined && (d.host ?? host) === host && !subsets.has(d.subset)) {
+      const known = [...subsets].join(", ") || "none";
+      check.fail(`${dp}.subset`, d.subset, `is not a subset of ${host}; defined subsets: ${known}`);
+    }
+  });
+  if (dests.some((d) => d.weight !== undefined))
+    check.weights(
+      `${path}.destinations`,
+      dests.map((d) => d.weight as number),
+    );
+  check.durationMs(`${path}.timeout`, r.timeout, 1);
+  if (r.retries) {
+    check.int(`${path}.retries.attempts`, r.retries.attempts, 0, 100);
+    check.durationMs(`${path}.retries.perTryTimeout`, r.retries.perTryTimeout, 1);
+    check.pattern(
+      `${path}.retries.retryOn`,
+      r.retries.retryOn,
+      /^[a-z0-9-]+(,[a-z0-9-]+)*$/,
+      'a comma-separated list of Envoy retry conditions, e.g. "5xx,reset,connect-failure"',
+    );
+  }
+  const delay = r.fault?.delay;
+  if (delay) {
+    check.durationMs(
+      `${path}.fault.delay.fixedDelay`,
+      check.require(`${path}.fault.delay.fixedDelay`, delay.fixedDelay, 'a duration such as "5s"'),
+      1,
+    );
+    check.number(`${path}.fault.delay.percent`, delay.percent, 0, 100);
+  }
+  const abort = r.fault?.abort;
+  if (abort) {
+    check.int(
+      `${path}.fault.abort.httpStatus`,
+      check.require(
+        `${path}.fault.abort.httpStatus`,
+        abort.httpStatus,
+        "an HTTP status code 200-599",
+      ),
+      200,
+      599,
+    );
+    check.number(`${path}.fault.abort.percent`, abort.percent, 0, 100);
+  }
+  if (r.mirror) {
+    checkHost(
+      check,
+      `${path}.mirror.host`,
+      check.require(`${path}.mirror.host`, r.mirror.host, HOST_RULE),
+    );
+    check.port(`${path}.mirror.port`, r.mirror.port);
+    check.number(`${path}.mirror.percent`, r.mirror.percent, 0, 100);
+    if (r.mirror.subset !== undefined && r.mirror.host === host && !subsets.has(r.mirror.subset))
+      check.fail(
+        `${path}.mirror.subset`,
+        r.mirror.subset,
+        `is not a subset of ${host}; defined subsets: ${[...subsets].join(", ") || "none"}`,
+      );
+  }
+  check.pattern(`${path}.rewrite.uri`, r.rewrite?.uri, /^\//, "must start with '/'");
+}
+
+/** Validates traffic arguments under `prefix` (e.g. "traffic."). */
+export function checkTraffic(
+  check: ArgChecker,
+  prefix: string,
+  ctx: ServiceContext,
+  t: TrafficArgs | undefined,
+): void {
+  if (t === undefined) return;
+  checkHost(check, `${prefix}host`, t.host);
+  const host = t.host ?? defaultHost(ctx);
+  (t.hosts ?? []).forEach((h, i) => checkHost(check, `${prefix}hosts[${i}]`, h));
+  (t.gateways ?? []).forEach((g, i) =>
+    check.pattern(
+      `${prefix}gateways[${i}]`,
+      g,
+      GATEWAY,
+      '"mesh", or a Gateway as "<name>" or "<namespace>/<name>"',
+    ),
+  );
+  check.dnsSubdomain(`${prefix}virtualServiceName`, t.virtualServiceName);
+  check.dnsSubdomain(`${prefix}destinationRuleName`, t.destinationRuleName);
+  const subsets = t.subsets ?? [];
+  subsets.forEach((s, i) => {
+    check.dnsLabel(
+      `${prefix}subsets[${i}].name`,
+      check.require(`${prefix}subsets[${i}].name`, s.name, "a DNS-1123 label"),
+    );
+    if (!s.labels || Object.keys(s.labels).length === 0)
+      check.fail(
+        `${prefix}subsets[${i}].labels`,
+        s.labels,
+        "a subset needs at least one label to select its endpoints",
+      );
+    checkPolicy(check, `${prefix}subsets[${i}].policy`, s.policy);
+  });
+  check.unique(
+    `${prefix}subsets`,
+    subsets.map((s) => s.name),
+  );
+  checkPolicy(check, `${prefix}policy`, t.policy);
+  const names = new Set(subsets.map((s) => s.name));
+  const routes = t.routes ?? [];
+  routes.forEach((r, i) => {
+    checkRoute(check, `${prefix}routes[${i}]`, r, host, names);
+    if ((r.match ?? []).length === 0 && i < routes.length - 1)
+      check.fail(
+        `${prefix}routes[${i}].match`,
+        r.match,
+        `a route without match catches every request, so routes after it (from routes[${i + 1}]) would never be used; put it last`,
+      );
+  });
+  check.unique(
+    `${prefix}routes`,
+    routes.filter((r) => r.name !== undefined).map((r) => r.name as string),
+  );
+  routes.forEach((r, i) => check.dnsLabel(`${prefix}routes[${i}].name`, r.name));
+}
+
+function route(r: HttpRouteArgs, host: string): HttpRoute {
+  const out: HttpRoute = {};
+  if (r.name) out.name = r.name;
+  if (r.match && r.match.length > 0) {
+    out.match = r.match.map((m) => {
+      const hm: HttpMatch = {};
+      if (m.uri !== undefined) hm.uri = stringMatch(m.uri);
+      if (m.headers) hm.headers = matchMap(m.headers);
+      if (m.queryParams) hm.queryParams = matchMap(m.queryParams);
+      if (m.method !== undefined) hm.method = stringMatch(m.method);
+      if (m.authority !== undefined) hm.authority = stringMatch(m.authority);
+      return hm;
+    });
+  }
+  out.route = (r.destinations ?? [{}]).map((d) => ({
+    destination: defined({
+      host: d.host ?? host,
+      subset: d.subset,
+      port: d.port === undefined ? undefined : { number: d.port },
+    }),
+    ...(d.weight !== undefined ? { weight: d.weight } : {}),
+  }));
+  if (r.timeout) out.timeout = r.timeout;
+  if (r.retries) out.retries = defined({ ...r.retries });
+  if (r.fault) {
+    const { delay, abort } = r.fault;
+    out.fault = {};
+    if (delay)
+      out.fault.delay = {
+        fixedDelay: delay.fixedDelay,
+        percentage: { value: delay.percent ?? 100 },
+      };
+    if (abort)
+      out.fault.abort = {
+        httpStatus: abort.httpStatus,
+        percentage: { value: abort.percent ?? 100 },
+      };
+  }
+  if (r.mirror) {
+    out.mirror = defined({
+      host: r.mirror.host,
+      subset: r.mirror.subset,
+      port: r.mirror.port === undefined ? undefined : { number: r.mirror.port },
+    });
+    if (r.mirror.percent !== undefined) out.mirrorPercentage = { value: r.mirror.percent };
+  }
+  if (r.rewrite) out.rewrite = defined({ ...r.rewrite });
+  return out;
+}
+
+export interface TrafficObjects {
+  virtualService?: KubeObject<VirtualServiceSpec> & {
+    apiVersion: "networking.istio.io/v1";
+    kind: "VirtualService";
+  };
+  destinationRule?: KubeObject<DestinationRuleSpec> & {
+    apiVersion: "networking.istio.io/v1";
+    kind: "DestinationRule";
+  };
+}
+
+/** The objects for checked traffic args: a VirtualService when there are routes, a DestinationRule when there are subsets or a policy. */
+export function trafficObjects(
+  ctx: ServiceContext,
+  t: TrafficArgs,
+  component = "traffic",
+): TrafficObjects {
+  const host = t.host ?? defaultHost(ctx);
+  const out: TrafficObjects = {};
+  if (t.routes && t.routes.length > 0) {
+    const spec: VirtualServiceSpec = { hosts: t.hosts ?? [host] };
+    if (t.gateways && t.gateways.length > 0) spec.gateways = t.gateways;
+    spec.http = t.routes.map((r) => route(r, host));
+    out.virtualService = {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: metaFor(ctx, t.virtualServiceName ?? ctx.name, component),
+      spec,
+    };
+  }
+  if ((t.subsets && t.subsets.length > 0) || t.policy) {
+    const spec: DestinationRuleSpec = { host };
+    if (t.policy) spec.trafficPolicy = trafficPolicy(t.policy);
+    if (t.subsets && t.subsets.length > 0)
+      spec.subsets = t.subsets.map((s) => ({
+        name: s.name,
+        labels: s.labels,
+        ...(s.policy ? { trafficPolicy: trafficPolicy(s.policy) } : {}),
+      }));
+    out.destinationRule = {
+      apiVersion: "networking.istio.io/v1",
+      kind: "DestinationRule",
+      metadata: metaFor(ctx, t.destinationRuleName ?? ctx.name, component),
+      spec,
+    };
+  }
+  return out;
+}

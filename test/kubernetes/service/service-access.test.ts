@@ -1,0 +1,284 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import * as h from "../../harness";
+import { ServiceAccess } from "../../../components/kubernetes/service/service-access";
+import { MeshServiceEntry } from "../../../components/kubernetes/service/mesh-service-entry";
+import { isPolicyPath } from "../../../components/kubernetes/service/access";
+import { FakeRelease, labels, meta, parent, RELEASE, spec, T } from "./helpers";
+
+describe("kubernetes/service ServiceAccess", () => {
+  beforeEach(() => h.reset());
+
+  it("GIVEN callers, operations and JWT claims THEN emits ALLOW, DENY and RequestAuthentication", async () => {
+    const release = new FakeRelease("istio-base");
+    new ServiceAccess("orders", {
+      namespace: "shop",
+      mesh: { dependsOn: [release] },
+      jwt: [
+        {
+          issuer: "https://auth.example.com",
+          jwksUri: "https://auth.example.com/jwks.json",
+          audiences: ["orders"],
+        },
+      ],
+      allow: [
+        {
+          serviceAccounts: ["frontend/web"],
+          principals: ["cluster.local/ns/shop/sa/batch"],
+          methods: ["GET", "POST"],
+          paths: ["/api/*"],
+          ports: [8080],
+          when: [{ key: "request.auth.claims[groups]", values: ["functions", "admins"] }],
+        },
+        { namespaces: ["monitoring"], paths: ["/metrics"] },
+      ],
+      deny: [{ requestPrincipals: ["*"], paths: ["/admin/*"] }],
+    });
+    await h.settled();
+    const selector = { matchLabels: { app: "orders" } };
+    assert.deepEqual(spec(T.ap, "shop/orders"), {
+      selector,
+      action: "ALLOW",
+      rules: [
+        {
+          from: [
+            {
+              source: {
+                principals: ["cluster.local/ns/shop/sa/batch", "cluster.local/ns/frontend/sa/web"],
+              },
+            },
+          ],
+          to: [{ operation: { methods: ["GET", "POST"], paths: ["/api/*"], ports: ["8080"] } }],
+          when: [{ key: "request.auth.claims[groups]", values: ["functions", "admins"] }],
+        },
+        {
+          from: [{ source: { namespaces: ["monitoring"] } }],
+          to: [{ operation: { paths: ["/metrics"] } }],
+        },
+      ],
+    });
+    assert.deepEqual(spec(T.ap, "shop/orders-deny"), {
+      selector,
+      action: "DENY",
+      rules: [
+        {
+          from: [{ source: { requestPrincipals: ["*"] } }],
+          to: [{ operation: { paths: ["/admin/*"] } }],
+        },
+      ],
+    });
+    assert.deepEqual(spec(T.ra, "shop/orders"), {
+      selector,
+      jwtRules: [
+        {
+          issuer: "https://auth.example.com",
+          jwksUri: "https://auth.example.com/jwks.json",
+          audiences: ["orders"],
+        },
+      ],
+    });
+    assert.deepEqual(meta(T.ap, "shop/orders").labels, labels("orders", "access"));
+    const allow = h.get(T.ap, "shop/orders");
+    assert.equal(parent(allow), "mesh-serverless:service:ServiceAccess::orders");
+    // Claims are only checked once the token is validated: policies wait for the RequestAuthentication.
+    assert.deepEqual(h.dependencies(allow), [RELEASE, `${T.ra}::shop/orders`].sort());
+    assert.deepEqual(
+      h.dependencies(h.get(T.ap, "shop/orders-deny")),
+      [RELEASE, `${T.ra}::shop/orders`].sort(),
+    );
+    assert.deepEqual(h.dependencies(h.get(T.ra, "shop/orders")), [RELEASE]);
+    assert.deepEqual(await h.expectValidManifests(), []);
+  });
+
+  it("an empty allow list emits an ALLOW policy without rules (denies everything)", async () => {
+    new ServiceAccess("locked", {
+      allow: [],
+      selector: { app: "locked", tier: "db" },
+      policyName: "locked-down",
+    });
+    await h.settled();
+    assert.deepEqual(spec(T.ap, "default/locked-down"), {
+      selector: { matchLabels: { app: "locked", tier: "db" } },
+      action: "ALLOW",
+    });
+    assert.deepEqual(h.names(T.ra), []);
+  });
+
+  describe("rejects bad input at construction", () => {
+    const cases: [string, () => unknown, string, ...string[]][] = [
+      [
+        "a JWT claim condition without an issuer",
+        () =>
+          new ServiceAccess("a", {
+            allow: [{ when: [{ key: "request.auth.claims[groups]", values: ["x"] }] }],
+          }),
+        "allow[0].when[0].key",
+        "RequestAuthentication",
+        "jwt",
+      ],
+      [
+        "requestPrincipals without an issuer",
+        () => new ServiceAccess("a", { allow: [{ requestPrincipals: ["*"] }] }),
+        "allow[0].requestPrincipals[0]",
+        "jwt",
+      ],
+      [
+        "an unknown condition key",
+        () =>
+          new ServiceAccess("a", { allow: [{ when: [{ key: "request.body", values: ["x"] }] }] }),
+        "allow[0].when[0].key",
+        "supported condition key",
+      ],
+      [
+        "a condition without values",
+        () => new ServiceAccess("a", { allow: [{ when: [{ key: "source.namespace" }] }] }),
+        "allow[0].when[0].values",
+        "values or notValues",
+      ],
+      [
+        "a wildcard inside a path",
+        () => new ServiceAccess("a", { allow: [{ paths: ["/api/*/x"] }] }),
+        "allow[0].paths[0]",
+        "'*' only",
+      ],
+      [
+        "a lowercase method",
+        () => new ServiceAccess("a", { allow: [{ methods: ["get"] }] }),
+        "allow[0].methods[0]",
+        "GET",
+      ],
+      [
+        "a malformed service account",
+        () => new ServiceAccess("a", { allow: [{ serviceAccounts: ["web"] }] }),
+        "allow[0].serviceAccounts[0]",
+        "<namespace>/<service account>",
+      ],
+      [
+        "an empty rule",
+        () => new ServiceAccess("a", { allow: [{}] }),
+        "allow[0]",
+        "matches every request",
+      ],
+      [
+        "a port out of range",
+        () => new ServiceAccess("a", { allow: [{ ports: [0] }] }),
+        "allow[0].ports[0]",
+        "1 to 65535",
+      ],
+      [
+        "an issuer twice",
+        () => new ServiceAccess("a", { jwt: [{ issuer: "x" }, { issuer: "x" }] }),
+        "jwt",
+        "unique",
+      ],
+      [
+        "jwks and jwksUri together",
+        () =>
+          new ServiceAccess("a", { jwt: [{ issuer: "x", jwks: "{}", jwksUri: "https://x/jwks" }] }),
+        "jwt[0].jwks",
+        "not both",
+      ],
+      [
+        "an empty selector",
+        () => new ServiceAccess("a", { allow: [], selector: {} }),
+        "selector",
+        "whole namespace",
+      ],
+      ["nothing to create", () => new ServiceAccess("a", {}), "allow", "nothing would be created"],
+    ];
+    for (const [what, build, arg, ...mentions] of cases)
+      it(what, () => h.expectInvalid(build, arg, ...mentions));
+  });
+
+  it("property: policy paths allow '*' only whole, as prefix or as suffix", () => {
+    const seg = fc.stringMatching(/^[a-z0-9/_-]{1,12}$/);
+    fc.assert(
+      fc.property(
+        seg,
+        (s) => isPolicyPath(`/${s}`) && isPolicyPath(`/${s}*`) && isPolicyPath(`*${s}`),
+      ),
+    );
+    fc.assert(
+      fc.property(seg, seg, (a, b) => !isPolicyPath(`/${a}*${b}`) && !isPolicyPath(`*/${a}*`)),
+    );
+    assert.equal(isPolicyPath("*"), true);
+    assert.equal(isPolicyPath("api"), false);
+  });
+});
+
+describe("kubernetes/service MeshServiceEntry", () => {
+  beforeEach(() => h.reset());
+
+  it("emits a ServiceEntry; wildcard hosts default to resolution NONE", async () => {
+    new MeshServiceEntry("openfaas-functions", {
+      namespace: "openfaas",
+      hosts: ["*.openfaas-fn.svc.cluster.local"],
+      location: "MESH_INTERNAL",
+      ports: [{ number: 8080, name: "http", protocol: "HTTP" }],
+    });
+    new MeshServiceEntry("payments-api", {
+      hosts: ["api.payments.example.com"],
+      ports: [{ number: 443, protocol: "HTTPS" }],
+      exportTo: ["."],
+    });
+    await h.settled();
+    assert.deepEqual(spec(T.se, "openfaas/openfaas-functions"), {
+      hosts: ["*.openfaas-fn.svc.cluster.local"],
+      location: "MESH_INTERNAL",
+      ports: [{ number: 8080, name: "http", protocol: "HTTP" }],
+      resolution: "NONE",
+    });
+    assert.deepEqual(spec(T.se, "default/payments-api"), {
+      hosts: ["api.payments.example.com"],
+      location: "MESH_EXTERNAL",
+      ports: [{ number: 443, name: "https-443", protocol: "HTTPS" }],
+      resolution: "DNS",
+      exportTo: ["."],
+    });
+    assert.deepEqual(await h.expectValidManifests(), []);
+  });
+
+  it("rejects DNS resolution of a wildcard host without endpoints, as istiod does", () =>
+    h.expectInvalid(
+      () =>
+        new MeshServiceEntry("x", {
+          hosts: ["*.fn.svc.cluster.local"],
+          ports: [{ number: 8080 }],
+          resolution: "DNS",
+        }),
+      "resolution",
+      "wildcard",
+      "NONE",
+    ));
+  it("rejects STATIC without endpoints, bad ports and empty hosts", async () => {
+    await h.expectInvalid(
+      () =>
+        new MeshServiceEntry("x", {
+          hosts: ["a.b"],
+          ports: [{ number: 80 }],
+          resolution: "STATIC",
+        }),
+      "endpoints",
+      "STATIC",
+    );
+    await h.expectInvalid(
+      () => new MeshServiceEntry("x", { hosts: ["a.b"], ports: [{ number: 0 }] }),
+      "ports[0].number",
+      "1 to 65535",
+    );
+    await h.expectInvalid(
+      () => new MeshServiceEntry("x", { hosts: [], ports: [{ number: 80 }] }),
+      "hosts",
+      "at least one host",
+    );
+    await h.expectInvalid(
+      () =>
+        new MeshServiceEntry("x", {
+          hosts: ["a.b"],
+          ports: [{ number: 80, protocol: "UDP" as "TCP" }],
+        }),
+      "ports[0].protocol",
+      "UDP",
+    );
+  });
+});
