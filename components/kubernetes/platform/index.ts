@@ -1,2 +1,90 @@
 // Public API of this area, re-exported by name.
-export {};
+export {
+  IstioMesh,
+  checkIstioArgs,
+  gatewaySelector,
+  istiodValues,
+  gatewayValues,
+  cniValues,
+  ztunnelValues,
+  ISTIO_PROFILES,
+  MTLS_MODES,
+} from "./istio";
+export type {
+  IstioMeshArgs,
+  IstioGatewayArgs,
+  IstioTracingProvider,
+  IstioProfile,
+  IstioValues,
+  MtlsMode,
+  GatewayServiceType,
+} from "./istio";
+export {
+  KnativeServing,
+  checkKnativeArgs,
+  knativeConfig,
+  knativeOperatorValues,
+  ISTIO_INGRESS_CLASS,
+  KNATIVE_INGRESS_GATEWAY,
+} from "./knative";
+export type {
+  KnativeServingArgs,
+  KnativeAutoscalerArgs,
+  KnativeIstioTarget,
+  FeatureState,
+} from "./knative";
+export {
+  Jaeger,
+  checkJaegerArgs,
+  jaegerConfig,
+  jaegerValues,
+  jaegerTracingProvider,
+  JAEGER_RELEASE,
+  OTLP_GRPC_PORT,
+} from "./jaeger";
+export type { JaegerArgs, JaegerTelemetryTarget } from "./jaeger";
+export {
+  Prometheus,
+  checkPrometheusArgs,
+  prometheusValues,
+  envoyStatsMonitor,
+  istiodMonitor,
+  MONITOR_LABELS,
+  PROMETHEUS_RELEASE,
+} from "./prometheus";
+export type {
+  PrometheusArgs,
+  ComputeResources,
+  ResourceList,
+  IstioMonitorTarget,
+} from "./prometheus";
+export { Fluentd, checkFluentdArgs, fluentdPipeline, fluentdValues } from "./fluentd";
+export type {
+  FluentdArgs,
+  FluentdOutput,
+  SearchOutput,
+  StdoutOutput,
+  OutputTls,
+  OutputCredentials,
+  SecretKeyRef,
+} from "./fluentd";
+export { MeshPlatform } from "./platform";
+export type {
+  MeshPlatformArgs,
+  AddOn,
+  PlatformIstioArgs,
+  PlatformKnativeArgs,
+  PlatformJaegerArgs,
+  PlatformPrometheusArgs,
+  PlatformFluentdArgs,
+} from "./platform";
+export {
+  CHARTS,
+  ISTIO_CHARTS,
+  ISTIO_VERSION,
+  KNATIVE_SERVING_VERSION,
+  isPinnedVersion,
+} from "./versions";
+export type { ChartKey, ChartSource, ChartVersions } from "./versions";
+export { deepMerge, sortKeys } from "./helm";
+export type { Values } from "./helm";

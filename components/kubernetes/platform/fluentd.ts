@@ -1,0 +1,309 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { childName } from "../../core/names";
+import { ArgChecker } from "../../core/validate";
+import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { CHARTS } from "./versions";
+
+/** A key of a Kubernetes Secret. */
+export interface SecretKeyRef {
+  /** Secret name, in the Fluentd namespace. */
+  name: string;
+  key: string;
+}
+
+/** Credentials of the log store, read from a Kubernetes Secret (never from config). */
+export interface OutputCredentials {
+  /** Secret name, in the Fluentd namespace. */
+  secretName: string;
+  /** @default "username" */
+  usernameKey?: string;
+  /** @default "password" */
+  passwordKey?: string;
+}
+
+/** TLS to the log store. */
+export interface OutputTls {
+  /** Use https. @default true */
+  enabled?: boolean;
+  /** Verify the server certificate. @default true */
+  verify?: boolean;
+  /** CA bundle (PEM) in a Secret, mounted at `/fluentd/tls/<key>`. @default the image's CAs */
+  ca?: SecretKeyRef;
+}
+
+/** Ship to Elasticsearch or OpenSearch. @see https://github.com/uken/fluent-plugin-elasticsearch */
+export interface SearchOutput {
+  type: "elasticsearch" | "opensearch";
+  host: string;
+  /** @default 9200 */
+  port?: number;
+  /** Index to write. @default "fluentd" */
+  index?: string;
+  tls?: OutputTls;
+  credentials?: OutputCredentials;
+}
+
+/** Print records on Fluentd's stdout (development). */
+export interface StdoutOutput {
+  type: "stdout";
+}
+
+export type FluentdOutput = SearchOutput | StdoutOutput;
+
+/** Resolved Fluentd settings after validation. */
+export interface FluentdSettings {
+  namespace: string;
+  version: string;
+  output: FluentdOutput;
+  path: string;
+}
+
+/** Validates FluentdArgs (MeshPlatform runs it scoped by the add-on name). */
+export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdSettings {
+  const namespace = args.namespace ?? "logging";
+  check.dnsLabel("namespace", namespace);
+  const version = chartVersion(check, "version", args.version, CHARTS.fluentd.version);
+  const output: FluentdOutput = args.output ?? { type: "stdout" };
+  check.oneOf("output.type", output.type, OUTPUT_TYPES);
+  if (output.type !== "stdout") {
+    check.require("output.host", output.host, "must be the log store's host name or IPv4 address");
+    check.pattern(
+      "output.host",
+      output.host,
+      HOST,
+      "must be a DNS host name or an IPv4 address (no scheme, no port)",
+    );
+    check.port("output.port", output.port);
+    check.pattern(
+      "output.index",
+      output.index,
+      INDEX,
+      "must be a lowercase index name of letters, digits, '.', '_' and '-', starting with a letter or digit, at most 255 characters",
+    );
+    if (output.tls?.ca) {
+      check.dnsSubdomain("output.tls.ca.name", output.tls.ca.name);
+      check.pattern(
+        "output.tls.ca.key",
+        output.tls.ca.key,
+        SECRET_KEY,
+        "must be a Secret key of letters, digits, '-', '_' and '.'",
+      );
+      if (output.tls.enabled === false)
+        check.fail("output.tls.ca", output.tls.ca, "needs output.tls.enabled: true");
+    }
+    if (output.credentials) {
+      const c = output.credentials;
+      check.require(
+        "output.credentials.secretName",
+        c.secretName,
+        "must name a Secret holding the credentials",
+      );
+      check.dnsSubdomain("output.credentials.secretName", c.secretName);
+      check.pattern(
+        "output.credentials.usernameKey",
+        c.usernameKey,
+        SECRET_KEY,
+        "must be a Secret key of letters, digits, '-', '_' and '.'",
+      );
+      check.pattern(
+        "output.credentials.passwordKey",
+        c.passwordKey,
+        SECRET_KEY,
+        "must be a Secret key of letters, digits, '-', '_' and '.'",
+      );
+    }
+  }
+  const path = args.path ?? "/var/log/containers/*.log";
+  check.pattern("path", path, PATH, "must be an absolute file path or glob without spaces");
+  checkRegistry(check, "registry", args.registry);
+  checkValues(check, "values", args.values);
+  return { namespace, version, output, path };
+}
+
+const OUTPUT_TYPES = ["elasticsearch", "opensearch", "stdout"] as const;
+const HOST =
+  /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3})$/;
+const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+const PATH = /^\/[^\s<>"]*$/;
+const TLS_DIR = "/fluentd/tls";
+const USER_ENV = "FLUENT_OUTPUT_USER";
+const PASSWORD_ENV = "FLUENT_OUTPUT_PASSWORD";
+
+function outputBlock(o: FluentdOutput): string {
+  if (o.type === "stdout") return ["    @type stdout", "    @id out_stdout"].join("\n");
+  const tls = o.tls?.enabled ?? true;
+  const lines = [
+    `    @type ${o.type}`,
+    `    @id out_${o.type}`,
+    `    host ${o.host}`,
+    `    port ${o.port ?? 9200}`,
+    `    scheme ${tls ? "https" : "http"}`,
+    `    index_name ${o.index ?? "fluentd"}`,
+  ];
+  if (tls) lines.push(`    ssl_verify ${o.tls?.verify ?? true}`);
+  if (tls && o.tls?.ca) lines.push(`    ca_file ${TLS_DIR}/${o.tls.ca.key}`);
+  if (o.credentials) {
+    lines.push(`    user "#{ENV['${USER_ENV}']}"`, `    password "#{ENV['${PASSWORD_ENV}']}"`);
+  }
+  lines.push("    <buffer>", "      flush_interval 5s", "    </buffer>");
+  return lines.join("\n");
+}
+
+/**
+ * The pipeline as the chart's `fileConfigs`: tail container logs -> `kubernetes_metadata` ->
+ * one output. All four files are set so none of the chart's defaults (which ship to a
+ * hard-coded Elasticsearch) survive Helm's map merge.
+ */
+export function fluentdPipeline(output: FluentdOutput, path: string): Record<string, string> {
+  return {
+    "01_sources.conf": [
+      "<source>",
+      "  @type tail",
+      "  @id in_tail_container_logs",
+      "  @label @KUBERNETES",
+      `  path ${path}`,
+      "  pos_file /var/log/fluentd-containers.log.pos",
+      "  tag kubernetes.*",
+      "  read_from_head true",
+      "  <parse>",
+      "    @type multi_format",
+      "    <pattern>",
+      "      format json",
+      "      time_key time",
+      "      time_type string",
+      '      time_format "%Y-%m-%dT%H:%M:%S.%NZ"',
+      "      keep_time_key false",
+      "    </pattern>",
+      "    <pattern>",
+      "      format regexp",
+      "      expression /^(?<time>.+) (?<stream>stdout|stderr)( (.))? (?<log>.*)$/",
+      "      time_format '%Y-%m-%dT%H:%M:%S.%NZ'",
+      "      keep_time_key false",
+      "    </pattern>",
+      "  </parse>",
+      "  emit_unmatched_lines true",
+      "</source>",
+    ].join("\n"),
+    "02_filters.conf": [
+      "<label @KUBERNETES>",
+      "  <match kubernetes.var.log.containers.fluentd**>",
+      "    @type relabel",
+      "    @label @FLUENT_LOG",
+      "  </match>",
+      "  <filter kubernetes.**>",
+      "    @type kubernetes_metadata",
+      "    @id filter_kube_metadata",
+      "    skip_labels false",
+      "    skip_container_metadata false",
+      "    skip_namespace_metadata true",
+      "    skip_master_url true",
+      "  </filter>",
+      "  <match **>",
+      "    @type relabel",
+      "    @label @DISPATCH",
+      "  </match>",
+      "</label>",
+    ].join("\n"),
+    "03_dispatch.conf": [
+      "<label @DISPATCH>",
+      "  <filter **>",
+      "    @type prometheus",
+      "    <metric>",
+      "      name fluentd_input_status_num_records_total",
+      "      type counter",
+      "      desc The total number of incoming records",
+      "      <labels>",
+      "        tag ${tag}",
+      "        hostname ${hostname}",
+      "      </labels>",
+      "    </metric>",
+      "  </filter>",
+      "  <match **>",
+      "    @type relabel",
+      "    @label @OUTPUT",
+      "  </match>",
+      "</label>",
+    ].join("\n"),
+    "04_outputs.conf": [
+      "<label @OUTPUT>",
+      "  <match **>",
+      outputBlock(output),
+      "  </match>",
+      "</label>",
+    ].join("\n"),
+  };
+}
+
+/** Values of chart `fluentd`. */
+export function fluentdValues(i: {
+  output: FluentdOutput;
+  path: string;
+  registry?: string;
+}): Values {
+  const values: Values = { fileConfigs: fluentdPipeline(i.output, i.path), kind: "DaemonSet" };
+  if (i.registry !== undefined)
+    values.image = { repository: `${i.registry}/fluent/fluentd-kubernetes-daemonset` };
+  const o = i.output;
+  if (o.type !== "stdout" && o.credentials) {
+    const c = o.credentials;
+    values.env = [
+      {
+        name: USER_ENV,
+        valueFrom: { secretKeyRef: { key: c.usernameKey ?? "username", name: c.secretName } },
+      },
+      {
+        name: PASSWORD_ENV,
+        valueFrom: { secretKeyRef: { key: c.passwordKey ?? "password", name: c.secretName } },
+      },
+    ];
+  }
+  if (o.type !== "stdout" && (o.tls?.enabled ?? true) && o.tls?.ca) {
+    values.volumes = [{ name: "output-tls", secret: { secretName: o.tls.ca.name } }];
+    values.volumeMounts = [{ mountPath: TLS_DIR, name: "output-tls", readOnly: true }];
+  }
+  return values;
+}
+
+export interface FluentdArgs {
+  /** Namespace (created by the release). @default "logging" */
+  namespace?: string;
+  /** Chart version. @default CHARTS.fluentd.version in versions.ts */
+  version?: string;
+  /** Where records go. @default { type: "stdout" } */
+  output?: FluentdOutput;
+  /** Container log files to tail. @default "/var/log/containers/*.log" */
+  path?: string;
+  /** Image registry mirror (`image.repository` = `<registry>/fluent/fluentd-kubernetes-daemonset`). */
+  registry?: string;
+  /** Value overrides, deep-merged last. */
+  values?: Values;
+}
+
+/** Fluentd as a DaemonSet, its pipeline generated from typed args. */
+export class Fluentd extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  readonly namespace: string;
+
+  constructor(name: string, args: FluentdArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:platform:Fluentd", name, {}, opts);
+    const { namespace, version, output, path } = checkFluentdArgs(new ArgChecker(this), args);
+
+    this.release = helmRelease(
+      childName(name, "release"),
+      {
+        name: "fluentd",
+        chart: CHARTS.fluentd.chart,
+        repo: CHARTS.fluentd.repo,
+        version,
+        namespace,
+        createNamespace: true,
+        values: finalValues(fluentdValues({ output, path, registry: args.registry }), args.values),
+      },
+      { parent: this },
+    );
+    this.namespace = namespace;
+    this.registerOutputs({ release: this.release, namespace });
+  }
+}

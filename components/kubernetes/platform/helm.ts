@@ -1,0 +1,129 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ArgChecker } from "../../core/validate";
+import { isPinnedVersion, VERSION_RULE } from "./versions";
+
+/**
+ * An ArgChecker whose messages name `prefix + argument`: `MeshPlatform` runs each add-on's checks
+ * as `istio.revision`, `knative.autoscaler.stableWindow`, ... before creating any child.
+ */
+export class ScopedChecker extends ArgChecker {
+  constructor(
+    resource: pulumi.Resource | undefined,
+    private readonly prefix: string,
+  ) {
+    super(resource);
+  }
+
+  override fail(argument: string, value: unknown, allowed: string): never {
+    return super.fail(`${this.prefix}${argument}`, value, allowed);
+  }
+}
+
+/** Chart values: a YAML mapping. */
+export type Values = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Values {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A copy of `value` with every mapping's keys sorted, so previews show no false diffs. */
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (!isPlainObject(value)) return value;
+  const out: Values = {};
+  for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+  return out as T;
+}
+
+/**
+ * `base` with `override` merged in the way Helm merges values files: mappings merge key by key,
+ * anything else (lists included) is replaced; `override` wins. Neither input is modified.
+ */
+export function deepMerge(base: Values, override?: Values): Values {
+  if (!override) return { ...base };
+  const out: Values = { ...base };
+  for (const [k, v] of Object.entries(override)) {
+    if (k === "__proto__") continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Values, v) : v;
+  }
+  return out;
+}
+
+/** Builder values with the caller's overrides merged last, keys sorted. */
+export function finalValues(built: Values, overrides?: Values): Values {
+  return sortKeys(deepMerge(built, overrides));
+}
+
+/** Checks an optional chart-version override and returns the version to install. */
+export function chartVersion(
+  check: ArgChecker,
+  argument: string,
+  override: string | undefined,
+  pinned: string,
+): string {
+  if (override === undefined) return pinned;
+  if (!isPinnedVersion(override)) check.fail(argument, override, VERSION_RULE);
+  return override;
+}
+
+// host[:port][/path...], as image references write a registry (lowercase, no scheme, no tag).
+const REGISTRY =
+  /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+export const REGISTRY_RULE =
+  'must be an image registry host with an optional port and path, such as "registry.example.com:5000/mirror" (no scheme, no trailing slash)';
+
+/** Checks the air-gapped registry override. */
+export function checkRegistry(
+  check: ArgChecker,
+  argument: string,
+  value: string | undefined,
+): void {
+  check.pattern(argument, value, REGISTRY, REGISTRY_RULE);
+}
+
+/** Checks that a user `values` override is a mapping. */
+export function checkValues(check: ArgChecker, argument: string, value: unknown): void {
+  if (value !== undefined && !isPlainObject(value)) {
+    check.fail(argument, value, "must be a mapping of Helm values");
+  }
+}
+
+/** What a platform Helm release is made of. */
+export interface ReleaseSpec {
+  /** Helm release name (deterministic; what `helm list` shows). */
+  name: string;
+  chart: string;
+  repo: string;
+  version: string;
+  namespace: string;
+  /** Let Helm create the namespace (only where it is not created separately). */
+  createNamespace?: boolean;
+  /** Final values (already merged and sorted). */
+  values: Values;
+}
+
+/**
+ * A Helm release (`helm.sh/v3`): Helm hooks run and, since `skipAwait` stays unset, the release
+ * is ready only once its workloads are, so `dependsOn` on it orders by readiness.
+ */
+export function helmRelease(
+  resourceName: string,
+  spec: ReleaseSpec,
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    resourceName,
+    {
+      name: spec.name,
+      chart: spec.chart,
+      version: spec.version,
+      namespace: spec.namespace,
+      ...(spec.createNamespace ? { createNamespace: true } : {}),
+      repositoryOpts: { repo: spec.repo },
+      values: spec.values,
+    },
+    opts,
+  );
+}

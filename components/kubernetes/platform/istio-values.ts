@@ -1,0 +1,127 @@
+import type { Values } from "./helm";
+
+/**
+ * Types and pure values builders of the Istio charts (`istiod`, `gateway`, `cni`, `ztunnel`),
+ * used by IstioMesh and tested without mocks.
+ */
+/** Data plane profile. @see https://istio.io/latest/docs/ambient/install/helm/ */
+export type IstioProfile = "default" | "ambient";
+export const ISTIO_PROFILES: readonly IstioProfile[] = ["default", "ambient"];
+
+/** Mesh-wide mTLS mode. `DISABLE` is not offered: the platform is secure by default. */
+export type MtlsMode = "STRICT" | "PERMISSIVE";
+export const MTLS_MODES: readonly MtlsMode[] = ["STRICT", "PERMISSIVE"];
+
+export type GatewayServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";
+export const SERVICE_TYPES: readonly GatewayServiceType[] = [
+  "LoadBalancer",
+  "NodePort",
+  "ClusterIP",
+];
+
+/** An OpenTelemetry tracing provider for `meshConfig.extensionProviders`. */
+export interface IstioTracingProvider {
+  /** Provider name that `Telemetry` resources select. */
+  name: string;
+  /** Fully qualified host of the OTLP gRPC receiver, e.g. `jaeger.tracing.svc.cluster.local`. */
+  service: string;
+  /** OTLP gRPC port. */
+  port: number;
+}
+
+/** The ingress gateway (chart `gateway`). */
+export interface IstioGatewayArgs {
+  /** Helm release name; also the Deployment/Service name and the pods' `app` label. @default "istio-ingressgateway" */
+  name?: string;
+  /** Namespace of the gateway. @default the root namespace */
+  namespace?: string;
+  /** Service type. @default "LoadBalancer" */
+  serviceType?: GatewayServiceType;
+}
+
+/** Value overrides per Istio chart, deep-merged last. */
+export interface IstioValues {
+  base?: Values;
+  istiod?: Values;
+  gateway?: Values;
+  cni?: Values;
+  ztunnel?: Values;
+}
+
+/** Labels of the gateway chart's pods (its `gateway.selectorLabels` helper). */
+export function gatewaySelector(releaseName: string): Record<string, string> {
+  return { app: releaseName, istio: releaseName.replace(/^istio-/, "") };
+}
+
+export interface IstiodValuesInput {
+  namespace: string;
+  profile: IstioProfile;
+  revision?: string;
+  cni: boolean;
+  registry?: string;
+  accessLogFile: string;
+  accessLogEncoding: "TEXT" | "JSON";
+  trustDomain: string;
+  tracing?: IstioTracingProvider;
+}
+
+/** Values of chart `istiod`. */
+export function istiodValues(i: IstiodValuesInput): Values {
+  const meshConfig: Values = {
+    accessLogEncoding: i.accessLogEncoding,
+    accessLogFile: i.accessLogFile,
+    trustDomain: i.trustDomain,
+  };
+  if (i.tracing) {
+    meshConfig.enableTracing = true;
+    meshConfig.extensionProviders = [
+      {
+        name: i.tracing.name,
+        opentelemetry: { port: i.tracing.port, service: i.tracing.service },
+      },
+    ];
+  }
+  const global: Values = { istioNamespace: i.namespace };
+  if (i.registry !== undefined) global.hub = `${i.registry}/istio`;
+  return {
+    global,
+    meshConfig,
+    ...(i.profile === "ambient" ? { profile: "ambient" } : {}),
+    ...(i.cni && i.profile !== "ambient" ? { pilot: { cni: { enabled: true } } } : {}),
+    ...(i.revision !== undefined ? { revision: i.revision } : {}),
+  };
+}
+
+/** Values of chart `gateway` (its image comes from istiod's injection template). */
+export function gatewayValues(i: { revision?: string; serviceType: GatewayServiceType }): Values {
+  return {
+    ...(i.revision !== undefined ? { revision: i.revision } : {}),
+    service: { type: i.serviceType },
+  };
+}
+
+/** Values of chart `cni`. */
+export function cniValues(i: {
+  profile: IstioProfile;
+  revision?: string;
+  registry?: string;
+}): Values {
+  return {
+    ...(i.registry !== undefined ? { global: { hub: `${i.registry}/istio` } } : {}),
+    ...(i.profile === "ambient" ? { profile: "ambient" } : {}),
+    ...(i.revision !== undefined ? { revision: i.revision } : {}),
+  };
+}
+
+/** Values of chart `ztunnel` (it names its image hub `hub`, not `global.hub`). */
+export function ztunnelValues(i: {
+  namespace: string;
+  revision?: string;
+  registry?: string;
+}): Values {
+  return {
+    ...(i.registry !== undefined ? { hub: `${i.registry}/istio` } : {}),
+    istioNamespace: i.namespace,
+    ...(i.revision !== undefined ? { revision: i.revision } : {}),
+  };
+}

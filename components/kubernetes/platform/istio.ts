@@ -1,0 +1,318 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with {
+  "resolution-mode": "import",
+};
+import { managedLabels } from "../../core/kube";
+import { childName } from "../../core/names";
+import { ArgChecker } from "../../core/validate";
+import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease } from "./helm";
+import {
+  cniValues,
+  gatewaySelector,
+  gatewayValues,
+  istiodValues,
+  ISTIO_PROFILES,
+  IstioGatewayArgs,
+  IstioProfile,
+  IstioTracingProvider,
+  IstioValues,
+  MTLS_MODES,
+  MtlsMode,
+  SERVICE_TYPES,
+  ztunnelValues,
+} from "./istio-values";
+import { typedResource, Typed } from "./objects";
+import { CHARTS, ISTIO_CHARTS } from "./versions";
+
+export * from "./istio-values";
+
+/** Resolved IstioMesh settings after validation. */
+export interface IstioSettings {
+  namespace: string;
+  version: string;
+  profile: IstioProfile;
+  gateway?: IstioGatewayArgs;
+  gatewayName?: string;
+  accessLogFile: string;
+  accessLogEncoding: "TEXT" | "JSON";
+  trustDomain: string;
+  mtls: MtlsMode;
+}
+
+/** Validates IstioMesh arguments (MeshPlatform runs it scoped as `istio.*`). */
+export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSettings {
+  const namespace = args.namespace ?? "istio-system";
+  check.dnsLabel("namespace", namespace);
+  const version = chartVersion(check, "version", args.version, CHARTS.istio.version);
+  const profile = args.profile ?? "default";
+  check.oneOf("profile", profile, ISTIO_PROFILES);
+  if (args.revision !== undefined) {
+    check.dnsLabel("revision", args.revision);
+    if (args.revision.length > MAX_REVISION) {
+      check.fail(
+        "revision",
+        args.revision,
+        `must be at most ${MAX_REVISION} characters (release "istiod-<revision>" must fit Helm's 53)`,
+      );
+    }
+  }
+  if (profile === "ambient" && args.cni === false) {
+    check.fail(
+      "cni",
+      false,
+      'must be true or unset with profile "ambient": ambient mode needs the Istio CNI node agent',
+    );
+  }
+  const gw = args.gateway === false ? undefined : (args.gateway ?? {});
+  const gatewayName = gw ? (gw.name ?? "istio-ingressgateway") : undefined;
+  if (gw) {
+    check.dnsLabel("gateway.name", gatewayName);
+    check.length("gateway.name", gatewayName, 1, 53);
+    check.dnsLabel("gateway.namespace", gw.namespace);
+    check.oneOf("gateway.serviceType", gw.serviceType, SERVICE_TYPES);
+  }
+  const accessLogFile = args.accessLogFile ?? "/dev/stdout";
+  check.pattern(
+    "accessLogFile",
+    accessLogFile,
+    LOG_FILE,
+    'must be an absolute path such as "/dev/stdout", or "" to turn access logs off',
+  );
+  const accessLogEncoding = args.accessLogEncoding ?? "TEXT";
+  check.oneOf("accessLogEncoding", accessLogEncoding, ["TEXT", "JSON"]);
+  const trustDomain = args.trustDomain ?? "cluster.local";
+  check.dnsSubdomain("trustDomain", trustDomain);
+  if (args.tracing) {
+    check.require("tracing.name", args.tracing.name, "must be a non-empty provider name");
+    check.pattern(
+      "tracing.name",
+      args.tracing.name,
+      PROVIDER_NAME,
+      "must be a provider name of letters, digits, '.', '_' and '-'",
+    );
+    check.require("tracing.service", args.tracing.service, "must be the OTLP receiver's host name");
+    check.dnsSubdomain("tracing.service", args.tracing.service);
+    check.require("tracing.port", args.tracing.port, "must be a port from 1 to 65535");
+    check.port("tracing.port", args.tracing.port);
+  }
+  const mtls = args.mtls ?? "STRICT";
+  check.oneOf("mtls", mtls, MTLS_MODES);
+  checkRegistry(check, "registry", args.registry);
+  for (const key of ["base", "istiod", "gateway", "cni", "ztunnel"] as const) {
+    checkValues(check, `values.${key}`, args.values?.[key]);
+  }
+  return {
+    namespace,
+    version,
+    profile,
+    gateway: gw,
+    gatewayName,
+    accessLogFile,
+    accessLogEncoding,
+    trustDomain,
+    mtls,
+  };
+}
+
+const MAX_REVISION = 46;
+const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const LOG_FILE = /^(\/.*)?$/;
+
+export interface IstioMeshArgs {
+  /** Root namespace (istiod, mesh-wide policy). @default "istio-system" */
+  namespace?: string;
+  /** Version of every Istio chart. @default ISTIO_VERSION in versions.ts */
+  version?: string;
+  /** `"ambient"` adds ztunnel and the CNI node agent. @default "default" (sidecars) */
+  profile?: IstioProfile;
+  /**
+   * Control plane revision: istiod is installed as release `istiod-<revision>` beside any
+   * existing one, for canary upgrades (https://istio.io/latest/docs/setup/upgrade/canary/).
+   * DNS-1123 label of at most 46 characters (Helm release names stop at 53). @default unset
+   */
+  revision?: string;
+  /** Install the Istio CNI node agent in sidecar mode (ambient always has it). @default false */
+  cni?: boolean;
+  /** The ingress gateway; `false` installs none. @default {} */
+  gateway?: IstioGatewayArgs | false;
+  /** `meshConfig.accessLogFile`; `""` turns access logs off. @default "/dev/stdout" */
+  accessLogFile?: string;
+  /** `meshConfig.accessLogEncoding`. @default "TEXT" */
+  accessLogEncoding?: "TEXT" | "JSON";
+  /** `meshConfig.trustDomain`. @default "cluster.local" */
+  trustDomain?: string;
+  /** Tracing provider added to `meshConfig.extensionProviders`. @default none */
+  tracing?: IstioTracingProvider;
+  /** Mesh-wide `PeerAuthentication` mode in the root namespace. @default "STRICT" */
+  mtls?: MtlsMode;
+  /** Image registry mirror for air-gapped clusters (`global.hub` = `<registry>/istio`). */
+  registry?: string;
+  /** Value overrides per chart. */
+  values?: IstioValues;
+}
+
+/**
+ * Istio from its Helm charts: `base` (CRDs) -> `istiod` (ready) -> `gateway`, plus `cni` and, for
+ * the ambient profile, `ztunnel`; and a mesh-wide `PeerAuthentication` in the root namespace.
+ */
+export class IstioMesh extends pulumi.ComponentResource {
+  readonly base: k8s.helm.v3.Release;
+  readonly istiod: k8s.helm.v3.Release;
+  readonly gateway?: k8s.helm.v3.Release;
+  readonly cni?: k8s.helm.v3.Release;
+  readonly ztunnel?: k8s.helm.v3.Release;
+  readonly peerAuthentication: k8s.apiextensions.CustomResource;
+  readonly rootNamespace: string;
+  readonly revision?: string;
+  readonly dataPlane: "sidecar" | "ambient";
+  /** Release name of the gateway (its Service and Deployment name). */
+  readonly gatewayName?: string;
+  readonly gatewayNamespace?: string;
+  readonly gatewaySelector?: Record<string, string>;
+  readonly tracingProvider?: string;
+  /** What objects using Istio's CRDs and injection wait for: base and istiod (and ztunnel). */
+  readonly dependsOn: pulumi.Resource[];
+  readonly version: string;
+
+  constructor(name: string, args: IstioMeshArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:platform:IstioMesh", name, {}, opts);
+    const {
+      namespace,
+      version,
+      profile,
+      gateway: gw,
+      gatewayName,
+      accessLogFile,
+      accessLogEncoding,
+      trustDomain,
+      mtls,
+    } = checkIstioArgs(new ArgChecker(this), args);
+
+    const repo = CHARTS.istio.repo;
+    const revision = args.revision;
+    const withCni = profile === "ambient" || args.cni === true;
+    const child = { parent: this };
+
+    this.base = helmRelease(
+      childName(name, "base"),
+      {
+        name: "istio-base",
+        chart: ISTIO_CHARTS.base,
+        repo,
+        version,
+        namespace,
+        createNamespace: true,
+        values: finalValues({}, args.values?.base),
+      },
+      child,
+    );
+    if (withCni) {
+      this.cni = helmRelease(
+        childName(name, "cni"),
+        {
+          name: "istio-cni",
+          chart: ISTIO_CHARTS.cni,
+          repo,
+          version,
+          namespace,
+          values: finalValues(
+            cniValues({ profile, revision, registry: args.registry }),
+            args.values?.cni,
+          ),
+        },
+        { parent: this, dependsOn: [this.base] },
+      );
+    }
+    this.istiod = helmRelease(
+      childName(name, "istiod"),
+      {
+        name: revision === undefined ? "istiod" : `istiod-${revision}`,
+        chart: ISTIO_CHARTS.istiod,
+        repo,
+        version,
+        namespace,
+        values: finalValues(
+          istiodValues({
+            namespace,
+            profile,
+            revision,
+            cni: withCni,
+            registry: args.registry,
+            accessLogFile,
+            accessLogEncoding,
+            trustDomain,
+            tracing: args.tracing,
+          }),
+          args.values?.istiod,
+        ),
+      },
+      { parent: this, dependsOn: this.cni ? [this.base, this.cni] : [this.base] },
+    );
+    if (profile === "ambient") {
+      this.ztunnel = helmRelease(
+        childName(name, "ztunnel"),
+        {
+          name: "ztunnel",
+          chart: ISTIO_CHARTS.ztunnel,
+          repo,
+          version,
+          namespace,
+          values: finalValues(
+            ztunnelValues({ namespace, revision, registry: args.registry }),
+            args.values?.ztunnel,
+          ),
+        },
+        { parent: this, dependsOn: [this.istiod] },
+      );
+    }
+    const ready = [this.base, this.istiod, ...(this.ztunnel ? [this.ztunnel] : [])];
+    if (gw && gatewayName) {
+      const gatewayNamespace = gw.namespace ?? namespace;
+      this.gateway = helmRelease(
+        childName(name, "gateway"),
+        {
+          name: gatewayName,
+          chart: ISTIO_CHARTS.gateway,
+          repo,
+          version,
+          namespace: gatewayNamespace,
+          ...(gatewayNamespace !== namespace ? { createNamespace: true } : {}),
+          values: finalValues(
+            gatewayValues({ revision, serviceType: gw.serviceType ?? "LoadBalancer" }),
+            args.values?.gateway,
+          ),
+        },
+        { parent: this, dependsOn: ready },
+      );
+      this.gatewayName = gatewayName;
+      this.gatewayNamespace = gatewayNamespace;
+      this.gatewaySelector = gatewaySelector(gatewayName);
+    }
+    const peer: Typed<IPeerAuthentication> = {
+      apiVersion: "security.istio.io/v1",
+      kind: "PeerAuthentication",
+      metadata: { name: "default", namespace, labels: managedLabels("istio", "mesh-mtls") },
+      spec: { mtls: { mode: mtls } },
+    };
+    this.peerAuthentication = typedResource(childName(name, "mtls"), peer, {
+      parent: this,
+      dependsOn: [this.base, this.istiod],
+    });
+
+    this.rootNamespace = namespace;
+    this.revision = revision;
+    this.dataPlane = profile === "ambient" ? "ambient" : "sidecar";
+    this.tracingProvider = args.tracing?.name;
+    this.dependsOn = ready;
+    this.version = version;
+    this.registerOutputs({
+      base: this.base,
+      istiod: this.istiod,
+      gateway: this.gateway,
+      peerAuthentication: this.peerAuthentication,
+      rootNamespace: this.rootNamespace,
+      gatewayName: this.gatewayName,
+    });
+  }
+}

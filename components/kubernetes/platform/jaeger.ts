@@ -1,0 +1,188 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry" with {
+  "resolution-mode": "import",
+};
+import { managedLabels } from "../../core/kube";
+import { childName } from "../../core/names";
+import { ArgChecker } from "../../core/validate";
+import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import type { IstioTracingProvider } from "./istio";
+import { typedResource, Typed } from "./objects";
+import { CHARTS } from "./versions";
+
+/** Helm release name of Jaeger; the chart names its Service after it. */
+export const JAEGER_RELEASE = "jaeger";
+/** OTLP gRPC port of the Jaeger v2 Service. */
+export const OTLP_GRPC_PORT = 4317;
+const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+/** The Istio tracing provider pointing at a Jaeger installed in `namespace`. */
+export function jaegerTracingProvider(namespace: string, name = "jaeger"): IstioTracingProvider {
+  return {
+    name,
+    service: `${JAEGER_RELEASE}.${namespace}.svc.cluster.local`,
+    port: OTLP_GRPC_PORT,
+  };
+}
+
+/**
+ * The Jaeger v2 configuration (an OpenTelemetry Collector config): OTLP in over gRPC and HTTP,
+ * batched, into in-memory storage that the query UI reads.
+ * @see https://www.jaegertracing.io/docs/latest/deployment/configuration/
+ */
+export function jaegerConfig(maxTraces: number): Values {
+  return {
+    exporters: { jaeger_storage_exporter: { trace_storage: "primary_store" } },
+    extensions: {
+      healthcheckv2: { http: { endpoint: "0.0.0.0:13133" }, use_v2: true },
+      jaeger_query: { storage: { traces: "primary_store" } },
+      jaeger_storage: { backends: { primary_store: { memory: { max_traces: maxTraces } } } },
+    },
+    processors: { batch: {} },
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` },
+          http: { endpoint: "0.0.0.0:4318" },
+        },
+      },
+    },
+    service: {
+      extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
+      pipelines: {
+        traces: {
+          exporters: ["jaeger_storage_exporter"],
+          processors: ["batch"],
+          receivers: ["otlp"],
+        },
+      },
+    },
+  };
+}
+
+/** Values of chart `jaeger` (4.x deploys Jaeger v2 as one Deployment). */
+export function jaegerValues(i: { maxTraces: number; registry?: string }): Values {
+  return {
+    ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
+    jaeger: { enabled: true },
+    userconfig: jaegerConfig(i.maxTraces),
+  };
+}
+
+/** Where the mesh-wide `Telemetry` goes and what it waits for. */
+export interface JaegerTelemetryTarget {
+  /** Istio's root namespace. */
+  rootNamespace: string;
+  /** The releases installing Istio's CRDs and istiod. */
+  dependsOn: pulumi.Resource[];
+}
+
+/** Resolved Jaeger settings after validation. */
+export interface JaegerSettings {
+  namespace: string;
+  version: string;
+  maxTraces: number;
+  sampling: number;
+  providerName: string;
+}
+
+/** Validates JaegerArgs (MeshPlatform runs it scoped by the add-on name). */
+export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSettings {
+  const namespace = args.namespace ?? "tracing";
+  check.dnsLabel("namespace", namespace);
+  const version = chartVersion(check, "version", args.version, CHARTS.jaeger.version);
+  const maxTraces = args.maxTraces ?? 100_000;
+  check.int("maxTraces", maxTraces, 1, 100_000_000);
+  const sampling = args.samplingPercentage ?? 1;
+  check.number("samplingPercentage", sampling, 0, 100);
+  if (Math.abs(Math.round(sampling * 100) - sampling * 100) > 1e-9) {
+    check.fail("samplingPercentage", sampling, "must have at most two decimals (precision 0.01)");
+  }
+  const providerName = args.providerName ?? "jaeger";
+  check.pattern(
+    "providerName",
+    providerName,
+    PROVIDER_NAME,
+    "must be a provider name of letters, digits, '.', '_' and '-'",
+  );
+  if (args.telemetry) check.dnsLabel("telemetry.rootNamespace", args.telemetry.rootNamespace);
+  checkRegistry(check, "registry", args.registry);
+  checkValues(check, "values", args.values);
+  return { namespace, version, maxTraces, sampling, providerName };
+}
+
+export interface JaegerArgs {
+  /** Namespace (created by the release). @default "tracing" */
+  namespace?: string;
+  /** Chart version. @default CHARTS.jaeger.version in versions.ts */
+  version?: string;
+  /** Traces kept in memory. @default 100000 */
+  maxTraces?: number;
+  /**
+   * Percentage of requests traced, 0-100 with 0.01 precision (`randomSamplingPercentage`).
+   * @default 1 @see https://istio.io/latest/docs/tasks/observability/distributed-tracing/sampling/
+   */
+  samplingPercentage?: number;
+  /** `meshConfig.extensionProviders[].name` the Telemetry selects. @default "jaeger" */
+  providerName?: string;
+  /** Create a mesh-wide Istio `Telemetry` selecting the provider; `false`: none. */
+  telemetry?: JaegerTelemetryTarget | false;
+  /** Image registry mirror (`global.imageRegistry`). */
+  registry?: string;
+  /** Value overrides, deep-merged last. */
+  values?: Values;
+}
+
+/** Jaeger v2 receiving OTLP, and the Istio `Telemetry` that sends the mesh's spans to it. */
+export class Jaeger extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  readonly telemetry?: k8s.apiextensions.CustomResource;
+  readonly namespace: string;
+  readonly provider: IstioTracingProvider;
+  readonly samplingPercentage: number;
+
+  constructor(name: string, args: JaegerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:platform:Jaeger", name, {}, opts);
+    const { namespace, version, maxTraces, sampling, providerName } = checkJaegerArgs(
+      new ArgChecker(this),
+      args,
+    );
+
+    this.release = helmRelease(
+      childName(name, "release"),
+      {
+        name: JAEGER_RELEASE,
+        chart: CHARTS.jaeger.chart,
+        repo: CHARTS.jaeger.repo,
+        version,
+        namespace,
+        createNamespace: true,
+        values: finalValues(jaegerValues({ maxTraces, registry: args.registry }), args.values),
+      },
+      { parent: this },
+    );
+    this.provider = jaegerTracingProvider(namespace, providerName);
+    if (args.telemetry) {
+      const body: Typed<ITelemetry> = {
+        apiVersion: "telemetry.istio.io/v1",
+        kind: "Telemetry",
+        metadata: {
+          name: "mesh-default",
+          namespace: args.telemetry.rootNamespace,
+          labels: managedLabels("jaeger", "mesh-tracing"),
+        },
+        spec: {
+          tracing: [{ providers: [{ name: providerName }], randomSamplingPercentage: sampling }],
+        },
+      };
+      this.telemetry = typedResource(childName(name, "telemetry"), body, {
+        parent: this,
+        dependsOn: [...args.telemetry.dependsOn, this.release],
+      });
+    }
+    this.namespace = namespace;
+    this.samplingPercentage = sampling;
+    this.registerOutputs({ release: this.release, telemetry: this.telemetry, namespace });
+  }
+}

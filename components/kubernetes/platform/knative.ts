@@ -1,0 +1,277 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { IKnativeServing } from "@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing" with {
+  "resolution-mode": "import",
+};
+import { managedLabels } from "../../core/kube";
+import { childName } from "../../core/names";
+import { ArgChecker } from "../../core/validate";
+import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { typedResource, Typed } from "./objects";
+import { CHARTS, KNATIVE_SERVING_VERSION } from "./versions";
+
+/** Knative's ingress class for net-istio (`config-network` `ingress-class`). */
+export const ISTIO_INGRESS_CLASS = "istio.ingress.networking.knative.dev";
+/** Name of the Istio Gateway Knative creates for external traffic. */
+export const KNATIVE_INGRESS_GATEWAY = "knative-ingress-gateway";
+const DEFAULT_GATEWAY_SERVICE = "istio-ingressgateway.istio-system.svc.cluster.local";
+const MIN_WINDOW_MS = 6_000;
+const FEATURE_KEY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+const SERVING_VERSION = /^\d+\.\d+\.\d+$/;
+
+/** A feature flag's state in `config-features`. @see https://knative.dev/docs/serving/configuration/feature-flags/ */
+export type FeatureState = "enabled" | "disabled" | "allowed";
+const FEATURE_STATES: readonly FeatureState[] = ["enabled", "disabled", "allowed"];
+
+/** `config-autoscaler`. @see https://knative.dev/docs/serving/autoscaling/ */
+export interface KnativeAutoscalerArgs {
+  /** `enable-scale-to-zero`. @default true */
+  scaleToZero?: boolean;
+  /** `scale-to-zero-grace-period`, at least 6s. @default Knative's "30s" */
+  scaleToZeroGracePeriod?: string;
+  /** `stable-window`, 6s to 1h. @default Knative's "60s" */
+  stableWindow?: string;
+  /** `container-concurrency-target-default`, at least 0.01. @default Knative's 100 */
+  target?: number;
+  /** `container-concurrency-target-percentage`, 1-100. @default Knative's 70 */
+  targetUtilizationPercentage?: number;
+  /** `initial-scale`; 0 needs `allowZeroInitialScale`. @default Knative's 1 */
+  initialScale?: number;
+  /** `allow-zero-initial-scale`. @default Knative's false */
+  allowZeroInitialScale?: boolean;
+  /** `max-scale` (0: unlimited). @default Knative's 0 */
+  maxScale?: number;
+}
+
+/** The Istio install Knative uses as its ingress. */
+export interface KnativeIstioTarget {
+  /** Labels of the ingress gateway pods (`knative-ingress-gateway` selector). */
+  gatewaySelector: Record<string, string>;
+  /** Fully qualified host of the gateway Service. @default "istio-ingressgateway.istio-system.svc.cluster.local" */
+  gatewayService?: string;
+  /** Istio's releases (CRDs, istiod, gateway) that must be ready first. */
+  dependsOn: pulumi.Resource[];
+}
+
+/** Resolved Knative settings after validation. */
+export interface KnativeSettings {
+  namespace: string;
+  operatorNamespace: string;
+  version: string;
+  servingVersion: string;
+  autoscaler: KnativeAutoscalerArgs;
+}
+
+/** Validates KnativeServingArgs (MeshPlatform runs it scoped by the add-on name). */
+export function checkKnativeArgs(check: ArgChecker, args: KnativeServingArgs): KnativeSettings {
+  const namespace = args.namespace ?? "knative-serving";
+  check.dnsLabel("namespace", namespace);
+  const operatorNamespace = args.operatorNamespace ?? "knative-operator";
+  check.dnsLabel("operatorNamespace", operatorNamespace);
+  const version = chartVersion(check, "version", args.version, CHARTS.knativeOperator.version);
+  const servingVersion = args.servingVersion ?? KNATIVE_SERVING_VERSION;
+  check.pattern(
+    "servingVersion",
+    servingVersion,
+    SERVING_VERSION,
+    'must be a Knative Serving release "x.y.z" such as "1.23.0"',
+  );
+  check.dnsSubdomain("domain", args.domain);
+  const a = args.autoscaler ?? {};
+  check.durationMs("autoscaler.scaleToZeroGracePeriod", a.scaleToZeroGracePeriod, MIN_WINDOW_MS);
+  check.durationMs("autoscaler.stableWindow", a.stableWindow, MIN_WINDOW_MS, 3_600_000);
+  check.number("autoscaler.target", a.target, 0.01, Number.MAX_SAFE_INTEGER);
+  check.number("autoscaler.targetUtilizationPercentage", a.targetUtilizationPercentage, 1, 100);
+  check.int("autoscaler.initialScale", a.initialScale, 0, Number.MAX_SAFE_INTEGER);
+  check.int("autoscaler.maxScale", a.maxScale, 0, Number.MAX_SAFE_INTEGER);
+  if (a.initialScale === 0 && a.allowZeroInitialScale !== true) {
+    check.fail(
+      "autoscaler.initialScale",
+      0,
+      "may be 0 only with autoscaler.allowZeroInitialScale: true",
+    );
+  }
+  for (const [key, state] of Object.entries(args.features ?? {})) {
+    check.pattern(
+      `features.${key}`,
+      key,
+      FEATURE_KEY,
+      'must be a Knative feature flag name such as "kubernetes.podspec-fieldref"',
+    );
+    check.oneOf(`features.${key}`, state, FEATURE_STATES);
+  }
+  check.require(
+    "istio",
+    args.istio,
+    "must describe the Istio ingress (gatewaySelector, dependsOn): Knative uses Istio as its ingress",
+  );
+  check.require(
+    "istio.gatewaySelector",
+    args.istio.gatewaySelector,
+    "must be the labels of the ingress gateway pods",
+  );
+  check.dnsSubdomain("istio.gatewayService", args.istio.gatewayService);
+  checkRegistry(check, "registry", args.registry);
+  checkValues(check, "values", args.values);
+  return { namespace, operatorNamespace, version, servingVersion, autoscaler: a };
+}
+
+/** The `spec.config` of the KnativeServing CR (ConfigMap name without `config-` -> data). */
+export function knativeConfig(i: {
+  domain?: string;
+  autoscaler: KnativeAutoscalerArgs;
+  features?: Record<string, FeatureState>;
+  gatewayService: string;
+  namespace: string;
+}): Record<string, Record<string, string>> {
+  const a = i.autoscaler;
+  const autoscaler: Record<string, string> = {
+    "enable-scale-to-zero": String(a.scaleToZero ?? true),
+  };
+  const set = (key: string, v: string | number | boolean | undefined) => {
+    if (v !== undefined) autoscaler[key] = String(v);
+  };
+  set("allow-zero-initial-scale", a.allowZeroInitialScale);
+  set("container-concurrency-target-default", a.target);
+  set("container-concurrency-target-percentage", a.targetUtilizationPercentage);
+  set("initial-scale", a.initialScale);
+  set("max-scale", a.maxScale);
+  set("scale-to-zero-grace-period", a.scaleToZeroGracePeriod);
+  set("stable-window", a.stableWindow);
+  const config: Record<string, Record<string, string>> = {
+    autoscaler,
+    network: { "ingress-class": ISTIO_INGRESS_CLASS },
+  };
+  if (i.domain !== undefined) config.domain = { [i.domain]: "" };
+  if (i.features && Object.keys(i.features).length > 0) config.features = { ...i.features };
+  if (i.gatewayService !== DEFAULT_GATEWAY_SERVICE) {
+    config.istio = {
+      "external-gateways": `- name: ${KNATIVE_INGRESS_GATEWAY}\n  namespace: ${i.namespace}\n  service: ${i.gatewayService}\n`,
+    };
+  }
+  return config;
+}
+
+/** Values of chart `knative-operator`. */
+export function knativeOperatorValues(i: { registry?: string }): Values {
+  if (i.registry === undefined) return {};
+  const base = `${i.registry}/knative-releases/knative.dev/operator/cmd`;
+  return {
+    knative_operator: {
+      knative_operator: { image: `${base}/operator` },
+      operator_webhook: { image: `${base}/webhook` },
+    },
+  };
+}
+
+export interface KnativeServingArgs {
+  /** Namespace of Knative Serving. @default "knative-serving" */
+  namespace?: string;
+  /** Namespace of the operator. @default "knative-operator" */
+  operatorNamespace?: string;
+  /** Operator chart version. @default CHARTS.knativeOperator.version in versions.ts */
+  version?: string;
+  /** `KnativeServing.spec.version`. @default KNATIVE_SERVING_VERSION in versions.ts */
+  servingVersion?: string;
+  /** Default domain of routes (`config-domain`). @default Knative's "svc.cluster.local" */
+  domain?: string;
+  autoscaler?: KnativeAutoscalerArgs;
+  /** `config-features` flags, e.g. `{ "kubernetes.podspec-fieldref": "enabled" }`. */
+  features?: Record<string, FeatureState>;
+  /** Istio as the ingress; required. */
+  istio: KnativeIstioTarget;
+  /**
+   * Image registry mirror: the operator images become `<registry>/knative-releases/knative.dev/
+   * operator/cmd/{operator,webhook}` and Serving's `<registry>/knative-releases/${NAME}:v<version>`.
+   */
+  registry?: string;
+  /** Operator chart value overrides, deep-merged last. */
+  values?: Values;
+}
+
+/** Knative Serving through the Knative Operator chart and a typed `KnativeServing` CR. */
+export class KnativeServing extends pulumi.ComponentResource {
+  readonly operator: k8s.helm.v3.Release;
+  readonly servingNamespace: k8s.core.v1.Namespace;
+  readonly serving: k8s.apiextensions.CustomResource;
+  readonly namespace: string;
+  /** `namespace/name` of the Istio Gateway Knative routes external traffic through. */
+  readonly gateway: string;
+
+  constructor(name: string, args: KnativeServingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:platform:KnativeServing", name, {}, opts);
+    const {
+      namespace,
+      operatorNamespace,
+      version,
+      servingVersion,
+      autoscaler: a,
+    } = checkKnativeArgs(new ArgChecker(this), args);
+
+    this.operator = helmRelease(
+      childName(name, "operator"),
+      {
+        name: "knative-operator",
+        chart: CHARTS.knativeOperator.chart,
+        repo: CHARTS.knativeOperator.repo,
+        version,
+        namespace: operatorNamespace,
+        createNamespace: true,
+        values: finalValues(knativeOperatorValues({ registry: args.registry }), args.values),
+      },
+      { parent: this },
+    );
+    this.servingNamespace = new k8s.core.v1.Namespace(
+      childName(name, "namespace"),
+      { metadata: { name: namespace, labels: managedLabels("knative-serving", "namespace") } },
+      { parent: this },
+    );
+    const selector = { ...args.istio.gatewaySelector };
+    const body: Typed<IKnativeServing> = {
+      apiVersion: "operator.knative.dev/v1beta1",
+      kind: "KnativeServing",
+      metadata: {
+        name: "knative-serving",
+        namespace,
+        labels: managedLabels("knative-serving", "serving"),
+      },
+      spec: {
+        config: knativeConfig({
+          domain: args.domain,
+          autoscaler: a,
+          features: args.features,
+          gatewayService: args.istio.gatewayService ?? DEFAULT_GATEWAY_SERVICE,
+          namespace,
+        }),
+        ingress: {
+          istio: {
+            enabled: true,
+            "knative-ingress-gateway": { selector },
+            "knative-local-gateway": { selector },
+          },
+        },
+        ...(args.registry !== undefined
+          ? {
+              registry: {
+                // The operator replaces ${NAME} with each container's name.
+                default: `${args.registry}/knative-releases/\${NAME}:v${servingVersion}`,
+              },
+            }
+          : {}),
+        version: servingVersion,
+      },
+    };
+    this.serving = typedResource(childName(name, "serving"), body, {
+      parent: this,
+      dependsOn: [this.operator, this.servingNamespace, ...args.istio.dependsOn],
+    });
+    this.namespace = namespace;
+    this.gateway = `${namespace}/${KNATIVE_INGRESS_GATEWAY}`;
+    this.registerOutputs({
+      operator: this.operator,
+      serving: this.serving,
+      namespace,
+      gateway: this.gateway,
+    });
+  }
+}

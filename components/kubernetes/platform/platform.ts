@@ -1,0 +1,230 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MeshInfo } from "../mesh-info";
+import { ArgChecker } from "../../core/validate";
+import { checkRegistry, ScopedChecker } from "./helm";
+import { checkFluentdArgs, Fluentd, FluentdArgs } from "./fluentd";
+import { checkIstioArgs, gatewaySelector, IstioMesh, IstioMeshArgs } from "./istio";
+import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./jaeger";
+import { checkKnativeArgs, KnativeServing, KnativeServingArgs } from "./knative";
+import { checkPrometheusArgs, Prometheus, PrometheusArgs } from "./prometheus";
+import { ChartKey, ChartVersions, CHARTS, isPinnedVersion, VERSION_RULE } from "./versions";
+import { childName } from "../../core/names";
+
+/** An add-on: `true` or unset installs it with defaults, `false` leaves it out, an object configures it. */
+export type AddOn<T> = boolean | T;
+
+export type PlatformIstioArgs = Omit<IstioMeshArgs, "registry" | "version">;
+export type PlatformKnativeArgs = Omit<KnativeServingArgs, "registry" | "version" | "istio">;
+export type PlatformJaegerArgs = Omit<JaegerArgs, "registry" | "version" | "telemetry">;
+export type PlatformPrometheusArgs = Omit<PrometheusArgs, "registry" | "version" | "istio">;
+export type PlatformFluentdArgs = Omit<FluentdArgs, "registry" | "version">;
+
+export interface MeshPlatformArgs {
+  /**
+   * Image registry mirror for air-gapped clusters, passed to every chart in the key it uses
+   * (Istio `global.hub`/`hub`, kube-prometheus-stack and Jaeger `global.imageRegistry`, Fluentd
+   * `image.repository`, Knative operator images and `KnativeServing.spec.registry`). Images keep
+   * their upstream path below the registry (`docker.io/istio/pilot` -> `<registry>/istio/pilot`).
+   */
+  registry?: string;
+  /** Chart version overrides by key of the pinned table (versions.ts). */
+  versions?: ChartVersions;
+  /** Istio, always installed; `tracing` only while jaeger is off (else it is Jaeger). @default {} */
+  istio?: PlatformIstioArgs;
+  /** Knative Serving with Istio as its ingress. @default true */
+  knative?: AddOn<PlatformKnativeArgs>;
+  /** Jaeger v2 and the mesh tracing provider. @default true */
+  jaeger?: AddOn<PlatformJaegerArgs>;
+  /** kube-prometheus-stack and Istio's monitors. @default true */
+  prometheus?: AddOn<PlatformPrometheusArgs>;
+  /** Fluentd DaemonSet. @default true */
+  fluentd?: AddOn<PlatformFluentdArgs>;
+}
+
+function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
+  if (addOn === false) return undefined;
+  return addOn === undefined || addOn === true ? ({} as T) : addOn;
+}
+
+const VERSION_KEYS = Object.keys(CHARTS) as ChartKey[];
+
+/**
+ * The platform: Istio first, then the add-ons a stack selects, each ordered after what it needs
+ * (Knative and the mesh `Telemetry`/monitors after istiod; monitors after the Prometheus CRDs).
+ * `mesh` hands per-service components what they need to know about it.
+ */
+export class MeshPlatform extends pulumi.ComponentResource {
+  readonly istio: IstioMesh;
+  readonly knative?: KnativeServing;
+  readonly jaeger?: Jaeger;
+  readonly prometheus?: Prometheus;
+  readonly fluentd?: Fluentd;
+  readonly mesh: MeshInfo;
+  /** Fully qualified host of the ingress gateway Service, when there is one. */
+  readonly gatewayService?: string;
+
+  constructor(name: string, args: MeshPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:platform:MeshPlatform", name, {}, opts);
+    const check = new ArgChecker(this);
+    checkRegistry(check, "registry", args.registry);
+    const versions = args.versions ?? {};
+    for (const [key, v] of Object.entries(versions)) {
+      if (!VERSION_KEYS.includes(key as ChartKey)) {
+        check.fail(
+          `versions.${key}`,
+          v,
+          `is not a pinned chart; known keys: ${VERSION_KEYS.join(", ")}`,
+        );
+      }
+      if (!isPinnedVersion(v)) check.fail(`versions.${key}`, v, VERSION_RULE);
+    }
+    if ((args.istio as unknown) === false) {
+      check.fail(
+        "istio",
+        false,
+        "Istio is always installed; configure it with an object or leave it unset",
+      );
+    }
+    const istioArgs: IstioMeshArgs = {
+      ...args.istio,
+      registry: args.registry,
+      version: versions.istio,
+    };
+    const knativeArgs = enabled(args.knative);
+    const jaegerArgs = enabled(args.jaeger);
+    const prometheusArgs = enabled(args.prometheus);
+    const fluentdArgs = enabled(args.fluentd);
+
+    const jaeger = jaegerArgs
+      ? checkJaegerArgs(new ScopedChecker(this, "jaeger."), {
+          ...jaegerArgs,
+          version: versions.jaeger,
+        })
+      : undefined;
+    if (jaeger && args.istio?.tracing) {
+      check.fail(
+        "istio.tracing",
+        args.istio.tracing,
+        "must be unset while jaeger is on: the mesh then traces to the platform's Jaeger (turn jaeger off to use another provider)",
+      );
+    }
+    const tracing = jaeger
+      ? jaegerTracingProvider(jaeger.namespace, jaeger.providerName)
+      : args.istio?.tracing;
+    const istio = checkIstioArgs(new ScopedChecker(this, "istio."), { ...istioArgs, tracing });
+    if (knativeArgs && !istio.gatewayName) {
+      check.fail(
+        "istio.gateway",
+        false,
+        "must not be false while knative is on: Knative Serving routes through the Istio ingress gateway",
+      );
+    }
+    const selector = istio.gatewayName ? gatewaySelector(istio.gatewayName) : undefined;
+    const gatewayNamespace = istio.gateway?.namespace ?? istio.namespace;
+    const gatewayService = istio.gatewayName
+      ? `${istio.gatewayName}.${gatewayNamespace}.svc.cluster.local`
+      : undefined;
+    if (knativeArgs) {
+      checkKnativeArgs(new ScopedChecker(this, "knative."), {
+        ...knativeArgs,
+        version: versions.knativeOperator,
+        istio: { gatewaySelector: selector ?? {}, gatewayService, dependsOn: [] },
+      });
+    }
+    if (prometheusArgs) {
+      checkPrometheusArgs(new ScopedChecker(this, "prometheus."), {
+        ...prometheusArgs,
+        version: versions.kubePrometheusStack,
+      });
+    }
+    if (fluentdArgs) {
+      checkFluentdArgs(new ScopedChecker(this, "fluentd."), {
+        ...fluentdArgs,
+        version: versions.fluentd,
+      });
+    }
+
+    const registry = args.registry;
+    this.istio = new IstioMesh(
+      childName(name, "istio"),
+      { ...istioArgs, tracing },
+      { parent: this },
+    );
+    const istioReady = this.istio.dependsOn;
+    if (jaegerArgs) {
+      this.jaeger = new Jaeger(
+        childName(name, "jaeger"),
+        {
+          ...jaegerArgs,
+          registry,
+          version: versions.jaeger,
+          telemetry: { rootNamespace: this.istio.rootNamespace, dependsOn: istioReady },
+        },
+        { parent: this },
+      );
+    }
+    if (prometheusArgs) {
+      this.prometheus = new Prometheus(
+        childName(name, "prometheus"),
+        {
+          ...prometheusArgs,
+          registry,
+          version: versions.kubePrometheusStack,
+          istio: { rootNamespace: this.istio.rootNamespace, dependsOn: istioReady },
+        },
+        { parent: this },
+      );
+    }
+    if (knativeArgs && this.istio.gateway && selector) {
+      this.knative = new KnativeServing(
+        childName(name, "knative"),
+        {
+          ...knativeArgs,
+          registry,
+          version: versions.knativeOperator,
+          istio: {
+            gatewaySelector: selector,
+            gatewayService,
+            dependsOn: [...istioReady, this.istio.gateway],
+          },
+        },
+        { parent: this },
+      );
+    }
+    if (fluentdArgs) {
+      this.fluentd = new Fluentd(
+        childName(name, "fluentd"),
+        { ...fluentdArgs, registry, version: versions.fluentd },
+        { parent: this },
+      );
+    }
+
+    this.gatewayService = gatewayService;
+    this.mesh = {
+      rootNamespace: this.istio.rootNamespace,
+      ...(this.knative
+        ? { knativeNamespace: this.knative.namespace, gateway: this.knative.gateway }
+        : {}),
+      ...(selector ? { gatewaySelector: selector } : {}),
+      ...(this.istio.revision !== undefined ? { revision: this.istio.revision } : {}),
+      dataPlane: this.istio.dataPlane,
+      ...(tracing ? { tracingProvider: tracing.name } : {}),
+      ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
+      dependsOn: [
+        this.istio.base,
+        this.istio.istiod,
+        ...(this.knative ? [this.knative.serving] : []),
+        ...(this.prometheus ? [this.prometheus.release] : []),
+      ],
+    };
+    this.registerOutputs({
+      istio: this.istio,
+      knative: this.knative,
+      jaeger: this.jaeger,
+      prometheus: this.prometheus,
+      fluentd: this.fluentd,
+      rootNamespace: this.istio.rootNamespace,
+      gatewayService: this.gatewayService,
+    });
+  }
+}

@@ -1,0 +1,277 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { IPodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor" with {
+  "resolution-mode": "import",
+};
+import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor" with {
+  "resolution-mode": "import",
+};
+import { managedLabels } from "../../core/kube";
+import { childName } from "../../core/names";
+import { ArgChecker } from "../../core/validate";
+import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { typedResource, Typed } from "./objects";
+import { CHARTS } from "./versions";
+
+/** Helm release name of kube-prometheus-stack. */
+export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
+
+/**
+ * Labels a ServiceMonitor/PodMonitor/PrometheusRule needs to be picked up: none. The release sets
+ * every `*SelectorNilUsesHelmValues` to false, so Prometheus selects monitors and rules from every
+ * namespace whatever their labels (the chart's default would require `release: <release name>`).
+ */
+export const MONITOR_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+// prometheus-operator's Duration and ByteSize patterns (monitoring.coreos.com/v1 CRDs).
+const DURATION =
+  /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
+const BYTE_SIZE = /^(0|([0-9]*[.])?[0-9]+((K|M|G|T|E|P)i?)?B)$/;
+// Kubernetes resource.Quantity (non-negative).
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
+
+/** CPU and memory, as Kubernetes quantities (`"500m"`, `"2Gi"`). */
+export interface ResourceList {
+  cpu?: string;
+  memory?: string;
+}
+
+export interface ComputeResources {
+  requests?: ResourceList;
+  limits?: ResourceList;
+}
+
+/** Where Istio's monitors go and what they wait for (the root namespace must exist). */
+export interface IstioMonitorTarget {
+  rootNamespace: string;
+  dependsOn: pulumi.Resource[];
+}
+
+/** Resolved Prometheus settings after validation. */
+export interface PrometheusSettings {
+  namespace: string;
+  version: string;
+  retention: string;
+}
+
+/** Validates PrometheusArgs (MeshPlatform runs it scoped by the add-on name). */
+export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): PrometheusSettings {
+  const namespace = args.namespace ?? "monitoring";
+  check.dnsLabel("namespace", namespace);
+  const version = chartVersion(check, "version", args.version, CHARTS.kubePrometheusStack.version);
+  const retention = args.retention ?? "10d";
+  check.pattern(
+    "retention",
+    retention,
+    DURATION,
+    'must be a Prometheus duration such as "15d", "24h" or "1w2d" (units y, w, d, h, m, s, ms)',
+  );
+  check.pattern(
+    "retentionSize",
+    args.retentionSize,
+    BYTE_SIZE,
+    'must be a size such as "512MB", "50GB" or "1TiB"',
+  );
+  for (const kind of ["requests", "limits"] as const) {
+    for (const res of ["cpu", "memory"] as const) {
+      check.pattern(
+        `resources.${kind}.${res}`,
+        args.resources?.[kind]?.[res],
+        QUANTITY,
+        'must be a Kubernetes quantity such as "500m", "2" or "4Gi"',
+      );
+    }
+  }
+  if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
+  checkRegistry(check, "registry", args.registry);
+  checkValues(check, "values", args.values);
+  return { namespace, version, retention };
+}
+
+/** Values of chart `kube-prometheus-stack`. */
+export function prometheusValues(i: {
+  retention: string;
+  retentionSize?: string;
+  resources?: ComputeResources;
+  grafana: boolean;
+  alertmanager: boolean;
+  registry?: string;
+}): Values {
+  return {
+    alertmanager: { enabled: i.alertmanager },
+    ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
+    grafana: { enabled: i.grafana },
+    prometheus: {
+      prometheusSpec: {
+        podMonitorSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        ...(i.resources ? { resources: i.resources } : {}),
+        retention: i.retention,
+        ...(i.retentionSize !== undefined ? { retentionSize: i.retentionSize } : {}),
+        ruleSelectorNilUsesHelmValues: false,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+        serviceMonitorSelectorNilUsesHelmValues: false,
+      },
+    },
+  };
+}
+
+/** Istio's PodMonitor for Envoy stats (istio/istio samples/addons/extras/prometheus-operator.yaml). */
+export function envoyStatsMonitor(namespace: string): Typed<IPodMonitor> {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: {
+      name: "envoy-stats-monitor",
+      namespace,
+      labels: managedLabels("istio", "envoy-stats"),
+    },
+    spec: {
+      jobLabel: "envoy-stats",
+      namespaceSelector: { any: true },
+      podMetricsEndpoints: [
+        {
+          interval: "15s",
+          path: "/stats/prometheus",
+          relabelings: [
+            {
+              action: "keep",
+              regex: "istio-proxy",
+              sourceLabels: ["__meta_kubernetes_pod_container_name"],
+            },
+            {
+              action: "keep",
+              sourceLabels: ["__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape"],
+            },
+            {
+              action: "replace",
+              regex: "([^:]+)(?::\\d+)?;(\\d+)",
+              replacement: "$1:$2",
+              sourceLabels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+              targetLabel: "__address__",
+            },
+            { action: "labeldrop", regex: "__meta_kubernetes_pod_label_(.+)" },
+            {
+              action: "replace",
+              sourceLabels: ["__meta_kubernetes_namespace"],
+              targetLabel: "namespace",
+            },
+            {
+              action: "replace",
+              sourceLabels: ["__meta_kubernetes_pod_name"],
+              targetLabel: "pod_name",
+            },
+          ],
+        },
+      ],
+      selector: {
+        matchExpressions: [{ key: "istio-prometheus-ignore", operator: "DoesNotExist" }],
+      },
+    },
+  };
+}
+
+/** Istio's ServiceMonitor for istiod (same source). */
+export function istiodMonitor(namespace: string): Typed<IServiceMonitor> {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: {
+      name: "istio-component-monitor",
+      namespace,
+      labels: managedLabels("istio", "istiod-metrics"),
+    },
+    spec: {
+      endpoints: [{ interval: "15s", port: "http-monitoring" }],
+      jobLabel: "istio",
+      namespaceSelector: { any: true },
+      selector: { matchExpressions: [{ key: "istio", operator: "In", values: ["pilot"] }] },
+      targetLabels: ["app"],
+    },
+  };
+}
+
+export interface PrometheusArgs {
+  /** Namespace (created by the release). @default "monitoring" */
+  namespace?: string;
+  /** Chart version. @default CHARTS.kubePrometheusStack.version in versions.ts */
+  version?: string;
+  /** `prometheusSpec.retention`, a Prometheus duration such as `"10d"`. @default "10d" */
+  retention?: string;
+  /** `prometheusSpec.retentionSize` such as `"50GB"`. @default unset (no size limit) */
+  retentionSize?: string;
+  /** `prometheusSpec.resources`. @default unset */
+  resources?: ComputeResources;
+  /** Install Grafana. @default true */
+  grafana?: boolean;
+  /** Install Alertmanager. @default true */
+  alertmanager?: boolean;
+  /**
+   * Create Istio's PodMonitor (Envoy stats) and ServiceMonitor (istiod) in the root namespace;
+   * `false`: none. @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-2-customized-scraping-configurations
+   */
+  istio?: IstioMonitorTarget | false;
+  /** Image registry mirror (`global.imageRegistry`). */
+  registry?: string;
+  /** Value overrides, deep-merged last. */
+  values?: Values;
+}
+
+/** kube-prometheus-stack selecting monitors from every namespace, plus Istio's monitors. */
+export class Prometheus extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  readonly envoyStats?: k8s.apiextensions.CustomResource;
+  readonly istiod?: k8s.apiextensions.CustomResource;
+  readonly namespace: string;
+  readonly monitorLabels: Record<string, string>;
+
+  constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mesh-serverless:platform:Prometheus", name, {}, opts);
+    const { namespace, version, retention } = checkPrometheusArgs(new ArgChecker(this), args);
+
+    this.release = helmRelease(
+      childName(name, "release"),
+      {
+        name: PROMETHEUS_RELEASE,
+        chart: CHARTS.kubePrometheusStack.chart,
+        repo: CHARTS.kubePrometheusStack.repo,
+        version,
+        namespace,
+        createNamespace: true,
+        values: finalValues(
+          prometheusValues({
+            retention,
+            retentionSize: args.retentionSize,
+            resources: args.resources,
+            grafana: args.grafana ?? true,
+            alertmanager: args.alertmanager ?? true,
+            registry: args.registry,
+          }),
+          args.values,
+        ),
+      },
+      { parent: this },
+    );
+    if (args.istio) {
+      const deps = { parent: this, dependsOn: [...args.istio.dependsOn, this.release] };
+      this.envoyStats = typedResource(
+        childName(name, "envoy-stats"),
+        envoyStatsMonitor(args.istio.rootNamespace),
+        deps,
+      );
+      this.istiod = typedResource(
+        childName(name, "istiod"),
+        istiodMonitor(args.istio.rootNamespace),
+        deps,
+      );
+    }
+    this.namespace = namespace;
+    this.monitorLabels = { ...MONITOR_LABELS };
+    this.registerOutputs({
+      release: this.release,
+      envoyStats: this.envoyStats,
+      istiod: this.istiod,
+      namespace,
+    });
+  }
+}

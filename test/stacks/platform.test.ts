@@ -1,0 +1,194 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { render } from "../../cli/render";
+import { deployPlatform } from "../../stacks/platform";
+import { Section, StackConfigError } from "../../stacks/config";
+import * as h from "../harness";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const section = (value: Record<string, unknown>) => Section.of("mesh-serverless:platform", value);
+
+function configError(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    assert.ok(e instanceof StackConfigError, String(e));
+    return e.message;
+  }
+  return assert.fail("expected a StackConfigError");
+}
+
+describe("stacks/platform", () => {
+  afterEach(() => h.reset());
+
+  describe("the dev stack renders the whole platform", () => {
+    let out: string;
+    let result: Awaited<ReturnType<typeof render>>;
+
+    before(async () => {
+      out = fs.mkdtempSync(path.join(os.tmpdir(), "platform-dev-"));
+      result = await render({ stack: "dev", out });
+    });
+
+    it("writes a helmfile with every release, pinned, in dependency order", () => {
+      assert.equal(result.releases, 7);
+      const helmfile = parse(fs.readFileSync(path.join(out, "helmfile.yaml"), "utf8"));
+      const releases = Object.fromEntries(
+        (
+          helmfile.releases as { name: string; chart: string; version: string; needs?: string[] }[]
+        ).map((r) => [r.name, { chart: r.chart, version: r.version, needs: r.needs ?? [] }]),
+      );
+      assert.deepEqual(releases, {
+        "istio-base": { chart: "istio-release/base", version: "1.30.5", needs: [] },
+        istiod: {
+          chart: "istio-release/istiod",
+          version: "1.30.5",
+          needs: ["istio-system/istio-base"],
+        },
+        "istio-ingressgateway": {
+          chart: "istio-release/gateway",
+          version: "1.30.5",
+          needs: ["istio-system/istio-base", "istio-system/istiod"],
+        },
+        "knative-operator": { chart: "knative/knative-operator", version: "v1.23.0", needs: [] },
+        jaeger: { chart: "jaegertracing/jaeger", version: "4.4.8", needs: [] },
+        "kube-prometheus-stack": {
+          chart: "prometheus-community/kube-prometheus-stack",
+          version: "85.1.2",
+          needs: [],
+        },
+        fluentd: { chart: "fluent/fluentd", version: "0.6.0", needs: [] },
+      });
+    });
+
+    it("writes a manifest for every CR, all valid against their upstream schema", () => {
+      // Other config keys of the stack may add objects: every one must validate, and the
+      // platform's own are all there.
+      assert.ok(result.manifests >= 6, String(result.manifests));
+      assert.equal(result.validated, result.manifests);
+      assert.deepEqual(result.unvalidated, {});
+      const kinds = (file: string) =>
+        fs
+          .readFileSync(path.join(out, "manifests", file), "utf8")
+          .split("---\n")
+          .map((doc) => {
+            const m = parse(doc) as {
+              apiVersion: string;
+              kind: string;
+              metadata: { name: string };
+            };
+            return `${m.apiVersion} ${m.kind} ${m.metadata.name}`;
+          });
+      const expected: [string, string][] = [
+        ["istio-system.yaml", "monitoring.coreos.com/v1 PodMonitor envoy-stats-monitor"],
+        ["istio-system.yaml", "security.istio.io/v1 PeerAuthentication default"],
+        ["istio-system.yaml", "monitoring.coreos.com/v1 ServiceMonitor istio-component-monitor"],
+        ["istio-system.yaml", "telemetry.istio.io/v1 Telemetry mesh-default"],
+        ["knative-serving.yaml", "operator.knative.dev/v1beta1 KnativeServing knative-serving"],
+        ["_cluster.yaml", "v1 Namespace knative-serving"],
+      ];
+      for (const [file, object] of expected)
+        assert.ok(kinds(file).includes(object), `${file}: ${object}`);
+    });
+
+    it("applies the dev config: sampling 100%, JSON access logs, retention 2d, stdout logs", () => {
+      const yaml = (f: string) => parse(fs.readFileSync(path.join(out, "values", f), "utf8"));
+      assert.equal(yaml("istio-system/istiod.yaml").meshConfig.accessLogEncoding, "JSON");
+      assert.equal(yaml("istio-system/istio-ingressgateway.yaml").service.type, "NodePort");
+      assert.equal(
+        yaml("monitoring/kube-prometheus-stack.yaml").prometheus.prometheusSpec.retention,
+        "2d",
+      );
+      assert.equal(yaml("monitoring/kube-prometheus-stack.yaml").alertmanager.enabled, false);
+      assert.match(yaml("logging/fluentd.yaml").fileConfigs["04_outputs.conf"], /@type stdout/);
+      assert.equal(
+        yaml("tracing/jaeger.yaml").userconfig.extensions.jaeger_storage.backends.primary_store
+          .memory.max_traces,
+        50000,
+      );
+      const istio = fs.readFileSync(path.join(out, "manifests", "istio-system.yaml"), "utf8");
+      assert.match(istio, /randomSamplingPercentage: 100/);
+      const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
+      assert.deepEqual(outputs.platform, {
+        addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd"],
+        gateway: "knative-serving/knative-ingress-gateway",
+        gatewayService: "istio-ingressgateway.istio-system.svc.cluster.local",
+        monitorLabels: {},
+        rootNamespace: "istio-system",
+        tracingProvider: "jaeger",
+      });
+    });
+  });
+
+  describe("deployPlatform translates config into MeshPlatform args", () => {
+    beforeEach(() => h.reset());
+
+    it("turns add-ons off, passes versions, registry and nested args", async () => {
+      const d = deployPlatform(
+        section({
+          registry: "mirror.local",
+          versions: { istio: "1.31.0" },
+          istio: { revision: "canary", gateway: { name: "edge" } },
+          knative: false,
+          jaeger: false,
+          prometheus: true,
+          fluentd: {
+            output: { type: "opensearch", host: "os.logging", credentials: { secretName: "os" } },
+          },
+        }),
+        {},
+      );
+      await h.settled();
+      assert.deepEqual(h.names(RELEASE), [
+        "platform-fluentd-release",
+        "platform-istio-base",
+        "platform-istio-gateway",
+        "platform-istio-istiod",
+        "platform-prometheus-release",
+      ]);
+      assert.equal(h.get(RELEASE, "platform-istio-istiod").inputs.name, "istiod-canary");
+      assert.equal(h.get(RELEASE, "platform-istio-base").inputs.version, "1.31.0");
+      assert.equal(d.mesh.revision, "canary");
+      assert.deepEqual(d.mesh.gatewaySelector, { app: "edge", istio: "edge" });
+      assert.equal(d.mesh.tracingProvider, undefined);
+      assert.deepEqual(d.mesh.monitorLabels, {});
+    });
+
+    it("rejects unknown keys and wrong shapes naming the full key", () => {
+      assert.match(
+        configError(() => deployPlatform(section({ jager: {} }), {})),
+        /^config `mesh-serverless:platform.jager` is \{\}: is not a known key here/,
+      );
+      assert.match(
+        configError(() =>
+          deployPlatform(section({ knative: { autoscaler: { stableWindw: "60s" } } }), {}),
+        ),
+        /^config `mesh-serverless:platform.knative.autoscaler.stableWindw` is "60s": is not a known key/,
+      );
+      assert.match(
+        configError(() => deployPlatform(section({ istio: false }), {})),
+        /^config `mesh-serverless:platform.istio` is false: Istio is always installed/,
+      );
+      assert.match(
+        configError(() => deployPlatform(section({ jaeger: "yes" }), {})),
+        /^config `mesh-serverless:platform.jaeger` is "yes": must be true, false or a mapping/,
+      );
+      assert.match(
+        configError(() => deployPlatform(section({ versions: { istio: 1.3 } }), {})),
+        /^config `mesh-serverless:platform.versions.istio` is 1.3: must be a string/,
+      );
+    });
+
+    it("leaves value checks to the components (ResourceError naming the argument)", async () => {
+      await h.expectInvalid(
+        () => deployPlatform(section({ jaeger: { samplingPercentage: 250 } }), {}),
+        "jaeger.samplingPercentage",
+        "250",
+        "from 0 to 100",
+      );
+    });
+  });
+});
