@@ -1,46 +1,48 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Section, StackConfigError } from "./config";
+import * as k8s from "@pulumi/kubernetes";
+import { Section } from "./config";
 import { deployAws } from "./aws";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
+import { checkEnvironment, readClouds, readEnvironment, rejectUnknownKeys } from "./environment";
 
-export const CLOUDS = ["kubernetes", "aws"] as const;
-export type Cloud = (typeof CLOUDS)[number];
-
-/** `clouds`: which clouds this stack deploys to; default kubernetes only. */
-export function readClouds(config = new pulumi.Config()): Cloud[] {
-  const clouds = config.getObject<unknown>("clouds") ?? ["kubernetes"];
-  const key = `${config.name}:clouds`;
-  if (!Array.isArray(clouds) || clouds.length === 0) {
-    throw new StackConfigError(
-      `config \`${key}\` is ${JSON.stringify(clouds)}: must be a non-empty list of ${CLOUDS.join(", ")}`,
-    );
-  }
-  for (const c of clouds) {
-    if (!CLOUDS.includes(c)) {
-      throw new StackConfigError(
-        `config \`${key}\` has ${JSON.stringify(c)}: each entry must be one of ${CLOUDS.join(", ")}`,
-      );
-    }
-  }
-  return [...new Set(clouds as Cloud[])];
+/**
+ * The Kubernetes provider: an explicit one when `kubeconfig` (a secret) or `kubernetes.context`
+ * is set, so the cluster is named in config rather than taken from whatever kubectl context the
+ * deploying machine has.
+ */
+export function kubernetesOptions(config = new pulumi.Config()): pulumi.ComponentResourceOptions {
+  const kubeconfig = config.getSecret("kubeconfig");
+  const section = Section.root("kubernetes", config);
+  const context = section?.string("context");
+  section?.done();
+  if (kubeconfig === undefined && context === undefined) return {};
+  const provider = new k8s.Provider("cluster", {
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+  });
+  return { providers: { kubernetes: provider } };
 }
 
 /** The program: builds what the stack's config selects and returns the stack outputs. */
 export async function main(): Promise<Record<string, unknown>> {
-  const clouds = readClouds();
-  const outputs: Record<string, unknown> = { stack: pulumi.getStack(), clouds };
+  const config = new pulumi.Config();
+  rejectUnknownKeys(config);
+  const environment = readEnvironment(config);
+  const clouds = readClouds(config);
+  checkEnvironment(environment, clouds, config);
+  const outputs: Record<string, unknown> = { stack: pulumi.getStack(), environment, clouds };
   if (clouds.includes("kubernetes")) {
-    const opts: pulumi.ComponentResourceOptions = {};
-    const platformConfig = Section.root("platform");
+    const opts = kubernetesOptions(config);
+    const platformConfig = Section.root("platform", config);
     const platform = platformConfig ? deployPlatform(platformConfig, opts) : undefined;
     Object.assign(outputs, platform?.outputs);
-    const servicesConfig = Section.root("services");
+    const servicesConfig = Section.root("services", config);
     if (servicesConfig)
       Object.assign(outputs, deployServices(servicesConfig, platform?.mesh ?? {}, opts));
   }
   if (clouds.includes("aws")) {
-    const awsConfig = Section.root("aws");
+    const awsConfig = Section.root("aws", config);
     if (awsConfig) Object.assign(outputs, deployAws(awsConfig, {}));
   }
   return outputs;

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Section, StackConfigError } from "../../stacks/config";
-import { readClouds } from "../../stacks/program";
+import { readClouds } from "../../stacks/environment";
 import { exitCodeFor } from "../../cli/render";
 import * as h from "../harness";
 
@@ -103,7 +103,7 @@ describe("stacks/config secrets", () => {
   });
 });
 
-describe("stacks/program readClouds", () => {
+describe("stacks/environment readClouds", () => {
   afterEach(() => h.reset());
 
   it("defaults to kubernetes and accepts both clouds", async () => {
