@@ -61,6 +61,7 @@ function readIstio(s: Section): PlatformIstioArgs {
     accessLogEncoding: s.string("accessLogEncoding") as PlatformIstioArgs["accessLogEncoding"],
     trustDomain: s.string("trustDomain"),
     mtls: s.string("mtls") as PlatformIstioArgs["mtls"],
+    replicas: s.number("replicas"),
     tracing: s.raw("tracing"),
     values: s.raw("values"),
   };
@@ -86,6 +87,7 @@ function readKnative(s: Section): PlatformKnativeArgs {
     domain: s.string("domain"),
     autoscaler,
     features: s.stringMap("features") as Record<string, FeatureState> | undefined,
+    highAvailability: s.number("highAvailability"),
     values: s.raw<Values>("values"),
   };
 }
@@ -106,6 +108,7 @@ function readPrometheus(s: Section): PlatformPrometheusArgs {
     retention: s.string("retention"),
     retentionSize: s.string("retentionSize"),
     resources: s.raw<ComputeResources>("resources"),
+    replicas: s.number("replicas"),
     grafana: s.boolean("grafana"),
     alertmanager: s.boolean("alertmanager"),
     values: s.raw<Values>("values"),

@@ -63,7 +63,12 @@ export interface IstiodValuesInput {
   accessLogEncoding: "TEXT" | "JSON";
   trustDomain: string;
   tracing?: IstioTracingProvider;
+  /** Minimum istiod replicas (HPA minimum); unset keeps the chart's default of 1. */
+  replicas?: number;
 }
+
+/** The charts' HPA maximum is 5; a larger minimum raises it to match. */
+const CHART_HPA_MAX = 5;
 
 /** Values of chart `istiod`. */
 export function istiodValues(i: IstiodValuesInput): Values {
@@ -87,14 +92,36 @@ export function istiodValues(i: IstiodValuesInput): Values {
     global,
     meshConfig,
     ...(i.profile === "ambient" ? { profile: "ambient" } : {}),
-    ...(i.cni && i.profile !== "ambient" ? { pilot: { cni: { enabled: true } } } : {}),
+    ...(pilot(i) ? { pilot: pilot(i) } : {}),
     ...(i.revision !== undefined ? { revision: i.revision } : {}),
   };
 }
 
+function pilot(i: IstiodValuesInput): Values | undefined {
+  const out: Values = {};
+  if (i.cni && i.profile !== "ambient") out.cni = { enabled: true };
+  if (i.replicas !== undefined) {
+    out.autoscaleMin = i.replicas;
+    out.replicaCount = i.replicas;
+    if (i.replicas > CHART_HPA_MAX) out.autoscaleMax = i.replicas;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** Values of chart `gateway` (its image comes from istiod's injection template). */
-export function gatewayValues(i: { revision?: string; serviceType: GatewayServiceType }): Values {
+export function gatewayValues(i: {
+  revision?: string;
+  serviceType: GatewayServiceType;
+  replicas?: number;
+}): Values {
+  const n = i.replicas;
   return {
+    ...(n !== undefined
+      ? {
+          autoscaling: { minReplicas: n, ...(n > CHART_HPA_MAX ? { maxReplicas: n } : {}) },
+          replicaCount: n,
+        }
+      : {}),
     ...(i.revision !== undefined ? { revision: i.revision } : {}),
     service: { type: i.serviceType },
   };

@@ -38,6 +38,7 @@ export interface IstioSettings {
   accessLogEncoding: "TEXT" | "JSON";
   trustDomain: string;
   mtls: MtlsMode;
+  replicas?: number;
 }
 
 /** Validates IstioMesh arguments (MeshPlatform runs it scoped as `istio.*`). */
@@ -98,6 +99,7 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
   }
   const mtls = args.mtls ?? "STRICT";
   check.oneOf("mtls", mtls, MTLS_MODES);
+  check.int("replicas", args.replicas, 1, 50);
   checkRegistry(check, "registry", args.registry);
   for (const key of ["base", "istiod", "gateway", "cni", "ztunnel"] as const) {
     checkValues(check, `values.${key}`, args.values?.[key]);
@@ -112,6 +114,7 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     accessLogEncoding,
     trustDomain,
     mtls,
+    replicas: args.replicas,
   };
 }
 
@@ -146,6 +149,11 @@ export interface IstioMeshArgs {
   tracing?: IstioTracingProvider;
   /** Mesh-wide `PeerAuthentication` mode in the root namespace. @default "STRICT" */
   mtls?: MtlsMode;
+  /**
+   * Minimum replicas of istiod and the ingress gateway (their HPA minimum, 1-50; the HPA
+   * maximum is raised to match when above the charts' 5). @default the charts' 1
+   */
+  replicas?: number;
   /** Image registry mirror for air-gapped clusters (`global.hub` = `<registry>/istio`). */
   registry?: string;
   /** Value overrides per chart. */
@@ -187,6 +195,7 @@ export class IstioMesh extends pulumi.ComponentResource {
       accessLogEncoding,
       trustDomain,
       mtls,
+      replicas,
     } = checkIstioArgs(new ArgChecker(this), args);
 
     const repo = CHARTS.istio.repo;
@@ -243,6 +252,7 @@ export class IstioMesh extends pulumi.ComponentResource {
             accessLogEncoding,
             trustDomain,
             tracing: args.tracing,
+            replicas,
           }),
           args.values?.istiod,
         ),
@@ -279,7 +289,7 @@ export class IstioMesh extends pulumi.ComponentResource {
           namespace: gatewayNamespace,
           ...(gatewayNamespace !== namespace ? { createNamespace: true } : {}),
           values: finalValues(
-            gatewayValues({ revision, serviceType: gw.serviceType ?? "LoadBalancer" }),
+            gatewayValues({ revision, serviceType: gw.serviceType ?? "LoadBalancer", replicas }),
             args.values?.gateway,
           ),
         },

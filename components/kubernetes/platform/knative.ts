@@ -100,6 +100,7 @@ export function checkKnativeArgs(check: ArgChecker, args: KnativeServingArgs): K
     );
     check.oneOf(`features.${key}`, state, FEATURE_STATES);
   }
+  check.int("highAvailability", args.highAvailability, 1, 10);
   check.require(
     "istio",
     args.istio,
@@ -178,6 +179,12 @@ export interface KnativeServingArgs {
   autoscaler?: KnativeAutoscalerArgs;
   /** `config-features` flags, e.g. `{ "kubernetes.podspec-fieldref": "enabled" }`. */
   features?: Record<string, FeatureState>;
+  /**
+   * Replicas of each Knative Serving control-plane deployment (`spec.high-availability.replicas`,
+   * 1-10). @default the operator's 1
+   * @see https://knative.dev/docs/install/operator/configuring-serving-cr/#high-availability
+   */
+  highAvailability?: number;
   /** Istio as the ingress; required. */
   istio: KnativeIstioTarget;
   /**
@@ -243,6 +250,9 @@ export class KnativeServing extends pulumi.ComponentResource {
           gatewayService: args.istio.gatewayService ?? DEFAULT_GATEWAY_SERVICE,
           namespace,
         }),
+        ...(args.highAvailability !== undefined
+          ? { "high-availability": { replicas: args.highAvailability } }
+          : {}),
         ingress: {
           istio: {
             enabled: true,

@@ -83,6 +83,7 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
     }
   }
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
+  check.int("replicas", args.replicas, 1, 10);
   checkRegistry(check, "registry", args.registry);
   checkValues(check, "values", args.values);
   return { namespace, version, retention };
@@ -93,6 +94,7 @@ export function prometheusValues(i: {
   retention: string;
   retentionSize?: string;
   resources?: ComputeResources;
+  replicas?: number;
   grafana: boolean;
   alertmanager: boolean;
   registry?: string;
@@ -105,6 +107,7 @@ export function prometheusValues(i: {
       prometheusSpec: {
         podMonitorSelectorNilUsesHelmValues: false,
         probeSelectorNilUsesHelmValues: false,
+        ...(i.replicas !== undefined ? { replicas: i.replicas } : {}),
         ...(i.resources ? { resources: i.resources } : {}),
         retention: i.retention,
         ...(i.retentionSize !== undefined ? { retentionSize: i.retentionSize } : {}),
@@ -202,6 +205,8 @@ export interface PrometheusArgs {
   retentionSize?: string;
   /** `prometheusSpec.resources`. @default unset */
   resources?: ComputeResources;
+  /** `prometheusSpec.replicas`: Prometheus pods scraping the same targets (1-10). @default 1 */
+  replicas?: number;
   /** Install Grafana. @default true */
   grafana?: boolean;
   /** Install Alertmanager. @default true */
@@ -243,6 +248,7 @@ export class Prometheus extends pulumi.ComponentResource {
             retention,
             retentionSize: args.retentionSize,
             resources: args.resources,
+            replicas: args.replicas,
             grafana: args.grafana ?? true,
             alertmanager: args.alertmanager ?? true,
             registry: args.registry,
