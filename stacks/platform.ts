@@ -174,6 +174,7 @@ export function deployPlatform(
         gateway: mesh.gateway,
         tracingProvider: mesh.tracingProvider,
         monitorLabels: mesh.monitorLabels,
+        dashboards: platform.dashboards,
         addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd"].filter(
           (k) => platform[k as "istio"] !== undefined,
         ),

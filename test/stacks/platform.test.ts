@@ -114,6 +114,11 @@ describe("stacks/platform", () => {
       const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
       assert.deepEqual(outputs.platform, {
         addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd"],
+        dashboards: {
+          grafana: "http://kube-prometheus-stack-grafana.monitoring.svc:80",
+          jaeger: "http://jaeger.tracing.svc:16686",
+          prometheus: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+        },
         gateway: "knative-serving/knative-ingress-gateway",
         gatewayService: "istio-ingressgateway.istio-system.svc.cluster.local",
         monitorLabels: {},

@@ -13,6 +13,7 @@ import { CHARTS } from "./versions";
 
 /** Helm release name of Jaeger; the chart names its Service after it. */
 export const JAEGER_RELEASE = "jaeger";
+const QUERY_PORT = 16686;
 /** OTLP gRPC port of the Jaeger v2 Service. */
 export const OTLP_GRPC_PORT = 4317;
 const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -141,6 +142,8 @@ export class Jaeger extends pulumi.ComponentResource {
   readonly namespace: string;
   readonly provider: IstioTracingProvider;
   readonly samplingPercentage: number;
+  /** In-cluster address of the Jaeger UI (reach it with `kubectl port-forward`). */
+  readonly queryUrl: string;
 
   constructor(name: string, args: JaegerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Jaeger", name, {}, opts);
@@ -183,6 +186,8 @@ export class Jaeger extends pulumi.ComponentResource {
     }
     this.namespace = namespace;
     this.samplingPercentage = sampling;
+    // The chart's all-in-one Service is named after the release; the query UI listens on 16686.
+    this.queryUrl = `http://${JAEGER_RELEASE}.${namespace}.svc:${QUERY_PORT}`;
     this.registerOutputs({ release: this.release, telemetry: this.telemetry, namespace });
   }
 }

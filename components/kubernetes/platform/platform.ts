@@ -60,6 +60,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
   readonly prometheus?: Prometheus;
   readonly fluentd?: Fluentd;
   readonly mesh: MeshInfo;
+  /** In-cluster addresses of the installed UIs: prometheus, grafana, alertmanager, jaeger. */
+  readonly dashboards: Record<string, string>;
   /** Fully qualified host of the ingress gateway Service, when there is one. */
   readonly gatewayService?: string;
 
@@ -200,6 +202,10 @@ export class MeshPlatform extends pulumi.ComponentResource {
     }
 
     this.gatewayService = gatewayService;
+    this.dashboards = {
+      ...this.prometheus?.dashboards,
+      ...(this.jaeger ? { jaeger: this.jaeger.queryUrl } : {}),
+    };
     this.mesh = {
       rootNamespace: this.istio.rootNamespace,
       ...(this.knative

@@ -89,6 +89,24 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   return { namespace, version, retention };
 }
 
+/**
+ * In-cluster addresses of the chart's UIs: its Services are `<release>-prometheus` (9090),
+ * `<release>-alertmanager` (9093) and the Grafana subchart's `<release>-grafana` (80).
+ */
+export function prometheusDashboards(
+  namespace: string,
+  grafana: boolean,
+  alertmanager: boolean,
+): Record<string, string> {
+  const svc = (suffix: string, port: number) =>
+    `http://${PROMETHEUS_RELEASE}-${suffix}.${namespace}.svc:${port}`;
+  return {
+    ...(alertmanager ? { alertmanager: svc("alertmanager", 9093) } : {}),
+    ...(grafana ? { grafana: svc("grafana", 80) } : {}),
+    prometheus: svc("prometheus", 9090),
+  };
+}
+
 /** Values of chart `kube-prometheus-stack`. */
 export function prometheusValues(i: {
   retention: string;
@@ -229,6 +247,8 @@ export class Prometheus extends pulumi.ComponentResource {
   readonly istiod?: k8s.apiextensions.CustomResource;
   readonly namespace: string;
   readonly monitorLabels: Record<string, string>;
+  /** In-cluster addresses of the UIs (reach them with `kubectl port-forward`). */
+  readonly dashboards: Record<string, string>;
 
   constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Prometheus", name, {}, opts);
@@ -273,6 +293,11 @@ export class Prometheus extends pulumi.ComponentResource {
     }
     this.namespace = namespace;
     this.monitorLabels = { ...MONITOR_LABELS };
+    this.dashboards = prometheusDashboards(
+      namespace,
+      args.grafana ?? true,
+      args.alertmanager ?? true,
+    );
     this.registerOutputs({
       release: this.release,
       envoyStats: this.envoyStats,

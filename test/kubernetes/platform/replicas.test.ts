@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 import * as h from "../../harness";
 import { gatewayValues, istiodValues } from "../../../components/kubernetes/platform/istio-values";
-import { prometheusValues } from "../../../components/kubernetes/platform/prometheus";
+import {
+  prometheusDashboards,
+  prometheusValues,
+} from "../../../components/kubernetes/platform/prometheus";
 import { MeshPlatform } from "../../../components/kubernetes/platform/platform";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -98,5 +101,22 @@ describe("platform replicas (per-environment high availability)", () => {
       "11",
       "from 1 to 10",
     );
+  });
+
+  it("MeshPlatform lists the in-cluster UI addresses of what it installed", () => {
+    assert.deepEqual(prometheusDashboards("mon", false, true), {
+      alertmanager: "http://kube-prometheus-stack-alertmanager.mon.svc:9093",
+      prometheus: "http://kube-prometheus-stack-prometheus.mon.svc:9090",
+    });
+    const p = new MeshPlatform("p", {
+      jaeger: { namespace: "obs" },
+      prometheus: { grafana: false },
+    });
+    assert.deepEqual(p.dashboards, {
+      alertmanager: "http://kube-prometheus-stack-alertmanager.monitoring.svc:9093",
+      jaeger: "http://jaeger.obs.svc:16686",
+      prometheus: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+    });
+    assert.deepEqual(new MeshPlatform("q", { jaeger: false, prometheus: false }).dashboards, {});
   });
 });
