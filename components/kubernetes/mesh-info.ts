@@ -43,3 +43,15 @@ export function meshDefaults(
     dependsOn: info.dependsOn ?? [],
   };
 }
+
+/**
+ * Labels that enrol a namespace in the mesh: `istio.io/dataplane-mode: ambient` in ambient mode,
+ * `istio.io/rev: <revision>` for a revisioned control plane, `istio-injection: enabled` otherwise.
+ */
+export function injectionLabels(
+  mesh: Pick<MeshInfo, "dataPlane" | "revision">,
+): Record<string, string> {
+  if (mesh.dataPlane === "ambient") return { "istio.io/dataplane-mode": "ambient" };
+  if (mesh.revision) return { "istio.io/rev": mesh.revision };
+  return { "istio-injection": "enabled" };
+}

@@ -4,6 +4,7 @@ import type { IKnativeServing } from "@kubernetes-models/knative/operator.knativ
   "resolution-mode": "import",
 };
 import { managedLabels } from "../../core/kube";
+import { injectionLabels, MeshInfo } from "../mesh-info";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
@@ -51,6 +52,12 @@ export interface KnativeIstioTarget {
   gatewayService?: string;
   /** Istio's releases (CRDs, istiod, gateway) that must be ready first. */
   dependsOn: pulumi.Resource[];
+  /**
+   * How the mesh enrols a namespace. Knative's activator sits in the request path, so under
+   * STRICT mTLS it needs the mesh too. @default sidecar injection of the default revision
+   * @see https://knative.dev/docs/serving/istio-authorization/#mutual-tls-in-knative
+   */
+  enrol?: Pick<MeshInfo, "dataPlane" | "revision">;
 }
 
 /** Resolved Knative settings after validation. */
@@ -230,7 +237,15 @@ export class KnativeServing extends pulumi.ComponentResource {
     );
     this.servingNamespace = new k8s.core.v1.Namespace(
       childName(name, "namespace"),
-      { metadata: { name: namespace, labels: managedLabels("knative-serving", "namespace") } },
+      {
+        metadata: {
+          name: namespace,
+          labels: {
+            ...managedLabels("knative-serving", "namespace"),
+            ...injectionLabels(args.istio.enrol ?? {}),
+          },
+        },
+      },
       { parent: this },
     );
     const selector = { ...args.istio.gatewaySelector };

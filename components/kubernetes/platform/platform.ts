@@ -188,6 +188,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             gatewaySelector: selector,
             gatewayService,
             dependsOn: [...istioReady, this.istio.gateway],
+            enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
           },
         },
         { parent: this },

@@ -11,7 +11,7 @@ import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/S
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
-import { MeshInfo, meshDefaults } from "../mesh-info";
+import { injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
 
 const MODES = ["STRICT", "PERMISSIVE", "DISABLE"] as const;
@@ -139,12 +139,7 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     const labels = managedLabels(ns, "namespace");
     const deps = mesh.dependsOn;
     if (args.create ?? true) {
-      const meshLabels: Record<string, string> = {};
-      if (args.injection ?? true) {
-        if (mesh.dataPlane === "ambient") meshLabels["istio.io/dataplane-mode"] = "ambient";
-        else if (mesh.revision) meshLabels["istio.io/rev"] = mesh.revision;
-        else meshLabels["istio-injection"] = "enabled";
-      }
+      const meshLabels = (args.injection ?? true) ? injectionLabels(mesh) : {};
       this.namespaceObject = new k8s.core.v1.Namespace(
         ns,
         { metadata: { name: ns, labels: { ...labels, ...meshLabels, ...args.labels } } },
