@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../components/core/errors";
-import { StackConfigError } from "./config";
+import { isSecretKey, StackConfigError } from "./config";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -10,8 +10,13 @@ export type Cloud = (typeof CLOUDS)[number];
 
 /** `clouds`: which clouds this stack deploys to; default kubernetes only. */
 export function readClouds(config = new pulumi.Config()): Cloud[] {
-  const clouds = config.getObject<unknown>("clouds") ?? ["kubernetes"];
   const key = `${config.name}:clouds`;
+  let clouds: unknown;
+  try {
+    clouds = config.getObject<unknown>("clouds") ?? ["kubernetes"];
+  } catch {
+    clouds = config.get("clouds"); // not JSON: a bare word such as `kubernetes`
+  }
   if (!Array.isArray(clouds) || clouds.length === 0) {
     fail(key, clouds, `must be a non-empty list of ${CLOUDS.join(", ")}`);
   }
@@ -52,11 +57,12 @@ export function readEnvironment(config = new pulumi.Config()): Environment {
 /** Rejects keys of the project's namespace that the program does not read. */
 export function rejectUnknownKeys(config = new pulumi.Config()): void {
   const prefix = `${config.name}:`;
-  for (const key of Object.keys(pulumi.runtime.allConfig()).sort()) {
+  const all = pulumi.runtime.allConfig();
+  for (const key of Object.keys(all).sort()) {
     if (!key.startsWith(prefix)) continue;
-    const short = key.slice(prefix.length);
-    if (!(PROJECT_KEYS as readonly string[]).includes(short)) {
-      fail(key, short, `is not a key this program reads; known keys: ${PROJECT_KEYS.join(", ")}`);
+    if (!(PROJECT_KEYS as readonly string[]).includes(key.slice(prefix.length))) {
+      const value = isSecretKey(key) ? "[secret]" : all[key];
+      fail(key, value, `is not a key this program reads; known keys: ${PROJECT_KEYS.join(", ")}`);
     }
   }
 }

@@ -1,0 +1,247 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { render, RenderResult } from "../../cli/render";
+import { knownStacks } from "../../cli/stack-config";
+import { RecordedResource } from "../../cli/engine";
+import * as h from "../harness";
+
+const root = path.join(__dirname, "..", "..");
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+/** Rendered YAML/JSON, read loosely: the assertions say what shape they expect. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: Loose;
+};
+
+interface Rendered {
+  result: RenderResult;
+  manifests: Manifest[];
+  outputs: Record<string, Loose>;
+}
+
+async function renderStack(stack: string): Promise<Rendered> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `env-${stack}-`));
+  const result = await render({ stack, root, out });
+  const manifests: Manifest[] = [];
+  for (const file of result.files.filter((f) => f.startsWith("manifests/"))) {
+    for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, file), "utf8")))
+      manifests.push(doc.toJS());
+  }
+  return {
+    result,
+    manifests,
+    outputs: JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8")),
+  };
+}
+
+function find(r: Rendered, kind: string, name: string, namespace?: string): Manifest {
+  const m = r.manifests.find(
+    (x) =>
+      x.kind === kind &&
+      x.metadata.name === name &&
+      (namespace === undefined || x.metadata.namespace === namespace),
+  );
+  assert.ok(m, `${kind} ${namespace ?? ""}/${name} not rendered`);
+  return m;
+}
+
+function release(r: Rendered, chart: string): RecordedResource {
+  const found = r.result.recording.resources.find(
+    (x) => x.type === RELEASE && x.inputs.chart === chart,
+  );
+  assert.ok(found, `no ${chart} release`);
+  return found;
+}
+
+const values = (r: RecordedResource) => r.inputs.values as Loose;
+const scaleOf = (m: Manifest) => m.spec.template.metadata.annotations as Record<string, string>;
+const alertsOf = (m: Manifest) =>
+  m.spec.groups[0].rules as {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: { severity: string };
+  }[];
+
+describe("stacks: every environment", () => {
+  const stacks: Record<string, Rendered> = {};
+
+  before(async function () {
+    this.timeout(120_000);
+    for (const s of knownStacks(path.join(root, "stacks"))) stacks[s] = await renderStack(s);
+  });
+  after(() => h.reset());
+
+  it("has a stack file for dev, staging, prod, aws-dev and seeds, and each renders", () => {
+    assert.deepEqual(Object.keys(stacks).sort(), ["aws-dev", "dev", "prod", "seeds", "staging"]);
+    for (const [name, r] of Object.entries(stacks)) {
+      assert.equal(r.outputs.stack, name);
+      assert.ok(r.result.recording.resources.length > 0, name);
+    }
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(stacks).map(([n, r]) => [n, r.outputs.environment])),
+      { "aws-dev": "dev", dev: "dev", prod: "prod", seeds: "dev", staging: "staging" },
+    );
+  });
+
+  it("prod runs more replicas of the control planes than staging, and staging more than dev", () => {
+    const pilot = (s: string) => values(release(stacks[s], "istiod")).pilot?.autoscaleMin;
+    const gateway = (s: string) => values(release(stacks[s], "gateway")).replicaCount;
+    const knativeHa = (s: string) =>
+      find(stacks[s], "KnativeServing", "knative-serving").spec["high-availability"]?.replicas;
+    const prom = (s: string) =>
+      values(release(stacks[s], "kube-prometheus-stack")).prometheus.prometheusSpec;
+    assert.deepEqual([pilot("dev"), pilot("staging"), pilot("prod")], [undefined, 2, 3]);
+    assert.deepEqual([gateway("dev"), gateway("staging"), gateway("prod")], [undefined, 2, 3]);
+    assert.deepEqual(
+      [knativeHa("dev"), knativeHa("staging"), knativeHa("prod")],
+      [undefined, 2, 3],
+    );
+    assert.deepEqual(
+      [prom("dev").replicas, prom("staging").replicas, prom("prod").replicas],
+      [undefined, undefined, 2],
+    );
+    assert.deepEqual(
+      [prom("dev").retention, prom("staging").retention, prom("prod").retention],
+      ["2d", "7d", "30d"],
+    );
+    const catalog = (s: string) => find(stacks[s], "Deployment", "catalog", "shop").spec.replicas;
+    assert.deepEqual([catalog("dev"), catalog("staging"), catalog("prod")], [1, 2, 4]);
+  });
+
+  it("autoscaling bounds: dev scales to zero, prod keeps three warm replicas", () => {
+    const orders = (s: string) => scaleOf(find(stacks[s], "Service", "orders", "shop"));
+    assert.equal(orders("dev")["autoscaling.knative.dev/min-scale"], "0");
+    assert.equal(orders("dev")["autoscaling.knative.dev/max-scale"], "3");
+    assert.equal(orders("staging")["autoscaling.knative.dev/min-scale"], "1");
+    assert.equal(orders("prod")["autoscaling.knative.dev/min-scale"], "3");
+    assert.equal(orders("prod")["autoscaling.knative.dev/initial-scale"], "3");
+    assert.equal(orders("prod")["autoscaling.knative.dev/max-scale"], "50");
+  });
+
+  it("alert thresholds tighten from dev to prod, and prod pages", () => {
+    const rules = (s: string) => alertsOf(find(stacks[s], "PrometheusRule", "orders", "shop"));
+    assert.match(rules("dev")[0].expr, / \* 100 > 20$/);
+    assert.match(rules("staging")[0].expr, / \* 100 > 10$/);
+    assert.match(rules("prod")[0].expr, / \* 100 > 2$/);
+    assert.deepEqual(
+      rules("dev").map((r) => [r.for, r.labels.severity]),
+      [
+        ["10m", "warning"],
+        ["10m", "warning"],
+      ],
+    );
+    assert.deepEqual(
+      rules("prod").map((r) => [r.for, r.labels.severity]),
+      [
+        ["5m", "critical"],
+        ["5m", "critical"],
+      ],
+    );
+    assert.match(rules("prod")[1].expr, /> 800$/);
+  });
+
+  it("trace sampling: every request in dev, 20% in staging, 1% in prod", () => {
+    const sampling = (s: string) =>
+      find(stacks[s], "Telemetry", "mesh-default", "istio-system").spec.tracing[0]
+        .randomSamplingPercentage;
+    assert.deepEqual([sampling("dev"), sampling("staging"), sampling("prod")], [100, 20, 1]);
+  });
+
+  it("mTLS is STRICT everywhere outside dev; dev may open a sandbox", () => {
+    const modes = (s: string) =>
+      stacks[s].manifests
+        .filter((m) => m.kind === "PeerAuthentication")
+        .map((m) => `${m.metadata.namespace}:${m.spec.mtls.mode}`)
+        .sort();
+    assert.deepEqual(modes("staging"), ["istio-system:STRICT", "shop:STRICT"]);
+    assert.deepEqual(modes("prod"), ["istio-system:STRICT", "shop:STRICT"]);
+    assert.deepEqual(modes("dev"), ["istio-system:STRICT", "sandbox:PERMISSIVE", "shop:STRICT"]);
+  });
+
+  it("ingress: HTTPS with a redirect outside dev", () => {
+    const servers = (s: string) =>
+      find(stacks[s], "Gateway", "public", "shop").spec.servers.map(
+        (x: Loose) =>
+          `${x.port.protocol}:${x.port.number}:${x.tls?.credentialName ?? x.tls?.httpsRedirect ?? "-"}`,
+      );
+    assert.deepEqual(servers("dev"), ["HTTP:80:-"]);
+    assert.deepEqual(servers("staging"), ["HTTPS:443:shop-staging-tls", "HTTP:80:true"]);
+    assert.deepEqual(servers("prod"), ["HTTPS:443:shop-prod-tls", "HTTP:80:true"]);
+  });
+
+  it("prod's Kubernetes and AWS resources each go through their own explicit provider", () => {
+    const rec = stacks.prod.result.recording;
+    const providers = rec.resources.filter((r) => r.type.startsWith("pulumi:providers:"));
+    assert.deepEqual(providers.map((p) => `${p.type}::${p.name}`).sort(), [
+      "pulumi:providers:aws::prod-eu",
+      "pulumi:providers:kubernetes::cluster",
+    ]);
+    const kube = providers.find((p) => p.type === "pulumi:providers:kubernetes")!;
+    assert.equal(kube.redacted.kubeconfig, "[secret]");
+    const aws = providers.find((p) => p.type === "pulumi:providers:aws")!;
+    assert.equal(aws.inputs.region, "eu-west-1");
+    // Provider config travels JSON-encoded, as the engine hands it to the provider plugin.
+    assert.deepEqual(JSON.parse(aws.inputs.assumeRoles as string), [
+      { roleArn: "arn:aws:iam::210987654321:role/mesh-serverless-deploy" },
+    ]);
+    const custom = rec.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    const byProvider = (prefix: string) =>
+      custom.filter((r) => r.type.startsWith(prefix)).map((r) => rec.providerOf(r)?.name);
+    const kubeProviders = new Set(byProvider("kubernetes:"));
+    const awsProviders = new Set(byProvider("aws:"));
+    assert.deepEqual([...kubeProviders], ["cluster"]);
+    assert.deepEqual([...awsProviders], ["prod-eu"]);
+    assert.ok(custom.filter((r) => r.type.startsWith("kubernetes:")).length >= 30);
+    assert.ok(custom.filter((r) => r.type.startsWith("aws:")).length >= 30);
+    assert.ok(
+      stacks.prod.result.files.every(
+        (f) => !f.startsWith("manifests/") || f.startsWith("manifests/cluster/"),
+      ),
+    );
+  });
+
+  it("dev and staging name no AWS account; dev takes the ambient cluster, staging a named context", () => {
+    const providers = (s: string) =>
+      stacks[s].result.recording.resources
+        .filter((r) => r.type.startsWith("pulumi:providers:"))
+        .map((r) => `${r.type}::${r.name}`);
+    assert.deepEqual(providers("dev"), []);
+    assert.deepEqual(providers("staging"), ["pulumi:providers:kubernetes::cluster"]);
+    const staging = stacks.staging.result.recording.resources.find(
+      (r) => r.type === "pulumi:providers:kubernetes",
+    )!;
+    assert.deepEqual(staging.inputs, { context: "staging" });
+  });
+
+  it("outputs what a user needs after pulumi up: dashboards, hosts, AWS addresses", () => {
+    const prod = stacks.prod.outputs;
+    assert.deepEqual(Object.keys(prod.platform.dashboards).sort(), [
+      "alertmanager",
+      "grafana",
+      "jaeger",
+      "prometheus",
+    ]);
+    assert.equal(
+      prod.platform.gatewayService,
+      "istio-ingressgateway.istio-system.svc.cluster.local",
+    );
+    assert.deepEqual(prod.serverlessHosts, {
+      orders: "orders.shop.svc.cluster.local",
+      payments: "payments.shop.svc.cluster.local",
+    });
+    assert.deepEqual(Object.keys(prod.awsFunctions).sort(), ["invoices", "notifications"]);
+    assert.equal(
+      prod.awsFunctions.invoices.meshAddress,
+      "https://invoices.eu-west-1.vpc-lattice-svcs.on.aws",
+    );
+    assert.equal(prod.awsNetworks["prod-mesh"].backend, "vpc-lattice");
+  });
+});

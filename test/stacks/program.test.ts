@@ -1,0 +1,140 @@
+import { strict as assert } from "assert";
+import { main } from "../../stacks/program";
+import { StackConfigError } from "../../stacks/config";
+import * as h from "../harness";
+
+const P = "mesh-serverless";
+
+/** Runs the program with `config` (values as the engine gives them: strings, JSON for objects). */
+async function run(config: Record<string, unknown>, secretKeys: string[] = []): Promise<unknown> {
+  const encoded = Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [
+      `${P}:${k}`,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
+  );
+  await h.reset({ config: encoded, secretKeys: secretKeys.map((k) => `${P}:${k}`) });
+  return main();
+}
+
+async function rejects(
+  config: Record<string, unknown>,
+  message: string,
+  secretKeys?: string[],
+): Promise<void> {
+  await assert.rejects(run(config, secretKeys), (e: unknown) => {
+    assert.ok(e instanceof StackConfigError, String(e));
+    assert.equal(e.message, message);
+    return true;
+  });
+  await h.settled();
+  assert.deepEqual(
+    h.resources().map((r) => r.type),
+    [],
+    "nothing may be built before config is checked",
+  );
+}
+
+const strictPlatform = {
+  istio: { mtls: "STRICT" },
+  knative: false,
+  jaeger: false,
+  prometheus: false,
+  fluentd: false,
+};
+
+describe("stacks/program: config errors name the key, the value and what is allowed", () => {
+  afterEach(() => h.reset());
+
+  it("environment is required and must be dev, staging or prod", async () => {
+    await rejects(
+      {},
+      "config `mesh-serverless:environment` is undefined: is required: must be one of dev, staging, prod",
+    );
+    await rejects(
+      { environment: "qa" },
+      'config `mesh-serverless:environment` is "qa": must be one of dev, staging, prod',
+    );
+  });
+
+  it("clouds must be a list of known clouds", async () => {
+    await rejects(
+      { environment: "dev", clouds: ["gcp"] },
+      'config `mesh-serverless:clouds` has "gcp": each entry must be one of kubernetes, aws',
+    );
+    await rejects(
+      { environment: "dev", clouds: "kubernetes" },
+      'config `mesh-serverless:clouds` is "kubernetes": must be a non-empty list of kubernetes, aws',
+    );
+  });
+
+  it("a key the program does not read is a typo", async () => {
+    await rejects(
+      { environment: "dev", servces: { a: 1 } },
+      'config `mesh-serverless:servces` is "{\\"a\\":1}": is not a key this program reads; known keys: environment, clouds, kubeconfig, kubernetes, platform, services, aws',
+    );
+  });
+
+  it("a value of the wrong type inside a section names its full path", async () => {
+    await rejects(
+      { environment: "dev", platform: { prometheus: { replicas: "two" } } },
+      'config `mesh-serverless:platform.prometheus.replicas` is "two": must be a number',
+    );
+    await rejects(
+      { environment: "dev", kubernetes: { context: 3 } },
+      "config `mesh-serverless:kubernetes.context` is 3: must be a string",
+    );
+  });
+
+  it("outside dev, mTLS must be STRICT mesh-wide and in every namespace", async () => {
+    await rejects(
+      { environment: "staging", platform: { istio: { mtls: "PERMISSIVE" } } },
+      'config `mesh-serverless:platform.istio.mtls` is "PERMISSIVE": must be STRICT outside dev (environment is staging)',
+    );
+    await rejects(
+      {
+        environment: "prod",
+        kubeconfig: "[secret]",
+        services: { namespaces: { shop: { mtls: { mode: "DISABLE" } } } },
+      },
+      'config `mesh-serverless:services.namespaces.shop.mtls.mode` is "DISABLE": must be STRICT outside dev (environment is prod)',
+      ["kubeconfig"],
+    );
+  });
+
+  it("prod names its cluster and the AWS provider of every network", async () => {
+    await rejects(
+      { environment: "prod", platform: strictPlatform },
+      "config `mesh-serverless:kubeconfig` is undefined: is required in prod: set the cluster's kubeconfig with `pulumi config set --secret kubeconfig`",
+    );
+    await rejects(
+      {
+        environment: "prod",
+        clouds: ["aws"],
+        aws: { networks: { main: { backend: "vpc-lattice" } } },
+      },
+      "config `mesh-serverless:aws.networks.main.provider` is undefined: is required in prod: name an entry of `aws.providers` (region, assumeRoleArn)",
+    );
+  });
+
+  it("builds with a valid config: dev allows PERMISSIVE; prod with a kubeconfig gets an explicit cluster", async () => {
+    const outputs = (await run({
+      environment: "dev",
+      platform: { ...strictPlatform, istio: { mtls: "PERMISSIVE" } },
+    })) as Record<string, unknown>;
+    assert.deepEqual(outputs.clouds, ["kubernetes"]);
+    await h.settled();
+    assert.equal(h.resources("pulumi:providers:kubernetes").length, 0);
+
+    await run({ environment: "prod", kubeconfig: "[secret]", platform: strictPlatform }, [
+      "kubeconfig",
+    ]);
+    await h.settled();
+    const provider = h.get("pulumi:providers:kubernetes", "cluster");
+    assert.equal(provider.redacted.kubeconfig, "[secret]");
+    const istiod = h
+      .resources("kubernetes:helm.sh/v3:Release")
+      .find((r) => r.inputs.chart === "istiod")!;
+    assert.equal(h.providerOf(istiod), "pulumi:providers:kubernetes::cluster");
+  });
+});
