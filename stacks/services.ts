@@ -212,6 +212,7 @@ export function deployServices(
   return {
     meshNamespaces: [...namespaces.keys()],
     serverlessHosts: hosts(serverless),
+    serviceUrls: Object.fromEntries(Object.entries(serverless).map(([k, v]) => [k, v.url])),
     workloadHosts: hosts(workloads),
     gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.gatewayRef])),
   };

@@ -12,6 +12,8 @@ export interface MeshInfo {
   knativeNamespace?: string;
   /** Labels that select the ingress gateway's pods. @default { istio: "ingressgateway" } */
   gatewaySelector?: Record<string, string>;
+  /** Knative's default route domain (`config-domain`); unset: Knative's `svc.cluster.local`. */
+  domain?: string;
   /** `namespace/name` of the shared ingress Gateway, when the platform made one. */
   gateway?: string;
   /** Istio revision to inject with (`istio.io/rev`); unset: the default revision. */
@@ -29,12 +31,13 @@ export interface MeshInfo {
 /** `info` with every default filled in. */
 export function meshDefaults(
   info: MeshInfo = {},
-): Required<Omit<MeshInfo, "gateway" | "revision" | "tracingProvider">> &
-  Pick<MeshInfo, "gateway" | "revision" | "tracingProvider"> {
+): Required<Omit<MeshInfo, "gateway" | "revision" | "tracingProvider" | "domain">> &
+  Pick<MeshInfo, "gateway" | "revision" | "tracingProvider" | "domain"> {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",
     gatewaySelector: info.gatewaySelector ?? { istio: "ingressgateway" },
+    domain: info.domain,
     gateway: info.gateway,
     revision: info.revision,
     dataPlane: info.dataPlane ?? "sidecar",

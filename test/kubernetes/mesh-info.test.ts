@@ -21,6 +21,7 @@ describe("kubernetes/mesh-info", () => {
       rootNamespace: "istio-system",
       knativeNamespace: "knative-serving",
       gatewaySelector: { istio: "ingressgateway" },
+      domain: undefined,
       gateway: undefined,
       revision: undefined,
       dataPlane: "sidecar",

@@ -233,6 +233,14 @@ describe("stacks: every environment", () => {
       prod.platform.gatewayService,
       "istio-ingressgateway.istio-system.svc.cluster.local",
     );
+    assert.deepEqual(prod.serviceUrls, {
+      orders: "http://orders.shop.mesh.example.com",
+      payments: "http://payments.shop.mesh.example.com",
+    });
+    assert.deepEqual(stacks.dev.outputs.serviceUrls, {
+      orders: "http://orders.shop.dev.mesh.example.com",
+      payments: "http://payments.shop.dev.mesh.example.com",
+    });
     assert.deepEqual(prod.serverlessHosts, {
       orders: "orders.shop.svc.cluster.local",
       payments: "payments.shop.svc.cluster.local",

@@ -333,6 +333,9 @@ const EXPECTED: Expected[] = [
           ...allowRule(principal("serverless", "function-sa")),
           when: [{ key: "request.auth.claims[groups]", values: ["functions", "admins"] }],
         },
+        // Not in the seed: Knative's activator and autoscaler (knative-serving) must reach a
+        // Knative service's pods, or it cannot scale from zero.
+        { from: [{ source: { namespaces: ["knative-serving"] } }] },
       ],
     },
   },

@@ -210,7 +210,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
     this.mesh = {
       rootNamespace: this.istio.rootNamespace,
       ...(this.knative
-        ? { knativeNamespace: this.knative.namespace, gateway: this.knative.gateway }
+        ? {
+            knativeNamespace: this.knative.namespace,
+            gateway: this.knative.gateway,
+            ...(knativeArgs?.domain !== undefined ? { domain: knativeArgs.domain } : {}),
+          }
         : {}),
       ...(selector ? { gatewaySelector: selector } : {}),
       ...(this.istio.revision !== undefined ? { revision: this.istio.revision } : {}),

@@ -73,6 +73,14 @@ export interface AccessArgs {
   selector?: Record<string, string>;
   /** Trust domain for `serviceAccounts`. @default "cluster.local" */
   trustDomain?: string;
+  /**
+   * Namespaces whose system pods always reach the pods: one more ALLOW rule, added when `allow`
+   * has rules. `ServerlessService` adds Knative Serving's namespace, because its activator
+   * proxies requests while a revision scales from zero and its autoscaler probes the pods.
+   * @see https://knative.dev/docs/serving/istio-authorization/
+   * @default []
+   */
+  systemNamespaces?: string[];
   /** @default the service name */
   policyName?: string;
   /** @default "<policyName>-deny" */
@@ -182,6 +190,9 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
 /** Validates access arguments under `prefix` (e.g. "access."). */
 export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | undefined): void {
   if (a === undefined) return;
+  (a.systemNamespaces ?? []).forEach((ns, i) =>
+    check.dnsLabel(`${prefix}systemNamespaces[${i}]`, ns),
+  );
   const jwt = a.jwt ?? [];
   jwt.forEach((j, i) => {
     const jp = `${prefix}jwt[${i}]`;
@@ -287,7 +298,11 @@ export function accessObjects(
   if (a.allow) {
     const spec: AuthorizationPolicySpec = { selector, action: "ALLOW" };
     // An ALLOW policy without rules matches nothing, so it denies every request to the pods.
-    if (a.allow.length > 0) spec.rules = a.allow.map((r) => rule(r, trust));
+    if (a.allow.length > 0) {
+      spec.rules = a.allow.map((r) => rule(r, trust));
+      const system = a.systemNamespaces ?? [];
+      if (system.length > 0) spec.rules.push({ from: [{ source: { namespaces: [...system] } }] });
+    }
     out.allowPolicy = {
       apiVersion: "security.istio.io/v1",
       kind: "AuthorizationPolicy",

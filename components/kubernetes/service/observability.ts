@@ -198,8 +198,13 @@ export function pascal(name: string): string {
     .join("");
 }
 
+/**
+ * The service's requests, selected by Istio's canonical service (the pods' `app` /
+ * `app.kubernetes.io/name` label): requests to a Knative service reach its revisions' Services
+ * (`orders-00001`), so `destination_service_name` would miss them.
+ */
 function istioSelector(ctx: ServiceContext, extra = ""): string {
-  return `{reporter="destination",destination_service_namespace="${ctx.namespace}",destination_service_name="${ctx.name}"${extra}}`;
+  return `{reporter="destination",destination_workload_namespace="${ctx.namespace}",destination_canonical_service="${ctx.name}"${extra}}`;
 }
 
 /** `sum(rate(errors[w])) / sum(rate(total[w])) * 100 > threshold` */

@@ -222,6 +222,11 @@ export class ServerlessService extends pulumi.ComponentResource {
   /** The in-cluster host, `<name>.<namespace>.svc.cluster.local`. */
   readonly host: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
+  /**
+   * The URL Knative gives the service: `http://<name>.<namespace>.<mesh.domain>`, or the
+   * cluster-local address for `visibility: "cluster-local"` or a mesh without a domain.
+   */
+  readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: ServerlessServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServerlessService", name, {}, opts);
@@ -250,21 +255,29 @@ export class ServerlessService extends pulumi.ComponentResource {
     checkRevisions(check, name, args.traffic?.revisions);
     const { revisions: _revisions, ...meshTraffic } = args.traffic ?? {};
     const traffic = args.traffic ? meshTraffic : undefined;
-    checkParts(check, ctx, { ...args, traffic });
+    // Knative's activator and autoscaler must reach the pods whatever the callers allowed.
+    const access = args.access && {
+      ...args.access,
+      systemNamespaces: [ctx.mesh.knativeNamespace, ...(args.access.systemNamespaces ?? [])],
+    };
+    checkParts(check, ctx, { ...args, traffic, access });
 
     this.service = registerObject(this, knativeService(ctx, args), ctx.dependsOn);
     // Mesh objects about the service wait for the mesh and namespace, not for the Knative
     // Service itself: a DestinationRule is valid before the first revision is ready.
-    this.parts = registerParts(this, ctx, { ...args, traffic }, ctx.dependsOn, {
+    this.parts = registerParts(this, ctx, { ...args, traffic, access }, ctx.dependsOn, {
       "serving.knative.dev/service": name,
     });
     this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);
     this.serviceName = pulumi.output(name);
+    const domain = args.visibility === "cluster-local" ? undefined : ctx.mesh.domain;
+    this.url = pulumi.output(`http://${name}.${ctx.namespace}.${domain ?? "svc.cluster.local"}`);
     this.registerOutputs({
       service: this.service,
       ...this.parts,
       host: this.host,
       serviceName: this.serviceName,
+      url: this.url,
     });
   }
 }

@@ -7,7 +7,7 @@ import { IngressRoute } from "../../../components/kubernetes/service/ingress-rou
 import { FakeRelease, labels, meta, parent, RELEASE, spec, T } from "./helpers";
 
 const SEL =
-  'reporter="destination",destination_service_namespace="shop",destination_service_name="orders"';
+  'reporter="destination",destination_workload_namespace="shop",destination_canonical_service="orders"';
 
 describe("kubernetes/service ServiceObservability", () => {
   beforeEach(() => h.reset());

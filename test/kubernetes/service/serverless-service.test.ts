@@ -104,6 +104,8 @@ describe("kubernetes/service ServerlessService", () => {
           from: [{ source: { principals: ["cluster.local/ns/web/sa/frontend"] } }],
           to: [{ operation: { methods: ["POST"] } }],
         },
+        // Knative's activator/autoscaler, always allowed to reach a Knative service's pods.
+        { from: [{ source: { namespaces: ["knative-serving"] } }] },
       ],
     });
     assert.deepEqual((spec(T.sm, "shop/orders") as { selector: unknown }).selector, {
