@@ -124,7 +124,9 @@ export function deployAws(
         name,
         {
           backend: n.settings.backend,
+          cloudMapNamespace: n.settings.namespaceName,
           namespaceId: n.namespaceId,
+          ...(n.serviceNetwork ? { serviceNetworkName: n.serviceNetwork.name } : {}),
           ...(n.serviceNetworkArn ? { serviceNetworkArn: n.serviceNetworkArn } : {}),
           ...(n.meshName ? { meshName: n.meshName } : {}),
         },
@@ -136,6 +138,7 @@ export function deployAws(
         {
           functionArn: f.functionArn,
           aliasArn: f.aliasArn,
+          cloudMapService: f.cloudMapService.name,
           meshAddress: f.meshAddress,
           ...(f.url ? { url: f.url } : {}),
         },

@@ -136,6 +136,7 @@ describe("stacks/aws", () => {
     it("returns each function's ARN, alias and mesh address as stack outputs", () => {
       assert.deepEqual(outputs.awsFunctions.users, {
         aliasArn: "arn:aws:lambda:eu-west-1:123456789012:function:users:live",
+        cloudMapService: "users",
         functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:users",
         meshAddress: "https://users.eu-west-1.vpc-lattice-svcs.on.aws",
       });
@@ -145,6 +146,13 @@ describe("stacks/aws", () => {
       );
       assert.deepEqual(Object.keys(outputs.awsNetworks), ["dev-mesh", "legacy-mesh"]);
       assert.equal(outputs.awsNetworks["legacy-mesh"].meshName, "serverless-mesh");
+      assert.deepEqual(outputs.awsNetworks["dev-mesh"], {
+        backend: "vpc-lattice",
+        cloudMapNamespace: "dev.mesh-serverless.internal",
+        namespaceId: "dev-mesh-registry-id",
+        serviceNetworkArn: "arn:aws:vpc-lattice:eu-west-1:123456789012:servicenetwork/sn-dev-mesh",
+        serviceNetworkName: "dev-mesh",
+      });
     });
   });
 
