@@ -28,19 +28,24 @@ export function managedLabels(app: string, component: string): Record<string, st
 }
 
 /**
- * Registers a custom resource whose body was built (and type-checked) by the caller. The
- * Pulumi resource name is `resourceName`; the Kubernetes name is `object.metadata.name`.
+ * An upstream model's body (`IVirtualService`, `IPeerAuthentication`, ...) with explicit
+ * metadata: the models mark `metadata` optional, this makes the name mandatory.
  */
-export function customResource<Spec>(
+export type Typed<T> = T & { metadata: ObjectMeta };
+
+/**
+ * Registers a custom resource whose body was built (and type-checked) by the caller from the
+ * upstream model. The Pulumi resource name is `resourceName`; the Kubernetes name is
+ * `body.metadata.name`.
+ */
+export function customResource<T extends { apiVersion?: string; kind?: string }>(
   resourceName: string,
-  object: KubeObject<Spec> & Record<string, unknown>,
+  body: Typed<T>,
   opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-  return new k8s.apiextensions.CustomResource(
-    resourceName,
-    object as k8s.apiextensions.CustomResourceArgs,
-    opts,
-  );
+  // The models have no index signature, which CustomResourceArgs requires.
+  const args = body as unknown as k8s.apiextensions.CustomResourceArgs;
+  return new k8s.apiextensions.CustomResource(resourceName, args, opts);
 }
 
 /** Merges dependency lists, dropping undefined entries. */

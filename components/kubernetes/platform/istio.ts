@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with {
   "resolution-mode": "import",
 };
-import { managedLabels } from "../../core/kube";
+import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease } from "./helm";
@@ -22,7 +22,6 @@ import {
   SERVICE_TYPES,
   ztunnelValues,
 } from "./istio-values";
-import { typedResource, Typed } from "./objects";
 import { CHARTS, ISTIO_CHARTS } from "./versions";
 
 export * from "./istio-values";
@@ -305,7 +304,7 @@ export class IstioMesh extends pulumi.ComponentResource {
       metadata: { name: "default", namespace, labels: managedLabels("istio", "mesh-mtls") },
       spec: { mtls: { mode: mtls } },
     };
-    this.peerAuthentication = typedResource(childName(name, "mtls"), peer, {
+    this.peerAuthentication = customResource(childName(name, "mtls"), peer, {
       parent: this,
       dependsOn: [this.base, this.istiod],
     });

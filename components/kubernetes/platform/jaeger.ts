@@ -3,12 +3,11 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry" with {
   "resolution-mode": "import",
 };
-import { managedLabels } from "../../core/kube";
+import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import type { IstioTracingProvider } from "./istio";
-import { typedResource, Typed } from "./objects";
 import { CHARTS } from "./versions";
 
 /** Helm release name of Jaeger; the chart names its Service after it. */
@@ -179,7 +178,7 @@ export class Jaeger extends pulumi.ComponentResource {
           tracing: [{ providers: [{ name: providerName }], randomSamplingPercentage: sampling }],
         },
       };
-      this.telemetry = typedResource(childName(name, "telemetry"), body, {
+      this.telemetry = customResource(childName(name, "telemetry"), body, {
         parent: this,
         dependsOn: [...args.telemetry.dependsOn, this.release],
       });

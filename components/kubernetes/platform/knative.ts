@@ -3,12 +3,11 @@ import * as k8s from "@pulumi/kubernetes";
 import type { IKnativeServing } from "@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing" with {
   "resolution-mode": "import",
 };
-import { managedLabels } from "../../core/kube";
+import { customResource, managedLabels, Typed } from "../../core/kube";
 import { injectionLabels, MeshInfo } from "../mesh-info";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
-import { typedResource, Typed } from "./objects";
 import { CHARTS, KNATIVE_SERVING_VERSION } from "./versions";
 
 /** Knative's ingress class for net-istio (`config-network` `ingress-class`). */
@@ -286,7 +285,7 @@ export class KnativeServing extends pulumi.ComponentResource {
         version: servingVersion,
       },
     };
-    this.serving = typedResource(childName(name, "serving"), body, {
+    this.serving = customResource(childName(name, "serving"), body, {
       parent: this,
       dependsOn: [this.operator, this.servingNamespace, ...args.istio.dependsOn],
     });

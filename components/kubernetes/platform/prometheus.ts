@@ -6,11 +6,10 @@ import type { IPodMonitor } from "@kubernetes-models/prometheus-operator/monitor
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor" with {
   "resolution-mode": "import",
 };
-import { managedLabels } from "../../core/kube";
+import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
-import { typedResource, Typed } from "./objects";
 import { CHARTS } from "./versions";
 
 /** Helm release name of kube-prometheus-stack. */
@@ -280,12 +279,12 @@ export class Prometheus extends pulumi.ComponentResource {
     );
     if (args.istio) {
       const deps = { parent: this, dependsOn: [...args.istio.dependsOn, this.release] };
-      this.envoyStats = typedResource(
+      this.envoyStats = customResource(
         childName(name, "envoy-stats"),
         envoyStatsMonitor(args.istio.rootNamespace),
         deps,
       );
-      this.istiod = typedResource(
+      this.istiod = customResource(
         childName(name, "istiod"),
         istiodMonitor(args.istio.rootNamespace),
         deps,

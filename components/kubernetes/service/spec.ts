@@ -363,9 +363,7 @@ export function registerObject(
   object: KubeObject,
   dependsOn: pulumi.Input<pulumi.Resource>[],
 ): k8s.apiextensions.CustomResource {
-  // Bodies are typed by the upstream model interfaces, which have no index signature.
-  const body = object as KubeObject & Record<string, unknown>;
-  return customResource(resourceName(object.metadata), body, { parent, dependsOn });
+  return customResource(resourceName(object.metadata), object, { parent, dependsOn });
 }
 
 /** `<namespace>/<name>`, or `<name>` for cluster-scoped objects. */
