@@ -66,18 +66,23 @@ function redactLeaves(value: unknown): unknown {
   return SECRET_PLACEHOLDER;
 }
 
-/** Decodes a serialized property into [plain, redacted]. */
+/**
+ * Decodes a serialized property into [plain, redacted]. Where a value holds no secret, both are
+ * the same object: the recording keeps every registration, so an unneeded second copy of each
+ * body would double its memory.
+ */
 function decode(value: unknown): [unknown, unknown] {
   if (value === UNKNOWN) return [UNKNOWN_PLACEHOLDER, UNKNOWN_PLACEHOLDER];
   if (Array.isArray(value)) {
     const plain: unknown[] = [];
-    const red: unknown[] = [];
+    let red: unknown[] | undefined;
     for (const v of value) {
       const [p, r] = decode(v);
+      if (red === undefined && r !== p) red = plain.slice();
       plain.push(p);
-      red.push(r);
+      red?.push(r);
     }
-    return [plain, red];
+    return [plain, red ?? plain];
   }
   if (value === null || typeof value !== "object") return [value, value];
   const obj = value as Record<string, unknown>;
@@ -95,16 +100,20 @@ function decode(value: unknown): [unknown, unknown] {
       const kind = obj[SIG] === ASSET_SIG ? "asset" : "archive";
       const { [SIG]: _sig, ...rest } = obj;
       const [p, r] = decode(rest);
-      return [{ [kind]: p }, { [kind]: r }];
+      const plain = { [kind]: p };
+      return [plain, r === p ? plain : { [kind]: r }];
     }
   }
   const plain: Record<string, unknown> = {};
-  const red: Record<string, unknown> = {};
+  let red: Record<string, unknown> | undefined;
   for (const k of Object.keys(obj)) {
     if (obj[k] === undefined) continue;
-    [plain[k], red[k]] = decode(obj[k]);
+    const [p, r] = decode(obj[k]);
+    if (red === undefined && r !== p) red = { ...plain };
+    plain[k] = p;
+    if (red) red[k] = r;
   }
-  return [plain, red];
+  return [plain, red ?? plain];
 }
 
 /** The subset of the protobuf RegisterResourceRequest the engine reads. */
@@ -134,12 +143,36 @@ export interface EngineOptions {
   defaultRegion?: string;
 }
 
+const SKIP_CALLSITES = Symbol.for("mesh-serverless.render.callsites");
+
+/**
+ * The SDK records where each resource was declared: `Resource.callsites()` raises
+ * `Error.stackTraceLimit` to Infinity, takes `new Error().stack` (under ts-node every frame is
+ * source-mapped) and parses each line, for every resource, at a cost that grows with the depth of
+ * the component tree. The mock monitor drops source positions, so while a program runs with
+ * `Error.stackTraceLimit = 0` (the renderer, unless RENDER_TRACES is set) none are taken either.
+ * With any other limit (tests, RENDER_TRACES=1) the SDK behaves as shipped.
+ */
+function honourStackTraceLimit(): void {
+  const resource = pulumi.Resource as unknown as {
+    callsites?: () => unknown[];
+    [SKIP_CALLSITES]?: true;
+  };
+  const callsites = resource.callsites;
+  if (typeof callsites !== "function" || resource[SKIP_CALLSITES]) return;
+  resource.callsites = function (this: unknown) {
+    return Error.stackTraceLimit === 0 ? [] : callsites.call(this);
+  };
+  resource[SKIP_CALLSITES] = true;
+}
+
 /**
  * Installs Pulumi's mock engine (process-wide; the last install wins) with a recording wrapped
  * around it, and the given stack config. Returns the new, empty recording.
  */
 export async function installRecordingEngine(options: EngineOptions): Promise<Recording> {
   const recording = new Recording();
+  honourStackTraceLimit();
   const defaultRegion = options.defaultRegion ?? options.config?.["aws:region"] ?? "us-east-1";
   const regionOf = (provider: string): string => {
     const p = provider ? recording.byUrn(provider.split("::").slice(0, -1).join("::")) : undefined;
@@ -167,7 +200,12 @@ export async function installRecordingEngine(options: EngineOptions): Promise<Re
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    const [inputs, redacted] = decode(req.getObject()?.toJavaScript() ?? {});
+    const struct = req.getObject();
+    const plain = struct?.toJavaScript() ?? {};
+    // The mock monitor converts the same Struct again (deserializeProperties); both only read
+    // it (decode copies), so the second conversion of every body is served from this one.
+    if (struct) struct.toJavaScript = () => plain;
+    const [inputs, redacted] = decode(plain);
     recording.add({
       urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
       type: req.getType(),

@@ -94,9 +94,10 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const program = loadProgram(
     path.resolve(options.program ?? path.join(root, "stacks", "index.ts")),
   );
-  // The SDK takes `new Error().stack` for every resource and promise (leak diagnostics, source
-  // positions), and under ts-node each one is source-mapped: that was 80% of a 3,000-object
-  // render. Without frames it costs nothing; RENDER_TRACES=1 keeps them to debug a program.
+  // The SDK takes `new Error().stack` for every promise and resource (leak diagnostics, source
+  // positions), and under ts-node each frame is source-mapped: that was 80% of a 3,000-object
+  // render. With the limit at 0 those captures are empty (the engine also skips the SDK's
+  // callsites() walk, which raises the limit itself); RENDER_TRACES=1 keeps them for debugging.
   const traceLimit = Error.stackTraceLimit;
   if (!process.env.RENDER_TRACES) Error.stackTraceLimit = 0;
   let outputs: Record<string, unknown>;

@@ -1,0 +1,109 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { SECRET_PLACEHOLDER } from "../../cli/engine";
+import * as h from "../harness";
+
+const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
+
+describe("cli/engine", () => {
+  beforeEach(() => h.reset());
+
+  describe("source positions", () => {
+    it("takes none while Error.stackTraceLimit is 0, as the renderer runs programs", () => {
+      const limit = Error.stackTraceLimit;
+      try {
+        Error.stackTraceLimit = 0;
+        assert.deepEqual(resourceClass.callsites(), []);
+        assert.equal(Error.stackTraceLimit, 0);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    });
+
+    it("takes them as the SDK does under any other limit", () => {
+      const limit = Error.stackTraceLimit;
+      const sites = resourceClass.callsites() as { file?: string }[];
+      assert.ok(sites.some((s) => s.file?.endsWith("engine.test.ts")));
+      assert.equal(Error.stackTraceLimit, limit);
+    });
+
+    it("registers resources the same either way", async () => {
+      const limit = Error.stackTraceLimit;
+      try {
+        Error.stackTraceLimit = 0;
+        new k8s.core.v1.ConfigMap("quiet", { metadata: { name: "quiet" }, data: { a: "1" } });
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+      new k8s.core.v1.ConfigMap("traced", { metadata: { name: "traced" }, data: { a: "1" } });
+      await h.settled();
+      const quiet = h.get("kubernetes:core/v1:ConfigMap", "quiet");
+      const traced = h.get("kubernetes:core/v1:ConfigMap", "traced");
+      assert.deepEqual(quiet.inputs, { ...traced.inputs, metadata: { name: "quiet" } });
+      assert.deepEqual(h.dependencies(quiet), h.dependencies(traced));
+      assert.equal(quiet.parent, traced.parent);
+    });
+  });
+
+  describe("recorded inputs", () => {
+    it("share one copy when nothing is secret", async () => {
+      new k8s.core.v1.ConfigMap("plain", {
+        metadata: { name: "plain", labels: { a: "b" } },
+        data: { k: "v" },
+      });
+      await h.settled();
+      const r = h.get("kubernetes:core/v1:ConfigMap", "plain");
+      assert.equal(r.redacted, r.inputs);
+      assert.deepEqual(r.inputs, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "plain", labels: { a: "b" } },
+        data: { k: "v" },
+      });
+    });
+
+    it("redact only the secret branch, keeping the rest shared", async () => {
+      new k8s.core.v1.Secret("db", {
+        metadata: { name: "db", labels: { app: "db" } },
+        stringData: { user: "app", password: pulumi.secret("hunter2") },
+        type: "Opaque",
+      });
+      await h.settled();
+      const r = h.get("kubernetes:core/v1:Secret", "db");
+      assert.notEqual(r.redacted, r.inputs);
+      assert.equal(
+        (r.redacted as { metadata: unknown }).metadata,
+        (r.inputs as { metadata: unknown }).metadata,
+      );
+      assert.deepEqual((r.inputs as { stringData: unknown }).stringData, {
+        user: "app",
+        password: "hunter2",
+      });
+      assert.deepEqual(r.redacted, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "db", labels: { app: "db" } },
+        // The provider marks all of stringData secret, not just the secret value.
+        stringData: { user: SECRET_PLACEHOLDER, password: SECRET_PLACEHOLDER },
+        type: "Opaque",
+      });
+    });
+
+    it("redact secrets inside lists, keeping the elements before and after", async () => {
+      new k8s.apiextensions.CustomResource("list", {
+        apiVersion: "example.com/v1",
+        kind: "Thing",
+        metadata: { name: "list" },
+        spec: { items: [{ a: "1" }, pulumi.secret({ b: "2" }), { c: "3" }] },
+      });
+      await h.settled();
+      const r = h.get("kubernetes:example.com/v1:Thing", "list");
+      const items = (r.inputs as { spec: { items: unknown[] } }).spec.items;
+      const redacted = (r.redacted as { spec: { items: unknown[] } }).spec.items;
+      assert.notEqual(redacted, items);
+      assert.deepEqual(items, [{ a: "1" }, { b: "2" }, { c: "3" }]);
+      assert.deepEqual(redacted, [{ a: "1" }, { b: SECRET_PLACEHOLDER }, { c: "3" }]);
+    });
+  });
+});
