@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { validateManifest } from "../components/core/schema";
+import { sortKeys } from "../components/core/values";
 import { RecordedResource, Recording } from "./engine";
 
 /**
@@ -41,16 +42,6 @@ export function isKubernetesObject(r: RecordedResource): boolean {
 
 export function isAwsResource(r: RecordedResource): boolean {
   return r.type.startsWith("aws:") || r.type === "pulumi:providers:aws";
-}
-
-/** Sorts object keys recursively so generated YAML/JSON never shows false diffs. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort())
-    out[k] = sortKeys((value as Record<string, unknown>)[k]);
-  return out;
 }
 
 const KIND_ORDER = [

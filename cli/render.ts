@@ -2,14 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, Recording, SECRET_PLACEHOLDER, settle } from "./engine";
-import {
-  buildAwsPlan,
-  buildHelmfile,
-  buildManifests,
-  Files,
-  SchemaProblem,
-  sortKeys,
-} from "./artifacts";
+import { buildAwsPlan, buildHelmfile, buildManifests, Files, SchemaProblem } from "./artifacts";
+import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";
 
 /**

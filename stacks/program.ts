@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Section } from "./config";
-import { deployAws } from "./aws";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
 import { checkEnvironment, readClouds, readEnvironment, rejectUnknownKeys } from "./environment";
@@ -43,7 +42,12 @@ export async function main(): Promise<Record<string, unknown>> {
   }
   if (clouds.includes("aws")) {
     const awsConfig = Section.root("aws", config);
-    if (awsConfig) Object.assign(outputs, deployAws(awsConfig, {}));
+    if (awsConfig) {
+      // Loaded only for stacks that use AWS: @pulumi/aws costs about a second to load.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { deployAws } = require("./aws") as typeof import("./aws");
+      Object.assign(outputs, deployAws(awsConfig, {}));
+    }
   }
   return outputs;
 }

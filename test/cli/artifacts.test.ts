@@ -2,13 +2,8 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
-import {
-  buildAwsPlan,
-  buildHelmfile,
-  buildManifests,
-  repositoryName,
-  sortKeys,
-} from "../../cli/artifacts";
+import { buildAwsPlan, buildHelmfile, buildManifests, repositoryName } from "../../cli/artifacts";
+import { sortKeys } from "../../components/core/values";
 import { exitCodeFor, errorText } from "../../cli/render";
 import * as h from "../harness";
 
