@@ -16,6 +16,7 @@ import {
   checkPolicy,
   defined,
   DestinationRuleSpec,
+  subsetTrafficPolicy,
   trafficPolicy,
   TrafficPolicyArgs,
 } from "./destination-policy";
@@ -369,7 +370,7 @@ export function trafficObjects(
       spec.subsets = t.subsets.map((s) => ({
         name: s.name,
         labels: s.labels,
-        ...(s.policy ? { trafficPolicy: trafficPolicy(s.policy) } : {}),
+        ...(s.policy ? { trafficPolicy: subsetTrafficPolicy(s.policy) } : {}),
       }));
     out.destinationRule = {
       apiVersion: "networking.istio.io/v1",
