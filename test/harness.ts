@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, RecordedResource, Recording, settle } from "../cli/engine";
 import { isKubernetesObject } from "../cli/artifacts";
 import { validateManifest } from "../components/core/schema";
+import { StackConfigError } from "../stacks/config";
 
 /**
  * The one test harness: Pulumi's mocks with a recording of every registration (type, name,
@@ -165,4 +166,19 @@ export async function expectValidManifests(): Promise<string[]> {
       unvalidated.add(`${String(kube[i].inputs.apiVersion)} ${String(kube[i].inputs.kind)}`);
   });
   return [...unvalidated].sort();
+}
+
+/**
+ * Runs `build`, asserts it throws a StackConfigError (a RunError: `pulumi up` prints it without
+ * a stack trace, the renderer exits 2), and returns its message.
+ */
+export function expectConfigError(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    assert.ok(e instanceof StackConfigError, String(e));
+    assert.ok(pulumi.RunError.isInstance(e));
+    return e.message;
+  }
+  return assert.fail("expected a StackConfigError");
 }

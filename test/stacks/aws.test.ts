@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { render } from "../../cli/render";
 import { deployAws } from "../../stacks/aws";
-import { Section, StackConfigError } from "../../stacks/config";
+import { Section } from "../../stacks/config";
 import { appMeshWarning } from "../../components/aws/mesh-network";
 import * as h from "../harness";
 
@@ -26,15 +26,7 @@ const fn = (network: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-function configError(build: () => unknown): string {
-  try {
-    build();
-  } catch (e) {
-    assert.ok(e instanceof StackConfigError, String(e));
-    return e.message;
-  }
-  return assert.fail("expected a StackConfigError");
-}
+const configError = h.expectConfigError;
 
 describe("stacks/aws", () => {
   afterEach(() => h.reset());

@@ -5,16 +5,11 @@ import { readClouds } from "../../stacks/environment";
 import { exitCodeFor } from "../../cli/render";
 import * as h from "../harness";
 
+/** The message of the StackConfigError `fn` throws; a config error exits the renderer with 2. */
 function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof StackConfigError, String(e));
-    assert.ok(pulumi.RunError.isInstance(e));
-    assert.equal(exitCodeFor(e), 2);
-    return e.message;
-  }
-  return assert.fail("expected a StackConfigError");
+  const message = h.expectConfigError(fn);
+  assert.equal(exitCodeFor(new StackConfigError(message)), 2);
+  return message;
 }
 
 describe("stacks/config Section", () => {

@@ -5,21 +5,13 @@ import * as path from "path";
 import { parse } from "yaml";
 import { render } from "../../cli/render";
 import { deployPlatform } from "../../stacks/platform";
-import { Section, StackConfigError } from "../../stacks/config";
+import { Section } from "../../stacks/config";
 import * as h from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const section = (value: Record<string, unknown>) => Section.of("mesh-serverless:platform", value);
 
-function configError(build: () => unknown): string {
-  try {
-    build();
-  } catch (e) {
-    assert.ok(e instanceof StackConfigError, String(e));
-    return e.message;
-  }
-  return assert.fail("expected a StackConfigError");
-}
+const configError = h.expectConfigError;
 
 describe("stacks/platform", () => {
   afterEach(() => h.reset());
