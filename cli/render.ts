@@ -30,6 +30,8 @@ export interface RenderResult {
   releases: number;
   awsResources: number;
   unvalidated: Record<string, string>;
+  /** Valid objects that will not do what they say on a cluster. */
+  warnings: string[];
   outputs: Record<string, unknown>;
   recording: Recording;
   millis: number;
@@ -130,6 +132,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     releases: helm.releases,
     awsResources: plan.resources,
     unvalidated: manifests.unvalidated,
+    warnings: manifests.warnings,
     outputs,
     recording,
     millis: Date.now() - started,
@@ -152,6 +155,7 @@ export function summary(stack: string, r: RenderResult): string {
   );
   for (const [k, why] of Object.entries(r.unvalidated).sort())
     lines.push(`  unvalidated: ${k} (${why})`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   lines.push(
     `Helm releases: ${r.releases}`,
     `AWS resources: ${r.awsResources}`,

@@ -91,6 +91,13 @@ describe("stacks: every environment", () => {
     );
   });
 
+  it("only the seeds carry colliding DestinationRules (as the seed documents wrote them)", () => {
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(stacks).map(([n, r]) => [n, r.result.warnings.length])),
+      { "aws-dev": 0, dev: 0, prod: 0, seeds: 2, staging: 0 },
+    );
+  });
+
   it("prod runs more replicas of the control planes than staging, and staging more than dev", () => {
     const pilot = (s: string) => values(release(stacks[s], "istiod")).pilot?.autoscaleMin;
     const gateway = (s: string) => values(release(stacks[s], "gateway")).replicaCount;
