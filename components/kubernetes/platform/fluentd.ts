@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
+import { FLUENTD_OPENSEARCH_IMAGE_TAG } from "./versions";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 
@@ -185,6 +186,14 @@ export function fluentdPipeline(output: FluentdOutput, path: string): Record<str
       "  </parse>",
       "  emit_unmatched_lines true",
       "</source>",
+      // The chart's liveness/readiness probes GET /metrics on port 24231 ("metrics"); its own
+      // 01_sources.conf serves it, and this file replaces that one.
+      "<source>",
+      "  @type prometheus",
+      "  bind 0.0.0.0",
+      "  port 24231",
+      "  metrics_path /metrics",
+      "</source>",
     ].join("\n"),
     "02_filters.conf": [
       "<label @KUBERNETES>",
@@ -243,8 +252,12 @@ export function fluentdValues(i: {
   registry?: string;
 }): Values {
   const values: Values = { fileConfigs: fluentdPipeline(i.output, i.path), kind: "DaemonSet" };
+  const image: Values = {};
   if (i.registry !== undefined)
-    values.image = { repository: `${i.registry}/fluent/fluentd-kubernetes-daemonset` };
+    image.repository = `${i.registry}/fluent/fluentd-kubernetes-daemonset`;
+  // The chart's default image variant carries the Elasticsearch plugin only.
+  if (i.output.type === "opensearch") image.tag = FLUENTD_OPENSEARCH_IMAGE_TAG;
+  if (Object.keys(image).length > 0) values.image = image;
   const o = i.output;
   if (o.type !== "stdout" && o.credentials) {
     const c = o.credentials;

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with {
+  "resolution-mode": "import",
+};
 import type { IKnativeServing } from "@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing" with {
   "resolution-mode": "import",
 };
@@ -207,6 +210,8 @@ export class KnativeServing extends pulumi.ComponentResource {
   readonly operator: k8s.helm.v3.Release;
   readonly servingNamespace: k8s.core.v1.Namespace;
   readonly serving: k8s.apiextensions.CustomResource;
+  /** PERMISSIVE mTLS for knative-serving: the API server calls its webhooks without mTLS. */
+  readonly peerAuthentication: k8s.apiextensions.CustomResource;
   readonly namespace: string;
   /** `namespace/name` of the Istio Gateway Knative routes external traffic through. */
   readonly gateway: string;
@@ -289,11 +294,30 @@ export class KnativeServing extends pulumi.ComponentResource {
       parent: this,
       dependsOn: [this.operator, this.servingNamespace, ...args.istio.dependsOn],
     });
+    // The namespace is in the mesh (its activator proxies requests to STRICT services), but the
+    // Kubernetes API server calls the Knative webhooks here in plain TLS, which a mesh-wide
+    // STRICT policy would refuse: Knative's documented setup is PERMISSIVE for this namespace.
+    // https://knative.dev/docs/serving/istio-authorization/#mutual-tls-in-knative
+    const peer: Typed<IPeerAuthentication> = {
+      apiVersion: "security.istio.io/v1",
+      kind: "PeerAuthentication",
+      metadata: {
+        name: "default",
+        namespace,
+        labels: managedLabels("knative-serving", "mtls"),
+      },
+      spec: { mtls: { mode: "PERMISSIVE" } },
+    };
+    this.peerAuthentication = customResource(childName(name, "mtls"), peer, {
+      parent: this,
+      dependsOn: [this.servingNamespace, ...args.istio.dependsOn],
+    });
     this.namespace = namespace;
     this.gateway = `${namespace}/${KNATIVE_INGRESS_GATEWAY}`;
     this.registerOutputs({
       operator: this.operator,
       serving: this.serving,
+      peerAuthentication: this.peerAuthentication,
       namespace,
       gateway: this.gateway,
     });

@@ -85,3 +85,11 @@ export const VERSION_RULE =
 export function isPinnedVersion(version: unknown): version is string {
   return typeof version === "string" && SEMVER.test(version);
 }
+
+/**
+ * Image for an OpenSearch output: the fluentd chart's default image variant carries only the
+ * Elasticsearch plugin. Tag of fluent/fluentd-kubernetes-daemonset's `debian-opensearch`
+ * variant (its README lists `v1.19.0-debian-opensearch-1.1`); override with
+ * `fluentd.values.image.tag`.
+ */
+export const FLUENTD_OPENSEARCH_IMAGE_TAG = "v1.19.0-debian-opensearch-1.1";

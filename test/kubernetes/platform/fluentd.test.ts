@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
 import * as h from "../../harness";
-import { Fluentd, fluentdPipeline } from "../../../components/kubernetes/platform/fluentd";
+import {
+  Fluentd,
+  fluentdPipeline,
+  fluentdValues,
+} from "../../../components/kubernetes/platform/fluentd";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -173,5 +177,32 @@ describe("platform/Fluentd", () => {
     for (const [args, arg, value, allowed] of cases) {
       await h.expectInvalid(() => new Fluentd("bad", args), arg, value, allowed);
     }
+  });
+
+  it("keeps the metrics source the chart's probes GET (/metrics on 24231)", () => {
+    const sources = fluentdPipeline({ type: "stdout" }, "/var/log/containers/*.log")[
+      "01_sources.conf"
+    ];
+    assert.match(
+      sources,
+      /<source>\n {2}@type prometheus\n {2}bind 0\.0\.0\.0\n {2}port 24231\n {2}metrics_path \/metrics\n<\/source>/,
+    );
+  });
+
+  it("an OpenSearch output gets the image variant that carries its plugin", () => {
+    const path = "/var/log/containers/*.log";
+    const os = fluentdValues({ output: { type: "opensearch", host: "os.logging.svc" }, path });
+    assert.deepEqual(os.image, { tag: "v1.19.0-debian-opensearch-1.1" });
+    const mirrored = fluentdValues({
+      output: { type: "opensearch", host: "os.logging.svc" },
+      path,
+      registry: "harbor.corp/mirror",
+    });
+    assert.deepEqual(mirrored.image, {
+      repository: "harbor.corp/mirror/fluent/fluentd-kubernetes-daemonset",
+      tag: "v1.19.0-debian-opensearch-1.1",
+    });
+    const es = fluentdValues({ output: { type: "elasticsearch", host: "es.logging.svc" }, path });
+    assert.equal(es.image, undefined);
   });
 });

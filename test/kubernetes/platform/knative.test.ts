@@ -27,7 +27,16 @@ describe("platform/KnativeServing", () => {
       "mesh-serverless:platform:KnativeServing": 1,
       "kubernetes:core/v1:Namespace": 1,
       [KS]: 1,
+      "kubernetes:security.istio.io/v1:PeerAuthentication": 1,
     });
+    // Knative's documented mTLS setup: the API server calls the webhooks here without mTLS.
+    const pa = h.get("kubernetes:security.istio.io/v1:PeerAuthentication", "kn-mtls");
+    assert.deepEqual(pa.inputs.spec, { mtls: { mode: "PERMISSIVE" } });
+    assert.deepEqual((pa.inputs.metadata as { namespace: string }).namespace, "knative-serving");
+    assert.deepEqual(h.dependencies(pa), [
+      "kubernetes:core/v1:Namespace::kn-namespace",
+      "kubernetes:helm.sh/v3:Release::istiod",
+    ]);
     assert.deepEqual(h.get(RELEASE, "kn-operator").inputs, {
       chart: "knative-operator",
       compat: "true",

@@ -25,7 +25,7 @@ describe("platform/MeshPlatform", () => {
       "mesh-serverless:platform:Fluentd": 1,
       "kubernetes:core/v1:Namespace": 1,
       [RELEASE]: 7,
-      "kubernetes:security.istio.io/v1:PeerAuthentication": 1,
+      "kubernetes:security.istio.io/v1:PeerAuthentication": 2,
       "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 1,
       "kubernetes:monitoring.coreos.com/v1:PodMonitor": 1,
       "kubernetes:telemetry.istio.io/v1:Telemetry": 1,
@@ -242,7 +242,7 @@ describe("platform/MeshPlatform", () => {
     const custom = h
       .resources()
       .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.name !== "cluster");
-    assert.equal(custom.length, 13);
+    assert.equal(custom.length, 14);
     for (const r of custom)
       assert.equal(h.providerOf(r), "pulumi:providers:kubernetes::cluster", r.name);
   });
