@@ -48,6 +48,7 @@ const KEYS = {
     "denyByDefault",
     "egressHosts",
     "quota",
+    "limits",
     "priorityClass",
   ],
   serverless: [

@@ -22,6 +22,9 @@ export interface MeshInfo {
   dataPlane?: "sidecar" | "ambient";
   /** `meshConfig.extensionProviders[].name` of the tracing provider, when tracing is on. */
   tracingProvider?: string;
+  /** Host of the tracing collector (`jaeger.tracing.svc.cluster.local`): sidecars with scoped
+   * egress must still reach it, or spans are dropped silently. */
+  tracingService?: string;
   /** Labels a ServiceMonitor/PodMonitor/PrometheusRule carries to be picked up. @default {} */
   monitorLabels?: Record<string, string>;
   /** Resources that install the CRDs and controllers mesh objects need (Helm releases, CRs). */
@@ -31,8 +34,10 @@ export interface MeshInfo {
 /** `info` with every default filled in. */
 export function meshDefaults(
   info: MeshInfo = {},
-): Required<Omit<MeshInfo, "gateway" | "revision" | "tracingProvider" | "domain">> &
-  Pick<MeshInfo, "gateway" | "revision" | "tracingProvider" | "domain"> {
+): Required<
+  Omit<MeshInfo, "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain">
+> &
+  Pick<MeshInfo, "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain"> {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",
@@ -42,6 +47,7 @@ export function meshDefaults(
     revision: info.revision,
     dataPlane: info.dataPlane ?? "sidecar",
     tracingProvider: info.tracingProvider,
+    tracingService: info.tracingService,
     monitorLabels: info.monitorLabels ?? {},
     dependsOn: info.dependsOn ?? [],
   };

@@ -26,6 +26,7 @@ describe("kubernetes/mesh-info", () => {
       revision: undefined,
       dataPlane: "sidecar",
       tracingProvider: undefined,
+      tracingService: undefined,
       monitorLabels: {},
       dependsOn: [],
     });

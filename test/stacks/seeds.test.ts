@@ -540,8 +540,12 @@ const EXPECTED: Expected[] = [
   },
 ];
 
-/** Objects the package adds around the seeds' own (the namespace it creates, the workload's Service/SA). */
+/**
+ * Objects the package adds around the seeds' own: the namespace it creates, the workload's
+ * Service/SA, and the container defaults without which the seed's quota rejects every pod.
+ */
 const EXTRA = [
+  "v1 LimitRange serverless/serverless-limits",
   "v1 Namespace serverless",
   "v1 Service default/health-check",
   "v1 ServiceAccount default/health-check",
@@ -617,6 +621,15 @@ describe("seeds stack (acceptance set)", function () {
   });
 
   it("enrols the created namespace in the mesh", () => {
+    assert.deepEqual(rendered.get("v1 LimitRange serverless/serverless-limits")?.spec, {
+      limits: [
+        {
+          type: "Container",
+          defaultRequest: { cpu: "100m", memory: "128Mi" },
+          default: { cpu: "1", memory: "256Mi" },
+        },
+      ],
+    });
     const ns = rendered.get("v1 Namespace serverless");
     assert.equal(ns?.metadata.labels?.["istio-injection"], "enabled");
   });

@@ -219,7 +219,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       ...(selector ? { gatewaySelector: selector } : {}),
       ...(this.istio.revision !== undefined ? { revision: this.istio.revision } : {}),
       dataPlane: this.istio.dataPlane,
-      ...(tracing ? { tracingProvider: tracing.name } : {}),
+      ...(tracing ? { tracingProvider: tracing.name, tracingService: tracing.service } : {}),
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
       dependsOn: [
         this.istio.base,

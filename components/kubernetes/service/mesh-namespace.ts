@@ -15,6 +15,11 @@ import { injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
 
 const MODES = ["STRICT", "PERMISSIVE", "DISABLE"] as const;
+type LimitsArgs = Exclude<MeshNamespaceArgs["limits"], false | undefined>;
+const DEFAULT_LIMITS: LimitsArgs = {
+  defaultRequest: { cpu: "100m", memory: "128Mi" },
+  default: { cpu: "1", memory: "256Mi" },
+};
 /** Sidecar egress hosts: `<namespace>/<dns name>` with `*`, `.` or `~` namespaces and wildcard names. */
 const EGRESS_HOST =
   /^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
@@ -42,6 +47,16 @@ export interface MeshNamespaceArgs {
   egressHosts?: string[];
   /** A `ResourceQuota`, e.g. `{ hard: { "requests.cpu": "4", "limits.memory": "16Gi" } }`. Name defaults to "<namespace>-quota". */
   quota?: { hard: Record<string, string>; name?: string };
+  /**
+   * Container defaults (`LimitRange`) that come with a quota: once a quota limits `requests.*` or
+   * `limits.*`, the API server rejects any pod whose containers do not declare them, and Knative's
+   * queue-proxy declares no memory. `false`: none (every container then declares its own).
+   * @default with a quota: `{ defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "1", memory: "256Mi" } }`
+   * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+   */
+  limits?:
+    | { defaultRequest?: Record<string, string>; default?: Record<string, string>; name?: string }
+    | false;
   /** A `PriorityClass` for the namespace's functions (cluster-scoped). Name defaults to "<namespace>-priority". */
   priorityClass?: {
     /** Priority, at most 1000000000 (higher is reserved for system classes). */
@@ -70,6 +85,7 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
   readonly denyPolicy?: k8s.apiextensions.CustomResource;
   readonly sidecar?: k8s.apiextensions.CustomResource;
   readonly quota?: k8s.core.v1.ResourceQuota;
+  readonly limitRange?: k8s.core.v1.LimitRange;
   readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
 
   constructor(name: string, args: MeshNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -118,6 +134,20 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
         );
       }
       check.dnsSubdomain("quota.name", args.quota.name);
+    }
+    if (args.limits) {
+      for (const part of ["defaultRequest", "default"] as const) {
+        for (const [k, v] of Object.entries(args.limits[part] ?? {})) {
+          check.oneOf(`limits.${part}.${k}`, k, ["cpu", "memory", "ephemeral-storage"]);
+          check.pattern(
+            `limits.${part}.${k}`,
+            String(v),
+            QUANTITY,
+            'a Kubernetes quantity such as "500m" or "256Mi"',
+          );
+        }
+      }
+      check.dnsSubdomain("limits.name", args.limits.name);
     }
     if (args.priorityClass) {
       const pc = args.priorityClass;
@@ -174,7 +204,10 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
       this.denyPolicy = registerObject(this, deny, inNs);
     }
     if (args.egressHosts) {
-      const hosts = [...new Set(["./*", `${mesh.rootNamespace}/*`, ...args.egressHosts])];
+      const tracing = mesh.tracingService ? [`*/${mesh.tracingService}`] : [];
+      const hosts = [
+        ...new Set(["./*", `${mesh.rootNamespace}/*`, ...tracing, ...args.egressHosts]),
+      ];
       const sidecar: KubeObject<NonNullable<ISidecar["spec"]>> & {
         apiVersion: "networking.istio.io/v1";
         kind: "Sidecar";
@@ -191,6 +224,29 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
       this.quota = new k8s.core.v1.ResourceQuota(
         resourceName({ name: qName, namespace: ns }),
         { metadata: meta(qName), spec: { hard: args.quota.hard } },
+        { parent: this, dependsOn: this.namespaceObject ? [this.namespaceObject] : [] },
+      );
+    }
+    const limits =
+      args.quota && args.limits !== false
+        ? (args.limits ?? DEFAULT_LIMITS)
+        : args.limits || undefined;
+    if (limits) {
+      const lName = limits.name ?? `${ns}-limits`;
+      this.limitRange = new k8s.core.v1.LimitRange(
+        resourceName({ name: lName, namespace: ns }),
+        {
+          metadata: meta(lName),
+          spec: {
+            limits: [
+              {
+                type: "Container",
+                ...(limits.defaultRequest ? { defaultRequest: limits.defaultRequest } : {}),
+                ...(limits.default ? { default: limits.default } : {}),
+              },
+            ],
+          },
+        },
         { parent: this, dependsOn: this.namespaceObject ? [this.namespaceObject] : [] },
       );
     }
@@ -219,6 +275,7 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
       denyPolicy: this.denyPolicy,
       sidecar: this.sidecar,
       quota: this.quota,
+      limitRange: this.limitRange,
       priorityClass: this.priorityClass,
     });
   }

@@ -82,6 +82,7 @@ describe("platform/MeshPlatform", () => {
       gatewaySelector: { app: "istio-ingressgateway", istio: "ingressgateway" },
       dataPlane: "sidecar",
       tracingProvider: "jaeger",
+      tracingService: "jaeger.tracing.svc.cluster.local",
       monitorLabels: {},
     });
     assert.deepEqual(dependsOn, [
