@@ -138,6 +138,29 @@ function argsOf<T>(entry: Section, keys: readonly string[]): T {
 }
 
 /**
+ * A service without `access` in a deny-by-default namespace answers every call with 403: legal
+ * (a worker that only calls out), but usually a forgotten `access`, so say so.
+ */
+function warnUnreachable(
+  entries: Record<string, (readonly [string, Record<string, unknown>])[]>,
+): void {
+  const closed = new Set(
+    entries.namespaces
+      .filter(([, a]) => a.denyByDefault === true)
+      .map(([name, a]) => (typeof a.namespace === "string" ? a.namespace : name)),
+  );
+  for (const kind of ["serverless", "workloads"] as const) {
+    for (const [name, a] of entries[kind]) {
+      if (a.access === undefined && typeof a.namespace === "string" && closed.has(a.namespace)) {
+        pulumi.log.warn(
+          `services.${kind}.${name}: namespace ${a.namespace} denies by default and this service has no \`access\`: every call to it is refused (403)`,
+        );
+      }
+    }
+  }
+}
+
+/**
  * Config key `services`: per-service mesh configuration. Each sub-key maps names to one kind's
  * arguments: `namespaces` (MeshNamespace), `serverless` (ServerlessService), `workloads`
  * (MeshedWorkload), `traffic`, `access`, `observability`, `gateways` (IngressGateway), `routes`
@@ -158,6 +181,7 @@ export function deployServices(
     ]),
   ) as Record<keyof typeof KEYS, (readonly [string, Record<string, unknown>])[]>;
   config.done();
+  warnUnreachable(entries);
 
   const namespaces = new Map<string, MeshNamespace>();
   for (const [name, args] of entries.namespaces) {

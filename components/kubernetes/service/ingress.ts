@@ -35,9 +35,12 @@ export interface GatewayServerArgs {
   name?: string;
   /** Hosts served, e.g. `serverless.example.com`, `*.example.com`, `*`, or `<namespace>/<host>`. */
   hosts: string[];
-  /** Terminate TLS with the certificate in a Secret of the gateway's namespace. */
+  /**
+   * Terminate TLS with the certificate in a Secret. Istio reads it from the namespace of the
+   * gateway *pods* (`istio-system` for the platform's gateway), not of this Gateway object.
+   */
   tls?: {
-    /** Name of the Secret (`credentialName`) holding tls.crt/tls.key (and ca.crt for MUTUAL). */
+    /** Name of the Secret (`credentialName`) holding tls.crt/tls.key (and ca.crt for MUTUAL), in the gateway pods' namespace. */
     secret?: string;
     /** @default "SIMPLE" */
     mode?: "SIMPLE" | "MUTUAL" | "PASSTHROUGH" | "ISTIO_MUTUAL" | "OPTIONAL_MUTUAL";
@@ -66,6 +69,8 @@ export interface IngressArgs {
   host?: string;
   /** Destination port (the Service port). */
   port?: number;
+  /** Host header the destination sees (`rewrite.authority` on the generated routes). */
+  authority?: string;
   /** VirtualService name. @default "<service>-ingress" (the component name for IngressRoute) */
   name?: string;
 }
@@ -163,11 +168,16 @@ export function ingressTraffic(
   defaultName: string,
 ): TrafficArgs {
   const gateway = i.gateway ?? ctx.mesh.gateway;
+  const rewrite = i.authority !== undefined ? { rewrite: { authority: i.authority } } : {};
   const routes: HttpRouteArgs[] =
     i.routes ??
     (i.paths && i.paths.length > 0
-      ? i.paths.map((p) => ({ match: [{ uri: { prefix: p } }], destinations: [{ port: i.port }] }))
-      : [{ destinations: [{ port: i.port }] }]);
+      ? i.paths.map((p) => ({
+          match: [{ uri: { prefix: p } }],
+          destinations: [{ port: i.port }],
+          ...rewrite,
+        }))
+      : [{ destinations: [{ port: i.port }], ...rewrite }]);
   return {
     host: i.host ?? defaultHost(ctx),
     hosts: i.hosts,

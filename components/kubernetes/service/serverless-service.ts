@@ -29,6 +29,9 @@ type TrafficTarget = NonNullable<KnativeSpec["traffic"]>[number];
  * Knative autoscaling of each revision, written as the current annotation names
  * (`autoscaling.knative.dev/min-scale`, ...). https://knative.dev/docs/serving/autoscaling/
  */
+/** The Service net-istio creates in Istio's namespace for traffic to Knative services. */
+const KNATIVE_LOCAL_GATEWAY = "knative-local-gateway";
+
 export interface ScaleArgs {
   /** Replicas kept even without traffic; > 0 avoids cold starts. @default 0 (scale to zero) */
   min?: number;
@@ -260,12 +263,25 @@ export class ServerlessService extends pulumi.ComponentResource {
       ...args.access,
       systemNamespaces: [ctx.mesh.knativeNamespace, ...(args.access.systemNamespaces ?? [])],
     };
-    checkParts(check, ctx, { ...args, traffic, access });
+    // Knative routes a request by its Host: through Istio's gateway it must reach Knative's
+    // local gateway with the service's cluster host, not the public one.
+    // https://github.com/knative/docs/blob/main/code-samples/serving/knative-routing-go/routing-internal.yaml
+    const ingress = args.ingress && {
+      ...(args.ingress.host === undefined
+        ? {
+            host: `${KNATIVE_LOCAL_GATEWAY}.${ctx.mesh.rootNamespace}.svc.cluster.local`,
+            port: 80,
+            authority: `${name}.${ctx.namespace}.svc.cluster.local`,
+          }
+        : {}),
+      ...args.ingress,
+    };
+    checkParts(check, ctx, { ...args, traffic, access, ingress });
 
     this.service = registerObject(this, knativeService(ctx, args), ctx.dependsOn);
     // Mesh objects about the service wait for the mesh and namespace, not for the Knative
     // Service itself: a DestinationRule is valid before the first revision is ready.
-    this.parts = registerParts(this, ctx, { ...args, traffic, access }, ctx.dependsOn, {
+    this.parts = registerParts(this, ctx, { ...args, traffic, access, ingress }, ctx.dependsOn, {
       "serving.knative.dev/service": name,
     });
     this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);

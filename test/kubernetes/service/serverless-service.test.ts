@@ -114,7 +114,21 @@ describe("kubernetes/service ServerlessService", () => {
     assert.deepEqual(spec(T.vs, "shop/orders-ingress"), {
       hosts: ["orders.example.com"],
       gateways: ["istio-ingress/public"],
-      http: [{ match: [{ uri: { prefix: "/orders" } }], route: [{ destination: { host } }] }],
+      http: [
+        {
+          match: [{ uri: { prefix: "/orders" } }],
+          // Through Knative's local gateway, with the Host Knative routes by.
+          route: [
+            {
+              destination: {
+                host: "knative-local-gateway.istio-system.svc.cluster.local",
+                port: { number: 80 },
+              },
+            },
+          ],
+          rewrite: { authority: host },
+        },
+      ],
     });
     assert.deepEqual(spec(T.tel, "shop/orders"), {
       selector: { matchLabels: { app: "orders" } },
