@@ -110,6 +110,7 @@ function readPrometheus(s: Section): PlatformPrometheusArgs {
     resources: s.raw<ComputeResources>("resources"),
     replicas: s.number("replicas"),
     grafana: s.boolean("grafana"),
+    grafanaAdminSecret: s.string("grafanaAdminSecret"),
     alertmanager: s.boolean("alertmanager"),
     values: s.raw<Values>("values"),
   };

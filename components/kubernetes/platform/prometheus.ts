@@ -83,6 +83,7 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   }
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
   check.int("replicas", args.replicas, 1, 10);
+  check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
   checkRegistry(check, "registry", args.registry);
   checkValues(check, "values", args.values);
   return { namespace, version, retention };
@@ -106,6 +107,10 @@ export function prometheusDashboards(
   };
 }
 
+export const GRAFANA_DEFAULT_PASSWORD_WARNING =
+  "Grafana is installed with the chart's default admin password: create a Secret with " +
+  "admin-user/admin-password in the release namespace and set `grafanaAdminSecret`, or `grafana: false`";
+
 /** Values of chart `kube-prometheus-stack`. */
 export function prometheusValues(i: {
   retention: string;
@@ -113,13 +118,19 @@ export function prometheusValues(i: {
   resources?: ComputeResources;
   replicas?: number;
   grafana: boolean;
+  grafanaAdminSecret?: string;
   alertmanager: boolean;
   registry?: string;
 }): Values {
   return {
     alertmanager: { enabled: i.alertmanager },
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
-    grafana: { enabled: i.grafana },
+    grafana: {
+      enabled: i.grafana,
+      ...(i.grafana && i.grafanaAdminSecret !== undefined
+        ? { admin: { existingSecret: i.grafanaAdminSecret } }
+        : {}),
+    },
     prometheus: {
       prometheusSpec: {
         podMonitorSelectorNilUsesHelmValues: false,
@@ -226,6 +237,12 @@ export interface PrometheusArgs {
   replicas?: number;
   /** Install Grafana. @default true */
   grafana?: boolean;
+  /**
+   * Secret (in the release namespace) with Grafana's admin credentials under `admin-user` and
+   * `admin-password` (the Grafana chart's `admin.existingSecret`). Without it Grafana starts
+   * with the chart's well-known default password, and the component warns.
+   */
+  grafanaAdminSecret?: string;
   /** Install Alertmanager. @default true */
   alertmanager?: boolean;
   /**
@@ -269,6 +286,7 @@ export class Prometheus extends pulumi.ComponentResource {
             resources: args.resources,
             replicas: args.replicas,
             grafana: args.grafana ?? true,
+            grafanaAdminSecret: args.grafanaAdminSecret,
             alertmanager: args.alertmanager ?? true,
             registry: args.registry,
           }),
@@ -292,6 +310,9 @@ export class Prometheus extends pulumi.ComponentResource {
     }
     this.namespace = namespace;
     this.monitorLabels = { ...MONITOR_LABELS };
+    if ((args.grafana ?? true) && args.grafanaAdminSecret === undefined) {
+      pulumi.log.warn(GRAFANA_DEFAULT_PASSWORD_WARNING, this);
+    }
     this.dashboards = prometheusDashboards(
       namespace,
       args.grafana ?? true,
