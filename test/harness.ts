@@ -182,3 +182,18 @@ export function expectConfigError(build: () => unknown): string {
   }
   return assert.fail("expected a StackConfigError");
 }
+
+/** Runs `fn` with `pulumi.log.warn` recorded instead of printed: the [message, resource] pairs. */
+export async function captureWarnings(fn: () => unknown): Promise<[string, unknown][]> {
+  const calls: [string, unknown][] = [];
+  const original = pulumi.log.warn;
+  (pulumi.log as { warn: unknown }).warn = (msg: string, resource?: unknown) => {
+    calls.push([msg, resource]);
+  };
+  try {
+    await fn();
+  } finally {
+    (pulumi.log as { warn: unknown }).warn = original;
+  }
+  return calls;
+}

@@ -15,20 +15,7 @@ const AUTH = "aws:vpclattice/authPolicy:AuthPolicy";
 const MESH = "aws:appmesh/mesh:Mesh";
 const COMPONENT = "mesh-serverless:aws:MeshNetwork";
 
-/** Replaces pulumi.log.warn with a spy for the duration of `fn`. */
-async function captureWarnings(fn: () => Promise<void>): Promise<[string, unknown][]> {
-  const calls: [string, unknown][] = [];
-  const original = pulumi.log.warn;
-  (pulumi.log as { warn: unknown }).warn = (msg: string, resource?: unknown) => {
-    calls.push([msg, resource]);
-  };
-  try {
-    await fn();
-  } finally {
-    (pulumi.log as { warn: unknown }).warn = original;
-  }
-  return calls;
-}
+const captureWarnings = h.captureWarnings;
 
 describe("aws/MeshNetwork", () => {
   beforeEach(() => h.reset());

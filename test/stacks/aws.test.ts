@@ -38,15 +38,11 @@ describe("stacks/aws", () => {
 
     before(async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "aws-dev-"));
-      warnings = [];
-      const original = pulumi.log.warn;
-      (pulumi.log as { warn: unknown }).warn = (msg: string) => void warnings.push(msg);
-      try {
+      const calls = await h.captureWarnings(async () => {
         const result = await render({ stack: "aws-dev", out });
         assert.deepEqual(result.files, ["aws-plan.json", "outputs.json"]);
-      } finally {
-        (pulumi.log as { warn: unknown }).warn = original;
-      }
+      });
+      warnings = calls.map(([msg]) => msg);
       const doc = JSON.parse(fs.readFileSync(path.join(out, "aws-plan.json"), "utf8"));
       assert.equal(doc.stack, "aws-dev");
       plan = doc.resources;

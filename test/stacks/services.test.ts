@@ -6,27 +6,16 @@ import * as h from "../harness";
 
 const section = (value: Record<string, unknown>) => Section.of("mesh-serverless:services", value);
 
-/** Runs `fn` with pulumi.log.warn recorded instead of printed. */
-function warnings(fn: () => void): string[] {
-  const seen: string[] = [];
-  const warn = pulumi.log.warn;
-  pulumi.log.warn = ((msg: string) => {
-    seen.push(msg);
-    return Promise.resolve();
-  }) as typeof pulumi.log.warn;
-  try {
-    fn();
-  } finally {
-    pulumi.log.warn = warn;
-  }
-  return seen;
+/** The messages `pulumi.log.warn` received while `fn` ran. */
+async function warnings(fn: () => unknown): Promise<string[]> {
+  return (await h.captureWarnings(fn)).map(([msg]) => msg);
 }
 
 describe("stacks/services", () => {
   beforeEach(() => h.reset());
 
-  it("warns about a service nobody may call in a deny-by-default namespace", () => {
-    const seen = warnings(() =>
+  it("warns about a service nobody may call in a deny-by-default namespace", async () => {
+    const seen = await warnings(() =>
       deployServices(
         section({
           namespaces: { shop: { denyByDefault: true }, open: {} },

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import * as h from "../../harness";
 import {
   GRAFANA_DEFAULT_PASSWORD_WARNING,
@@ -7,19 +6,9 @@ import {
   prometheusValues,
 } from "../../../components/kubernetes/platform/prometheus";
 
-function warnings(fn: () => void): string[] {
-  const seen: string[] = [];
-  const warn = pulumi.log.warn;
-  pulumi.log.warn = ((msg: string) => (
-    seen.push(msg),
-    Promise.resolve()
-  )) as typeof pulumi.log.warn;
-  try {
-    fn();
-  } finally {
-    pulumi.log.warn = warn;
-  }
-  return seen;
+/** The messages `pulumi.log.warn` received while `fn` ran. */
+async function warnings(fn: () => unknown): Promise<string[]> {
+  return (await h.captureWarnings(fn)).map(([msg]) => msg);
 }
 
 describe("platform/Prometheus Grafana admin credentials", () => {
@@ -42,19 +31,15 @@ describe("platform/Prometheus Grafana admin credentials", () => {
     assert.deepEqual(off.grafana, { enabled: false });
   });
 
-  it("warns when Grafana would keep the chart's default password, and only then", () => {
+  it("warns when Grafana would keep the chart's default password, and only then", async () => {
+    assert.deepEqual(await warnings(() => new Prometheus("a", {})), [
+      GRAFANA_DEFAULT_PASSWORD_WARNING,
+    ]);
     assert.deepEqual(
-      warnings(() => new Prometheus("a", {})),
-      [GRAFANA_DEFAULT_PASSWORD_WARNING],
-    );
-    assert.deepEqual(
-      warnings(() => new Prometheus("b", { grafanaAdminSecret: "grafana-admin" })),
+      await warnings(() => new Prometheus("b", { grafanaAdminSecret: "grafana-admin" })),
       [],
     );
-    assert.deepEqual(
-      warnings(() => new Prometheus("c", { grafana: false })),
-      [],
-    );
+    assert.deepEqual(await warnings(() => new Prometheus("c", { grafana: false })), []);
   });
 
   it("rejects a Secret name that is not a DNS-1123 subdomain", async () => {
