@@ -47,6 +47,20 @@ describe("test harness", () => {
     );
   });
 
+  it("expectInvalidBelow allows prerequisites; expectInvalid also catches a child without parent", async () => {
+    await h.expectInvalidBelow(() => {
+      new Widget("prereq", { size: 1 });
+      new Widget("bad", { size: -1 });
+    }, "size");
+    await assert.rejects(
+      h.expectInvalid(() => {
+        new k8s.core.v1.Namespace("orphan", { metadata: { name: "orphan" } });
+        new Widget("bad2", { size: -1 });
+      }, "size"),
+      /expected at most the component itself, got (bad2, orphan|orphan, bad2)$/,
+    );
+  });
+
   it("resolves outputs", async () => {
     assert.equal(await h.resolve(pulumi.output("x").apply((x) => `${x}y`)), "xy");
   });

@@ -107,9 +107,11 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
 
 /**
  * Asserts that `build` throws a `pulumi.ResourceError` whose message names `argument` (in
- * backticks) and contains each of `mentions`, and that no child resource was registered.
+ * backticks) and contains each of `mentions`, and that nothing was registered below the
+ * component that failed. Prerequisites that `build` creates first (a network, a backend) may
+ * exist; `expectInvalid` is the strict form for builds without any.
  */
-export async function expectInvalid(
+export async function expectInvalidBelow(
   build: () => unknown,
   argument: string,
   ...mentions: string[]
@@ -133,15 +135,37 @@ export async function expectInvalid(
     assert.ok(error.message.includes(m), `message lacks ${JSON.stringify(m)}: ${error.message}`);
   await settle();
   const added = resources().slice(before);
-  const children = added.filter((r) => r.parent !== undefined);
+  const failed = error.resource ? await resolve(error.resource.urn) : undefined;
+  const children = added.filter(
+    (r) => r.parent !== undefined && (failed === undefined || r.parent === failed),
+  );
   assert.deepEqual(
     children.map((r) => `${r.type}::${r.name}`),
     [],
     "children were registered before validation failed",
   );
+  return error;
+}
+
+/**
+ * `expectInvalidBelow` for a build that creates nothing else: at most the failing component
+ * itself was registered, so a child created without `parent` is caught too.
+ */
+export async function expectInvalid(
+  build: () => unknown,
+  argument: string,
+  ...mentions: string[]
+): Promise<pulumi.ResourceError> {
+  const before = resources().length;
+  const error = await expectInvalidBelow(build, argument, ...mentions);
+  const added = resources().slice(before);
   assert.ok(
     added.length <= 1,
     `expected at most the component itself, got ${added.map((r) => r.name).join(", ")}`,
+  );
+  assert.ok(
+    added.every((r) => r.parent === undefined),
+    "children were registered before validation failed",
   );
   return error;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
 import { MeshedFunction } from "../../components/aws/meshed-function";
-import { code, fnArgs, quietNetwork, T } from "./fixtures";
+import { code, fnArgs, quietNetwork } from "./fixtures";
 
 describe("aws/MeshedFunction rejects bad input before creating anything", () => {
   beforeEach(() => h.reset());
@@ -362,34 +362,11 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
   ];
   for (const [title, build, argument, ...mentions] of cases) {
     it(title, async () => {
-      // Networks and backends built inside `build` are registered first; only the function must fail.
-      let error: unknown;
-      const before = h.resources().length;
-      try {
-        build();
-      } catch (e) {
-        error = e;
-      }
-      assert.ok(
-        error instanceof pulumi.ResourceError,
-        `expected a ResourceError, got ${String(error)}`,
-      );
-      await h.settled();
-      const failed = h
-        .resources()
-        .slice(before)
-        .filter((r) => r.name === "fn-x" || h.parentOf(r)?.name === "fn-x");
-      assert.deepEqual(
-        failed.map((r) => r.type),
-        [T.fn],
-        "children were registered before validation failed",
-      );
-      await h.expectInvalid(
-        () => {
-          throw error;
-        },
-        argument,
-        ...mentions,
+      // Networks and backends built inside `build` are prerequisites; only the function fails.
+      const error = await h.expectInvalidBelow(build, argument, ...mentions);
+      assert.equal(
+        error.resource && (await h.resolve(error.resource.urn)).endsWith("::fn-x"),
+        true,
       );
     });
   }
