@@ -221,3 +221,14 @@ export async function captureWarnings(fn: () => unknown): Promise<[string, unkno
   }
   return calls;
 }
+
+/** The message of the `pulumi.ResourceError` that `fn` throws (pure checks, no resources). */
+export function errorMessage(fn: () => void): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof pulumi.ResourceError, `not a ResourceError: ${String(e)}`);
+    return e.message;
+  }
+  return assert.fail("expected an error");
+}

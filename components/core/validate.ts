@@ -120,3 +120,20 @@ export class ArgChecker {
     }
   }
 }
+
+/**
+ * An ArgChecker whose messages name `prefix + argument`: a composite runs its parts' checks as
+ * `istio.revision`, `knative.autoscaler.stableWindow`, ... before creating any child.
+ */
+export class ScopedChecker extends ArgChecker {
+  constructor(
+    resource: pulumi.Resource | undefined,
+    private readonly prefix: string,
+  ) {
+    super(resource);
+  }
+
+  override fail(argument: string, value: unknown, allowed: string): never {
+    return super.fail(`${this.prefix}${argument}`, value, allowed);
+  }
+}

@@ -30,3 +30,8 @@ export function deepMerge(base: Values, override?: Values): Values {
   }
   return out;
 }
+
+/** Drops undefined fields so emitted objects carry only what was asked for. */
+export function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as h from "../harness";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { ArgChecker } from "../../components/core/validate";
@@ -34,14 +35,7 @@ function passes(fn: () => void): boolean {
   }
 }
 
-function message(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return assert.fail("expected an error");
-}
+const message = h.errorMessage;
 
 const lattice = { backend: "vpc-lattice", namespaceName: "mesh" } as const;
 const minimal = { code: {}, runtime: "nodejs22.x" };

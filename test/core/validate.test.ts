@@ -1,19 +1,11 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
+import * as h from "../harness";
 import fc from "fast-check";
 import { ArgChecker } from "../../components/core/validate";
 
 const check = new ArgChecker();
 
-function message(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof pulumi.ResourceError, `not a ResourceError: ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail("expected an error");
-}
+const message = h.errorMessage;
 
 describe("core/validate ArgChecker", () => {
   it("names the argument, the value and what is allowed", () => {

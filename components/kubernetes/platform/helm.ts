@@ -4,23 +4,6 @@ import { ArgChecker } from "../../core/validate";
 import { deepMerge, isPlainObject, sortKeys, Values } from "../../core/values";
 import { isPinnedVersion, VERSION_RULE } from "./versions";
 
-/**
- * An ArgChecker whose messages name `prefix + argument`: `MeshPlatform` runs each add-on's checks
- * as `istio.revision`, `knative.autoscaler.stableWindow`, ... before creating any child.
- */
-export class ScopedChecker extends ArgChecker {
-  constructor(
-    resource: pulumi.Resource | undefined,
-    private readonly prefix: string,
-  ) {
-    super(resource);
-  }
-
-  override fail(argument: string, value: unknown, allowed: string): never {
-    return super.fail(`${this.prefix}${argument}`, value, allowed);
-  }
-}
-
 /** Chart values: a YAML mapping. */
 export type { Values };
 export { deepMerge, sortKeys };

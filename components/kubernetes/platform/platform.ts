@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshInfo } from "../mesh-info";
 import { ArgChecker } from "../../core/validate";
-import { checkRegistry, ScopedChecker } from "./helm";
+import { ScopedChecker } from "../../core/validate";
+import { checkRegistry } from "./helm";
 import { checkFluentdArgs, Fluentd, FluentdArgs } from "./fluentd";
 import { checkIstioArgs, gatewaySelector, IstioMesh, IstioMeshArgs } from "./istio";
 import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./jaeger";

@@ -16,7 +16,7 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
 import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
 import { metaFor, principalOf, ServiceContext } from "./spec";
-import { defined } from "./traffic";
+import { defined } from "../../core/values";
 
 export type AuthorizationPolicySpec = NonNullable<IAuthorizationPolicy["spec"]>;
 type Rule = NonNullable<AuthorizationPolicySpec["rules"]>[number];

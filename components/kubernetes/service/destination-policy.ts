@@ -8,6 +8,7 @@ import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio
   "resolution-mode": "import",
 };
 import { ArgChecker } from "../../core/validate";
+import { defined } from "../../core/values";
 
 export type DestinationRuleSpec = NonNullable<IDestinationRule["spec"]>;
 export type TrafficPolicy = NonNullable<DestinationRuleSpec["trafficPolicy"]>;
@@ -143,9 +144,4 @@ export function trafficPolicy(p: TrafficPolicyArgs): TrafficPolicy {
     };
   if (p.tls) out.tls = defined({ ...p.tls });
   return out;
-}
-
-/** Drops undefined fields so emitted objects carry only what was asked for. */
-export function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

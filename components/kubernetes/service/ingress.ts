@@ -9,12 +9,12 @@ import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/G
 import { ArgChecker } from "../../core/validate";
 import { childName } from "../../core/names";
 import { KubeObject } from "../../core/kube";
+import { defined } from "../../core/values";
 import { checkLabels, metaFor, ServiceContext } from "./spec";
 import {
   checkHost,
   checkTraffic,
   defaultHost,
-  defined,
   HttpRouteArgs,
   TrafficArgs,
   trafficObjects,

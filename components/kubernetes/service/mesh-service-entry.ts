@@ -14,7 +14,7 @@ import {
   serviceContext,
   ServiceContext,
 } from "./spec";
-import { defined } from "./traffic";
+import { defined } from "../../core/values";
 
 export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
 

@@ -20,7 +20,7 @@ import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/
 import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
 import { metaFor, ServiceContext } from "./spec";
-import { defined } from "./traffic";
+import { defined } from "../../core/values";
 
 type Rule = NonNullable<NonNullable<IPrometheusRule["spec"]["groups"]>[number]["rules"]>[number];
 export type TelemetrySpec = NonNullable<ITelemetry["spec"]>;

@@ -10,18 +10,18 @@ import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.
   "resolution-mode": "import",
 };
 import { ArgChecker } from "../../core/validate";
+import { defined } from "../../core/values";
 import { KubeObject } from "../../core/kube";
 import { metaFor, ServiceContext } from "./spec";
 import {
   checkPolicy,
-  defined,
   DestinationRuleSpec,
   subsetTrafficPolicy,
   trafficPolicy,
   TrafficPolicyArgs,
 } from "./destination-policy";
 
-export { defined, trafficPolicy };
+export { trafficPolicy };
 export type { TrafficPolicyArgs };
 
 export type VirtualServiceSpec = NonNullable<IVirtualService["spec"]>;

@@ -1,13 +1,12 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
+import * as h from "../../harness";
 import fc from "fast-check";
-import { ArgChecker } from "../../../components/core/validate";
+import { ArgChecker, ScopedChecker } from "../../../components/core/validate";
 import {
   chartVersion,
   checkRegistry,
   deepMerge,
   finalValues,
-  ScopedChecker,
   sortKeys,
 } from "../../../components/kubernetes/platform/helm";
 import {
@@ -16,15 +15,7 @@ import {
   ISTIO_VERSION,
 } from "../../../components/kubernetes/platform/versions";
 
-function message(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof pulumi.ResourceError, `not a ResourceError: ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail("expected an error");
-}
+const message = h.errorMessage;
 
 const check = new ArgChecker();
 const digits = fc.integer({ min: 0, max: 999 });
