@@ -172,11 +172,16 @@ function ruleCollisions(recording: Recording, kube: RecordedResource[]): string[
 /** A short, stable name for a chart repository URL, as helmfile's `repositories` want one. */
 export function repositoryName(url: string): string {
   const u = new URL(url.startsWith("oci://") ? `https://${url.slice(6)}` : url);
-  // The first host label names the owner for github.io pages and vendor hosts alike.
+  // The first host label names the owner for github.io pages and vendor hosts alike; a
+  // repository below a path on a shared host (blob.istio.io/istio-release/charts) is named by
+  // its first path segment.
   const owner = u.hostname.split(".")[0];
   const pathPart = u.pathname.split("/").filter(Boolean);
-  const base =
-    url.startsWith("oci://") && pathPart.length > 0 ? pathPart[pathPart.length - 1] : owner;
+  const base = url.startsWith("oci://")
+    ? (pathPart[pathPart.length - 1] ?? owner)
+    : pathPart.length > 1
+      ? pathPart[0]
+      : owner;
   return base.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
 

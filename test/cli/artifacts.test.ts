@@ -10,7 +10,7 @@ import * as h from "../harness";
 describe("cli/artifacts", () => {
   beforeEach(() => h.reset());
 
-  it("names chart repositories after their owner, OCI registries after their last path part", () => {
+  it("names chart repositories after their owner (or first path part on a shared host), OCI registries after their last path part", () => {
     assert.equal(
       repositoryName("https://prometheus-community.github.io/helm-charts"),
       "prometheus-community",
@@ -19,6 +19,8 @@ describe("cli/artifacts", () => {
       repositoryName("https://istio-release.storage.googleapis.com/charts"),
       "istio-release",
     );
+    assert.equal(repositoryName("https://blob.istio.io/istio-release/charts"), "istio-release");
+    assert.equal(repositoryName("https://knative.github.io/operator"), "knative");
     assert.equal(repositoryName("oci://ghcr.io/example/charts"), "charts");
   });
 

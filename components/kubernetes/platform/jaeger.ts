@@ -61,7 +61,13 @@ export function jaegerConfig(maxTraces: number): Values {
   };
 }
 
-/** Values of chart `jaeger` (4.x deploys Jaeger v2 as one Deployment). */
+/**
+ * Values of chart `jaeger` 4.x (Jaeger v2 as one Deployment). Each key is one the chart reads
+ * (jaegertracing/helm-charts charts/jaeger, 4.4.7 to 4.11.1): `jaeger.enabled` gates
+ * templates/jaeger/jaeger-deploy.yaml, a non-empty `userconfig` becomes the `user-config`
+ * ConfigMap the container starts with (`--config`), `global.imageRegistry` goes through the
+ * Bitnami `common.images.image` helper.
+ */
 export function jaegerValues(i: { maxTraces: number; registry?: string }): Values {
   return {
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),

@@ -9,7 +9,7 @@ import {
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const PEER = "kubernetes:security.istio.io/v1:PeerAuthentication";
-const REPO = "https://istio-release.storage.googleapis.com/charts";
+const REPO = "https://blob.istio.io/istio-release/charts";
 
 function release(name: string): Record<string, unknown> {
   return h.get(RELEASE, name).inputs;
@@ -34,12 +34,12 @@ describe("platform/IstioMesh", () => {
       namespace: "istio-system",
       repositoryOpts: { repo: REPO },
       values: {},
-      version: "1.30.5",
+      version: "1.31.1",
     });
     const istiod = release("mesh-istiod");
     assert.equal(istiod.name, "istiod");
     assert.equal(istiod.chart, "istiod");
-    assert.equal(istiod.version, "1.30.5");
+    assert.equal(istiod.version, "1.31.1");
     assert.equal(istiod.namespace, "istio-system");
     assert.equal(istiod.createNamespace, undefined);
     assert.deepEqual(istiod.repositoryOpts, { repo: REPO });

@@ -39,13 +39,13 @@ describe("platform/MeshPlatform", () => {
       )
       .sort();
     assert.deepEqual(releases, [
-      "istio-system/istio-base base@1.30.5",
-      "istio-system/istio-ingressgateway gateway@1.30.5",
-      "istio-system/istiod istiod@1.30.5",
+      "istio-system/istio-base base@1.31.1",
+      "istio-system/istio-ingressgateway gateway@1.31.1",
+      "istio-system/istiod istiod@1.31.1",
       "knative-operator/knative-operator knative-operator@v1.23.0",
       "logging/fluentd fluentd@0.6.0",
-      "monitoring/kube-prometheus-stack kube-prometheus-stack@85.1.2",
-      "tracing/jaeger jaeger@4.4.8",
+      "monitoring/kube-prometheus-stack kube-prometheus-stack@88.5.3",
+      "tracing/jaeger jaeger@4.11.1",
     ]);
     // istiod points its tracing provider at the Jaeger component's OTLP receiver.
     assert.deepEqual(
