@@ -67,7 +67,7 @@ export interface IstiodValuesInput {
   replicas?: number;
 }
 
-/** The charts' HPA maximum is 5; a larger minimum raises it to match. */
+/** The charts' HPA maximum is 5 (istiod `autoscaleMax`, gateway `autoscaling.maxReplicas`). */
 const CHART_HPA_MAX = 5;
 
 /** Values of chart `istiod`. */
@@ -88,24 +88,27 @@ export function istiodValues(i: IstiodValuesInput): Values {
   }
   const global: Values = { istioNamespace: i.namespace };
   if (i.registry !== undefined) global.hub = `${i.registry}/istio`;
+  // The istiod chart reads these at the top level (`.Values.cni`, `.Values.autoscaleMin`, ...):
+  // `pilot.*` is IstioOperator's spelling, which the chart ignores.
   return {
+    // Sidecar injection without the istio-init container (the ambient profile sets its own).
+    ...(i.cni && i.profile !== "ambient" ? { cni: { enabled: true } } : {}),
+    ...(i.replicas !== undefined ? hpaBounds("autoscaleMin", "autoscaleMax", i.replicas) : {}),
     global,
     meshConfig,
     ...(i.profile === "ambient" ? { profile: "ambient" } : {}),
-    ...(pilot(i) ? { pilot: pilot(i) } : {}),
     ...(i.revision !== undefined ? { revision: i.revision } : {}),
   };
 }
 
-function pilot(i: IstiodValuesInput): Values | undefined {
-  const out: Values = {};
-  if (i.cni && i.profile !== "ambient") out.cni = { enabled: true };
-  if (i.replicas !== undefined) {
-    out.autoscaleMin = i.replicas;
-    out.replicaCount = i.replicas;
-    if (i.replicas > CHART_HPA_MAX) out.autoscaleMax = i.replicas;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
+/**
+ * A minimum replica count as the charts take it. Both charts autoscale by default and then
+ * ignore `replicaCount` (istiod templates/deployment.yaml and gateway templates/deployment.yaml
+ * set `spec.replicas` only `if not` autoscaling), so the minimum goes to the HPA, whose maximum
+ * rises to match when above the chart's.
+ */
+function hpaBounds(minKey: string, maxKey: string, n: number): Values {
+  return { [minKey]: n, ...(n > CHART_HPA_MAX ? { [maxKey]: n } : {}) };
 }
 
 /** Values of chart `gateway` (its image comes from istiod's injection template). */
@@ -114,13 +117,9 @@ export function gatewayValues(i: {
   serviceType: GatewayServiceType;
   replicas?: number;
 }): Values {
-  const n = i.replicas;
   return {
-    ...(n !== undefined
-      ? {
-          autoscaling: { minReplicas: n, ...(n > CHART_HPA_MAX ? { maxReplicas: n } : {}) },
-          replicaCount: n,
-        }
+    ...(i.replicas !== undefined
+      ? { autoscaling: hpaBounds("minReplicas", "maxReplicas", i.replicas) }
       : {}),
     ...(i.revision !== undefined ? { revision: i.revision } : {}),
     service: { type: i.serviceType },

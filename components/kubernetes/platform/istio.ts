@@ -149,8 +149,9 @@ export interface IstioMeshArgs {
   /** Mesh-wide `PeerAuthentication` mode in the root namespace. @default "STRICT" */
   mtls?: MtlsMode;
   /**
-   * Minimum replicas of istiod and the ingress gateway (their HPA minimum, 1-50; the HPA
-   * maximum is raised to match when above the charts' 5). @default the charts' 1
+   * Minimum replicas of istiod and the ingress gateway, 1-50: both charts autoscale, so this is
+   * the HPA minimum (istiod `autoscaleMin`, gateway `autoscaling.minReplicas`; the maximum is
+   * raised to match when above the charts' 5). @default the charts' 1
    */
   replicas?: number;
   /** Image registry mirror for air-gapped clusters (`global.hub` = `<registry>/istio`). */

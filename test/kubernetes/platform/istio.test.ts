@@ -135,8 +135,8 @@ describe("platform/IstioMesh", () => {
       mtls: "PERMISSIVE",
       registry: "registry.local:5000/mirror",
       values: {
-        istiod: { pilot: { resources: { requests: { cpu: "1" } } } },
-        gateway: { replicaCount: 2 },
+        istiod: { resources: { requests: { cpu: "1" } } },
+        gateway: { autoscaling: { enabled: false }, replicaCount: 2 },
       },
     });
     await h.settled();
@@ -158,7 +158,9 @@ describe("platform/IstioMesh", () => {
         ],
         trustDomain: "prod.example.com",
       },
-      pilot: { cni: { enabled: true }, resources: { requests: { cpu: "1" } } },
+      // The chart reads `cni` and `resources` at the top level (IstioOperator nests them in `pilot`).
+      cni: { enabled: true },
+      resources: { requests: { cpu: "1" } },
       revision: "1-31-0",
     });
     assert.deepEqual(release("canary-cni").values, {
@@ -170,6 +172,7 @@ describe("platform/IstioMesh", () => {
     assert.equal(gw.namespace, "ingress");
     assert.equal(gw.createNamespace, true);
     assert.deepEqual(gw.values, {
+      autoscaling: { enabled: false },
       replicaCount: 2,
       revision: "1-31-0",
       service: { type: "NodePort" },
