@@ -1,3 +1,4 @@
+import type { ArgChecker } from "../../core/validate";
 import type { Values } from "./helm";
 
 /**
@@ -27,6 +28,27 @@ export interface IstioTracingProvider {
   service: string;
   /** OTLP gRPC port. */
   port: number;
+  /**
+   * Percentage of requests traced mesh-wide where no `Telemetry` sets a rate, 0.01-100 with 0.01
+   * precision (`meshConfig.defaultConfig.tracing.sampling`). @default Istio's 1
+   */
+  samplingPercentage?: number;
+}
+
+/**
+ * Checks a trace sampling percentage: `min`-100 with 0.01 precision, as Istio's Telemetry API and
+ * MeshConfig take it (https://istio.io/latest/docs/tasks/observability/distributed-tracing/sampling/).
+ */
+export function checkSamplingPercentage(
+  check: ArgChecker,
+  argument: string,
+  value: number | undefined,
+  min: number,
+): void {
+  check.number(argument, value, min, 100);
+  if (value !== undefined && Math.abs(Math.round(value * 100) - value * 100) > 1e-9) {
+    check.fail(argument, value, "must have at most two decimals (precision 0.01)");
+  }
 }
 
 /** The ingress gateway (chart `gateway`). */
@@ -70,22 +92,34 @@ export interface IstiodValuesInput {
 /** The charts' HPA maximum is 5 (istiod `autoscaleMax`, gateway `autoscaling.maxReplicas`). */
 const CHART_HPA_MAX = 5;
 
+/**
+ * The tracing part of `meshConfig`. The extension provider alone traces nothing: a proxy gets a
+ * tracer only from a `Telemetry` selecting a provider or from `defaultProviders.tracing`
+ * (istio/istio pilot/pkg/model/telemetry.go `Tracing`: with neither it returns nil and
+ * pilot/pkg/networking/core/tracing.go falls back to the legacy, provider-less configuration).
+ * So the provider is also the mesh's default. The rate, where no Telemetry sets one, is
+ * `defaultConfig.tracing.sampling` (tracing.go: provider sampler > Telemetry
+ * randomSamplingPercentage > defaultConfig.tracing.sampling > PILOT_TRACE_SAMPLING).
+ */
+function tracingMeshConfig(t: IstioTracingProvider): Values {
+  return {
+    ...(t.samplingPercentage !== undefined
+      ? { defaultConfig: { tracing: { sampling: t.samplingPercentage } } }
+      : {}),
+    defaultProviders: { tracing: [t.name] },
+    enableTracing: true,
+    extensionProviders: [{ name: t.name, opentelemetry: { port: t.port, service: t.service } }],
+  };
+}
+
 /** Values of chart `istiod`. */
 export function istiodValues(i: IstiodValuesInput): Values {
   const meshConfig: Values = {
     accessLogEncoding: i.accessLogEncoding,
     accessLogFile: i.accessLogFile,
     trustDomain: i.trustDomain,
+    ...(i.tracing ? tracingMeshConfig(i.tracing) : {}),
   };
-  if (i.tracing) {
-    meshConfig.enableTracing = true;
-    meshConfig.extensionProviders = [
-      {
-        name: i.tracing.name,
-        opentelemetry: { port: i.tracing.port, service: i.tracing.service },
-      },
-    ];
-  }
   const global: Values = { istioNamespace: i.namespace };
   if (i.registry !== undefined) global.hub = `${i.registry}/istio`;
   // The istiod chart reads these at the top level (`.Values.cni`, `.Values.autoscaleMin`, ...):

@@ -8,6 +8,7 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease } from "./helm";
 import {
+  checkSamplingPercentage,
   cniValues,
   gatewaySelector,
   gatewayValues,
@@ -95,6 +96,13 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     check.dnsSubdomain("tracing.service", args.tracing.service);
     check.require("tracing.port", args.tracing.port, "must be a port from 1 to 65535");
     check.port("tracing.port", args.tracing.port);
+    // 0 is not a rate here: Istio reads defaultConfig.tracing.sampling 0 as unset (1%).
+    checkSamplingPercentage(
+      check,
+      "tracing.samplingPercentage",
+      args.tracing.samplingPercentage,
+      0.01,
+    );
   }
   const mtls = args.mtls ?? "STRICT";
   check.oneOf("mtls", mtls, MTLS_MODES);
@@ -144,7 +152,11 @@ export interface IstioMeshArgs {
   accessLogEncoding?: "TEXT" | "JSON";
   /** `meshConfig.trustDomain`. @default "cluster.local" */
   trustDomain?: string;
-  /** Tracing provider added to `meshConfig.extensionProviders`. @default none */
+  /**
+   * Tracing provider: added to `meshConfig.extensionProviders` and made the mesh's default
+   * (`meshConfig.defaultProviders.tracing`), so every proxy reports spans to it.
+   * @default none
+   */
   tracing?: IstioTracingProvider;
   /** Mesh-wide `PeerAuthentication` mode in the root namespace. @default "STRICT" */
   mtls?: MtlsMode;

@@ -7,7 +7,7 @@ import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
-import type { IstioTracingProvider } from "./istio";
+import { checkSamplingPercentage, type IstioTracingProvider } from "./istio-values";
 import { CHARTS } from "./versions";
 
 /** Helm release name of Jaeger; the chart names its Service after it. */
@@ -101,10 +101,7 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
   const maxTraces = args.maxTraces ?? 100_000;
   check.int("maxTraces", maxTraces, 1, 100_000_000);
   const sampling = args.samplingPercentage ?? 1;
-  check.number("samplingPercentage", sampling, 0, 100);
-  if (Math.abs(Math.round(sampling * 100) - sampling * 100) > 1e-9) {
-    check.fail("samplingPercentage", sampling, "must have at most two decimals (precision 0.01)");
-  }
+  checkSamplingPercentage(check, "samplingPercentage", sampling, 0);
   const providerName = args.providerName ?? "jaeger";
   check.pattern(
     "providerName",

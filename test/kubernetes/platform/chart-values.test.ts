@@ -87,6 +87,7 @@ const VARIANTS: Record<string, MeshPlatformArgs> = {
         name: "otel",
         service: "otel-collector.observability.svc.cluster.local",
         port: 4317,
+        samplingPercentage: 10,
       },
     },
     jaeger: false,

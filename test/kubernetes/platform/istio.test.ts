@@ -149,6 +149,7 @@ describe("platform/IstioMesh", () => {
       meshConfig: {
         accessLogEncoding: "JSON",
         accessLogFile: "",
+        defaultProviders: { tracing: ["otel"] },
         enableTracing: true,
         extensionProviders: [
           {
@@ -185,6 +186,43 @@ describe("platform/IstioMesh", () => {
     assert.equal(mesh.revision, "1-31-0");
     assert.equal(mesh.tracingProvider, "otel");
     assert.equal(mesh.gatewayNamespace, "ingress");
+  });
+
+  it("GIVEN tracing THEN the provider is the mesh's default, so every proxy reports spans at the given rate", async () => {
+    // Without defaultProviders (or a Telemetry selecting it) istiod gives proxies no tracer for
+    // an extension provider: istio/istio pilot/pkg/model/telemetry.go `Tracing`.
+    new IstioMesh("traced", {
+      tracing: {
+        name: "otel",
+        service: "otel-collector.observability.svc.cluster.local",
+        port: 4317,
+        samplingPercentage: 12.5,
+      },
+    });
+    await h.settled();
+    assert.deepEqual((release("traced-istiod").values as { meshConfig: unknown }).meshConfig, {
+      accessLogEncoding: "TEXT",
+      accessLogFile: "/dev/stdout",
+      defaultConfig: { tracing: { sampling: 12.5 } },
+      defaultProviders: { tracing: ["otel"] },
+      enableTracing: true,
+      extensionProviders: [
+        {
+          name: "otel",
+          opentelemetry: { port: 4317, service: "otel-collector.observability.svc.cluster.local" },
+        },
+      ],
+      trustDomain: "cluster.local",
+    });
+    // No tracing: no provider and no sampling in the mesh config.
+    await h.reset();
+    new IstioMesh("plain");
+    await h.settled();
+    assert.deepEqual((release("plain-istiod").values as { meshConfig: unknown }).meshConfig, {
+      accessLogEncoding: "TEXT",
+      accessLogFile: "/dev/stdout",
+      trustDomain: "cluster.local",
+    });
   });
 
   it("GIVEN gateway false THEN installs no gateway", async () => {
@@ -232,6 +270,24 @@ describe("platform/IstioMesh", () => {
         "DNS-1123 subdomain",
       ],
       [{ tracing: { name: "x", service: "j.t", port: 0 } }, "tracing.port", "0", "from 1 to 65535"],
+      [
+        { tracing: { name: "x", service: "j.t", port: 4317, samplingPercentage: 0 } },
+        "tracing.samplingPercentage",
+        "0",
+        "from 0.01 to 100",
+      ],
+      [
+        { tracing: { name: "x", service: "j.t", port: 4317, samplingPercentage: 100.5 } },
+        "tracing.samplingPercentage",
+        "100.5",
+        "from 0.01 to 100",
+      ],
+      [
+        { tracing: { name: "x", service: "j.t", port: 4317, samplingPercentage: 0.125 } },
+        "tracing.samplingPercentage",
+        "0.125",
+        "at most two decimals",
+      ],
       [{ registry: "https://r.io" }, "registry", "https://r.io", "image registry host"],
       [{ values: { istiod: [1] } }, "values.istiod", "[1]", "mapping of Helm values"],
     ];
