@@ -151,7 +151,8 @@ export function unknownValuePaths(
  */
 export function schemaErrors(schema: object, valuesYaml: unknown, values: Values): string[] {
   const { $schema: _draft, ...body } = schema as Values;
-  // strict off: the schema carries a non-standard `defaults` keyword that Helm also ignores.
+  // strict off: the schema carries a `defaults` keyword JSON Schema does not define (validators,
+  // Helm's included, ignore unknown keywords).
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(body);
   const merged = deepMerge(isPlainObject(valuesYaml) ? valuesYaml : {}, values);

@@ -14,8 +14,15 @@ import { chartDir, readChartYaml, readValuesSchema, skipWithoutChartData } from 
 
 /**
  * Every Helm release any stack renders, and the IstioMesh variants no stack uses, gets only
- * values its chart reads (rules in chart-values-check.ts) and, where the chart ships a
- * values.schema.json, values that pass it. Upstream data: ../shared/charts/<chart>-<version>/.
+ * values its chart reads and, where the chart ships a values.schema.json, values that pass it.
+ * Upstream data: ../shared/charts/<chart>-<version>/. The rule (chart-values-check.ts): every
+ * leaf path of the values must be in the chart's values.yaml (Istio's
+ * `_internal_defaults_do_not_set` unwrapped), except below a free-form map: a key whose default
+ * is `{}` or a list, a Kubernetes string map (annotations, labels, podAnnotations, podLabels,
+ * nodeSelector, ...), or a path the chart documents as free-form (CHART_RULES: istiod
+ * `meshConfig`, jaeger `userconfig`, fluentd `fileConfigs`); keys the templates read without a
+ * default are listed there too (Istio's `profile`). Subchart keys (kube-prometheus-stack's
+ * `grafana.*`) may also be in the subchart's values.yaml.
  */
 
 const root = path.join(__dirname, "..", "..", "..");
