@@ -2,13 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as lambda from "@pulumi/aws/lambda";
 import * as vpclattice from "@pulumi/aws/vpclattice";
 import { childName } from "../core/names";
+import { AccessLogs, createAccessLogs } from "./access-logs";
 import { LatticeFunctionOptions } from "./function-args";
 import { arnParts, latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
+import { NormalizedRouting, NormalizedRule } from "./routing";
 
 /**
  * The VPC Lattice side of a MeshedFunction: one LAMBDA target group per alias (with the
  * permission Lattice needs to invoke it, scoped to that target group), a service whose HTTPS
- * listener forwards to the aliases by weight, its auth policy and its service-network association.
+ * listener forwards to the aliases by weight, listener rules ahead of that split, access logs,
+ * an optional custom domain, its auth policy and its service-network association.
  */
 
 export interface LatticeWiringInputs {
@@ -20,6 +23,9 @@ export interface LatticeWiringInputs {
   options: LatticeFunctionOptions;
   fn: lambda.Function;
   aliases: { alias: lambda.Alias; name: string; weight: number }[];
+  routing: NormalizedRouting["lattice"];
+  /** Target group id of an alias of a function on the network (rules forward to them). */
+  targetGroupOf: (fn: string, alias: string) => pulumi.Output<string>;
   tags: Record<string, string>;
 }
 
@@ -30,13 +36,41 @@ export interface LatticeWiring {
   service: vpclattice.Service;
   authPolicy?: vpclattice.AuthPolicy;
   listener: vpclattice.Listener;
+  rules: vpclattice.ListenerRule[];
+  accessLogs?: AccessLogs;
   association: vpclattice.ServiceNetworkServiceAssociation;
-  /** `https://<generated Lattice domain>`. */
+  /** `https://<custom domain>`, else `https://<generated Lattice domain>`. */
   address: pulumi.Output<string>;
 }
 
 /** Lattice's event structure for Lambda targets; V2 carries the full request. */
 export const LAMBDA_EVENT_STRUCTURE_VERSION = "V2";
+
+/** A rule's match as Lattice takes it (API_HttpMatch). */
+export function latticeHttpMatch(m: NormalizedRule["match"]) {
+  return {
+    httpMatch: {
+      ...(m.headers.length
+        ? {
+            headerMatches: m.headers.map((h) => ({
+              name: h.name,
+              caseSensitive: h.caseSensitive,
+              match: { [h.type]: h.value },
+            })),
+          }
+        : {}),
+      ...(m.path
+        ? {
+            pathMatch: {
+              caseSensitive: m.path.caseSensitive,
+              match: { [m.path.type]: m.path.value },
+            },
+          }
+        : {}),
+      ...(m.method ? { method: m.method } : {}),
+    },
+  };
+}
 
 export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
   const opts = { parent: i.parent };
@@ -84,8 +118,14 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     {
       name: i.serviceName,
       authType,
-      ...(i.options.idleTimeoutSeconds !== undefined
-        ? { idleTimeoutSeconds: i.options.idleTimeoutSeconds }
+      ...(i.routing.idleTimeoutSeconds !== undefined
+        ? { idleTimeoutSeconds: i.routing.idleTimeoutSeconds }
+        : {}),
+      ...(i.options.customDomain
+        ? {
+            customDomainName: i.options.customDomain.domainName,
+            certificateArn: i.options.customDomain.certificateArn,
+          }
         : {}),
       tags: i.tags,
     },
@@ -133,15 +173,44 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     },
     { ...opts, dependsOn: attachments },
   );
+  const rules = i.routing.rules.map(
+    (r) =>
+      new vpclattice.ListenerRule(
+        childName(i.name, `rule-${r.priority}`),
+        {
+          name: r.name,
+          serviceIdentifier: service.id,
+          listenerIdentifier: listener.arn,
+          priority: r.priority,
+          match: latticeHttpMatch(r.match),
+          action: {
+            forward: {
+              targetGroups: r.forward.map((t) => ({
+                targetGroupIdentifier: i.targetGroupOf(t.function, t.alias),
+                weight: t.weight,
+              })),
+            },
+          },
+          tags: i.tags,
+        },
+        opts,
+      ),
+  );
+  const accessLogs = i.options.accessLogs
+    ? createAccessLogs(i.name, i.parent, i.options.accessLogs, service.arn, i.serviceName, i.tags)
+    : undefined;
   const association = new vpclattice.ServiceNetworkServiceAssociation(
     childName(i.name, "association"),
     { serviceIdentifier: service.id, serviceNetworkIdentifier: i.serviceNetworkId, tags: i.tags },
-    { ...opts, dependsOn: [listener] },
+    { ...opts, dependsOn: [listener, ...rules] },
   );
-  const address = service.dnsEntries.apply((entries) => {
-    const domain = entries?.[0]?.domainName;
-    return domain ? `https://${domain}` : "";
-  });
+  const custom = i.options.customDomain?.domainName;
+  const address = custom
+    ? pulumi.output(`https://${custom}`)
+    : service.dnsEntries.apply((entries) => {
+        const domain = entries?.[0]?.domainName;
+        return domain ? `https://${domain}` : "";
+      });
   return {
     targetGroups,
     permissions,
@@ -149,6 +218,8 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     service,
     authPolicy,
     listener,
+    rules,
+    accessLogs,
     association,
     address,
   };

@@ -77,3 +77,25 @@ export function fnArgs(
 export function json(value: unknown): { Version?: string; Statement: Record<string, unknown>[] } {
   return JSON.parse(value as string);
 }
+
+/**
+ * `type::name` of every resource registered with `retainOnDelete` from now until the next
+ * `h.reset()`: the recording engine does not keep resource options, so this wraps its monitor.
+ */
+export function retainedOnDelete(): Set<string> {
+  interface Request {
+    getType(): string;
+    getName(): string;
+    getRetainondelete(): boolean;
+  }
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: Request, cb: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  const retained = new Set<string>();
+  monitor.registerResource = (req, cb) => {
+    if (req.getRetainondelete()) retained.add(`${req.getType()}::${req.getName()}`);
+    return register(req, cb);
+  };
+  return retained;
+}

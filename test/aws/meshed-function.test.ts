@@ -206,7 +206,8 @@ describe("aws/MeshedFunction on vpc-lattice", () => {
         ],
         url: true,
         attributes: { team: "payments" },
-        lattice: { idleTimeoutSeconds: 120, allowedPrincipals: ["210987654321"] },
+        lattice: { allowedPrincipals: ["210987654321"] },
+        routing: { timeout: { idle: "2m" } },
       }),
     );
     await h.settled();
