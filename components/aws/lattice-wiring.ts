@@ -24,8 +24,11 @@ export interface LatticeWiringInputs {
   fn: lambda.Function;
   aliases: { alias: lambda.Alias; name: string; weight: number }[];
   routing: NormalizedRouting["lattice"];
-  /** Target group id of an alias of a function on the network (rules forward to them). */
-  targetGroupOf: (fn: string, alias: string) => pulumi.Output<string>;
+  /**
+   * Target group id of an alias of another function on the network (rules forward to them);
+   * undefined for this function's own aliases.
+   */
+  targetGroupOf: (fn: string, alias: string) => pulumi.Output<string> | undefined;
   tags: Record<string, string>;
 }
 
@@ -186,7 +189,9 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
           action: {
             forward: {
               targetGroups: r.forward.map((t) => ({
-                targetGroupIdentifier: i.targetGroupOf(t.function, t.alias),
+                targetGroupIdentifier:
+                  i.targetGroupOf(t.function, t.alias) ??
+                  targetGroups[i.aliases.findIndex((x) => x.name === t.alias)].id,
                 weight: t.weight,
               })),
             },

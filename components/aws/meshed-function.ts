@@ -314,9 +314,7 @@ export class MeshedFunction extends pulumi.ComponentResource {
         })),
         routing: n.routing.lattice,
         targetGroupOf: (fn, alias) =>
-          fn === name
-            ? this.lattice!.targetGroups[n.aliases.findIndex((a) => a.name === alias)].id
-            : network.members.get(fn)!.targetGroupIds![alias],
+          fn === name ? undefined : network.members.get(fn)!.targetGroupIds![alias],
         tags,
       });
       this.meshAddress = this.lattice.address;

@@ -28,6 +28,9 @@ export const T = {
   router: "aws:appmesh/virtualRouter:VirtualRouter",
   route: "aws:appmesh/route:Route",
   virtualService: "aws:appmesh/virtualService:VirtualService",
+  rule: "aws:vpclattice/listenerRule:ListenerRule",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  subscription: "aws:vpclattice/accessLogSubscription:AccessLogSubscription",
 } as const;
 
 export const ACCOUNT = "123456789012";

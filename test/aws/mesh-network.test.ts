@@ -7,16 +7,11 @@ import {
   appMeshWarning,
   MeshNetwork,
 } from "../../components/aws/mesh-network";
-import { retainedOnDelete } from "./fixtures";
+import { retainedOnDelete, T } from "./fixtures";
 
-const NS = "aws:servicediscovery/httpNamespace:HttpNamespace";
-const SN = "aws:vpclattice/serviceNetwork:ServiceNetwork";
+const { namespace: NS, serviceNetwork: SN, authPolicy: AUTH, mesh: MESH, network: COMPONENT } = T;
+const { logGroup: LOG_GROUP, subscription: SUBSCRIPTION } = T;
 const VPC = "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation";
-const AUTH = "aws:vpclattice/authPolicy:AuthPolicy";
-const MESH = "aws:appmesh/mesh:Mesh";
-const COMPONENT = "mesh-serverless:aws:MeshNetwork";
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-const SUBSCRIPTION = "aws:vpclattice/accessLogSubscription:AccessLogSubscription";
 
 const captureWarnings = h.captureWarnings;
 

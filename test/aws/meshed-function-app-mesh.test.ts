@@ -15,16 +15,20 @@ import {
 /** App Mesh reaches function URLs through Envoy, which cannot sign: URLs with auth NONE. */
 const url = { authType: "NONE" } as const;
 
+/** The seed's mesh and namespace. */
+const seedMesh = () =>
+  quietNetwork("legacy", {
+    backend: "app-mesh",
+    namespaceName: "serverless.local",
+    appMesh: { meshName: "serverless-mesh" },
+  });
+
 describe("aws/MeshedFunction on app-mesh", () => {
   beforeEach(() => h.reset());
 
   it("GIVEN a canary with retries and timeouts THEN nodes per alias URL, a weighted route and a virtual service", async () => {
     const retained = retainedOnDelete();
-    const net = quietNetwork("legacy", {
-      backend: "app-mesh",
-      namespaceName: "serverless.local",
-      appMesh: { meshName: "serverless-mesh" },
-    });
+    const net = seedMesh();
     const pay = new MeshedFunction(
       "pay",
       fnArgs(net, {
@@ -211,11 +215,7 @@ describe("aws/MeshedFunction on app-mesh", () => {
   });
 
   it("follows a call from the caller's environment to the function URL, checking every name and port", async () => {
-    const net = quietNetwork("legacy", {
-      backend: "app-mesh",
-      namespaceName: "serverless.local",
-      appMesh: { meshName: "serverless-mesh" },
-    });
+    const net = seedMesh();
     const pay = new MeshedFunction(
       "pay",
       fnArgs(net, { aliases: canary, url, appMesh: { port: 8080 } }),
