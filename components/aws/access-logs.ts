@@ -18,6 +18,7 @@ import {
 
 /** Logs to a CloudWatch Logs group this package creates. */
 export interface CloudWatchAccessLogs {
+  /** Selects this destination. */
   type: "cloudwatch";
   /**
    * Log group name. Under `/aws/vendedlogs/` CloudWatch keeps the delivery resource policy small
@@ -31,6 +32,7 @@ export interface CloudWatchAccessLogs {
 
 /** Logs to an existing S3 bucket. */
 export interface S3AccessLogs {
+  /** Selects this destination. */
   type: "s3";
   /** `arn:aws:s3:::<bucket>`, optionally `/<prefix>`. */
   bucketArn: string;
@@ -38,6 +40,7 @@ export interface S3AccessLogs {
 
 /** Logs to an existing Firehose delivery stream. */
 export interface FirehoseAccessLogs {
+  /** Selects this destination. */
   type: "firehose";
   /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`. */
   deliveryStreamArn: string;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as appmesh from "@pulumi/aws/appmesh";
 import * as lambda from "@pulumi/aws/lambda";
+import type * as inputs from "@pulumi/aws/types/input";
 import { childName } from "../core/names";
 import { NormalizedFunctionArgs } from "./function-args";
 
@@ -27,7 +28,9 @@ export const ENVOY_CA_BUNDLE = "/etc/ssl/certs/ca-bundle.crt";
  * port the target nodes listen on (443), verified against the public CAs of the image.
  * https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_ClientPolicyTls.html
  */
-export function urlOriginationTls() {
+export function urlOriginationTls(): {
+  clientPolicy: inputs.appmesh.VirtualNodeSpecBackendVirtualServiceClientPolicy;
+} {
   return {
     clientPolicy: {
       tls: {
@@ -65,8 +68,6 @@ export interface AppMeshWiring {
   virtualService: appmesh.VirtualService;
   /** `http://<virtual service>:<port>`: what callers in the mesh dial. */
   address: string;
-  /** `<virtual service>:<port>`: the function's APP_MESH_ENDPOINT. */
-  endpoint: string;
 }
 
 export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
@@ -143,6 +144,5 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     route,
     virtualService,
     address: `http://${i.virtualServiceName}:${i.options.port}`,
-    endpoint: `${i.virtualServiceName}:${i.options.port}`,
   };
 }

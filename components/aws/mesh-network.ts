@@ -92,7 +92,7 @@ interface CommonNetworkArgs {
 
 /** A network on VPC Lattice (the default). */
 export interface LatticeMeshNetworkArgs extends CommonNetworkArgs {
-  /** @default "vpc-lattice" */
+  /** Selects VPC Lattice. @default "vpc-lattice" */
   backend?: "vpc-lattice";
   /** Options of the Lattice service network. @default {} */
   lattice?: LatticeNetworkOptions;
@@ -103,6 +103,7 @@ export interface LatticeMeshNetworkArgs extends CommonNetworkArgs {
  * 2026-09-30, and choosing it logs a warning with the way to VPC Lattice.
  */
 export interface AppMeshMeshNetworkArgs extends CommonNetworkArgs {
+  /** Selects App Mesh. */
   backend: "app-mesh";
   /** Options of the mesh. @default {} */
   appMesh?: AppMeshNetworkOptions;

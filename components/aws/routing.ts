@@ -68,10 +68,11 @@ export interface HeaderMatchArgs {
 
 /** The path condition of a rule. API_PathMatch. */
 export interface PathMatchArgs {
+  /** How `value` is compared. */
   type: "exact" | "prefix";
   /** Starts with '/', 1-200 characters. */
   value: string;
-  /** @default true */
+  /** Compare case-sensitively. @default true */
   caseSensitive?: boolean;
 }
 
@@ -79,9 +80,9 @@ export interface PathMatchArgs {
 export interface RouteMatchArgs {
   /** Up to 5 header conditions, all of which must hold. @default [] */
   headers?: HeaderMatchArgs[];
-  /** @default any path */
+  /** The path condition. @default any path */
   path?: PathMatchArgs;
-  /** @default any method */
+  /** The HTTP method. @default any method */
   method?: LatticeMethod;
 }
 
@@ -104,6 +105,7 @@ export interface RouteRuleArgs {
   priority: number;
   /** Rule name, 3-63 lowercase characters. @default "<service name>-rule-<priority>" */
   name?: string;
+  /** The conditions, all of which must hold. */
   match: RouteMatchArgs;
   /** 1-10 targets. */
   forward: RouteTargetArgs[];

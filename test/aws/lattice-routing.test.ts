@@ -164,7 +164,12 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
 
   describe("rejects what Lattice cannot do, and bad rules, before creating anything", () => {
     type Case = [string, Parameters<typeof fnArgs>[1], string, ...string[]];
-    const rule = (extra: Partial<RouteRuleArgs>): RouteRuleArgs => ({ ...premiumRule, ...extra });
+    // Rules forward to the function's own alias unless a case says otherwise: no prerequisite.
+    const rule = (extra: Partial<RouteRuleArgs>): RouteRuleArgs => ({
+      ...premiumRule,
+      forward: [{ function: "fn-x" }],
+      ...extra,
+    });
     const header = (i: number) => ({ name: `h${i}`, type: "exact" as const, value: "v" });
     const cases: Case[] = [
       [
@@ -283,7 +288,7 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
           routing: {
             rules: [
               rule({
-                forward: Array.from({ length: 11 }, () => ({ function: "premium", weight: 1 })),
+                forward: Array.from({ length: 11 }, () => ({ function: "fn-x", weight: 1 })),
               }),
             ],
           },
@@ -293,7 +298,7 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
       ],
       [
         "weight high",
-        { routing: { rules: [rule({ forward: [{ function: "premium", weight: 1000 }] })] } },
+        { routing: { rules: [rule({ forward: [{ function: "fn-x", weight: 1000 }] })] } },
         "routing.rules[0].forward[0].weight",
         "1000",
         "0 to 999",
@@ -302,7 +307,7 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
         "weight missing",
         {
           routing: {
-            rules: [rule({ forward: [{ function: "premium" }, { function: "fn-x", weight: 1 }] })],
+            rules: [rule({ forward: [{ function: "fn-x" }, { function: "fn-x", weight: 1 }] })],
           },
         },
         "routing.rules[0].forward[0].weight",
@@ -317,7 +322,7 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
       ],
       [
         "unknown alias",
-        { routing: { rules: [rule({ forward: [{ function: "premium", alias: "beta" }] })] } },
+        { routing: { rules: [rule({ forward: [{ function: "fn-x", alias: "beta" }] })] } },
         "routing.rules[0].forward[0].alias",
         '"beta"',
         "(live)",
@@ -329,15 +334,15 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
             rules: [
               rule({
                 forward: [
-                  { function: "premium", weight: 1 },
-                  { function: "premium", alias: "live", weight: 1 },
+                  { function: "fn-x", weight: 1 },
+                  { function: "fn-x", alias: "live", weight: 1 },
                 ],
               }),
             ],
           },
         },
         "routing.rules[0].forward",
-        '"premium:live"',
+        '"fn-x:live"',
         "unique",
       ],
       [
@@ -375,7 +380,6 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
     for (const [title, extra, argument, ...mentions] of cases) {
       it(title, async () => {
         const net = quietNetwork("mesh");
-        new MeshedFunction("premium", fnArgs(net));
         await h.settled();
         await h.expectInvalid(
           () => new MeshedFunction("fn-x", fnArgs(net, extra)),

@@ -351,6 +351,44 @@ describe("stacks/aws", () => {
       assert.deepEqual(Object.keys(out.awsFunctions as object), ["api", "web"]);
     });
 
+    it("builds the functions that rules forward to first, and passes routing through", async () => {
+      deployAws(
+        section({
+          networks: { "mesh-a": {} },
+          functions: {
+            users: fn("mesh-a", {
+              routing: {
+                timeout: { idle: "90s" },
+                rules: [
+                  {
+                    priority: 5,
+                    match: { method: "DELETE" },
+                    forward: [{ function: "admin" }],
+                  },
+                ],
+              },
+            }),
+            admin: fn("mesh-a"),
+          },
+        }),
+        {},
+      );
+      await h.settled();
+      assert.deepEqual(
+        h.resources("aws:lambda/function:Function").map((r) => r.name),
+        ["admin-function", "users-function"],
+      );
+      const rule = h.get("aws:vpclattice/listenerRule:ListenerRule", "users-rule-5");
+      assert.deepEqual(rule.inputs.match, { httpMatch: { method: "DELETE" } });
+      assert.deepEqual(rule.inputs.action, {
+        forward: { targetGroups: [{ targetGroupIdentifier: "admin-live-tg-id", weight: 1 }] },
+      });
+      assert.equal(
+        h.get("aws:vpclattice/service:Service", "users-lattice").inputs.idleTimeoutSeconds,
+        90,
+      );
+    });
+
     it("names the full key of every config mistake", () => {
       const k = "mesh-serverless:aws";
       assert.equal(
