@@ -5,14 +5,27 @@ import { childName } from "../core/names";
 import { AccessLogs, createAccessLogs } from "./access-logs";
 import { LatticeFunctionOptions } from "./function-args";
 import { arnParts, latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
-import { NormalizedRouting, NormalizedRule } from "./routing";
+import { NormalizedRouting, NormalizedRule, ruleTargetGroupName } from "./routing";
 
 /**
  * The VPC Lattice side of a MeshedFunction: one LAMBDA target group per alias (with the
  * permission Lattice needs to invoke it, scoped to that target group), a service whose HTTPS
  * listener forwards to the aliases by weight, listener rules ahead of that split, access logs,
  * an optional custom domain, its auth policy and its service-network association.
+ *
+ * A target group serves the listeners of one service only ("To use a target group with a
+ * service, you must verify that the target group is not in use by a listener for any other
+ * service": https://docs.aws.amazon.com/vpc-lattice/latest/ug/create-target-group.html), so a
+ * rule that forwards to another function's alias gets a target group of its own, owned by this
+ * service, with its own invoke permission on that alias.
  */
+
+/** An alias of another function on the network that a rule forwards to. */
+export interface RuleTargetFunction {
+  functionName: pulumi.Output<string>;
+  aliasName: pulumi.Output<string>;
+  aliasArn: pulumi.Output<string>;
+}
 
 export interface LatticeWiringInputs {
   name: string;
@@ -24,16 +37,16 @@ export interface LatticeWiringInputs {
   fn: lambda.Function;
   aliases: { alias: lambda.Alias; name: string; weight: number }[];
   routing: NormalizedRouting["lattice"];
-  /**
-   * Target group id of an alias of another function on the network (rules forward to them);
-   * undefined for this function's own aliases.
-   */
-  targetGroupOf: (fn: string, alias: string) => pulumi.Output<string> | undefined;
+  /** An alias of another function on the network (by component name); undefined for this one. */
+  otherFunction: (fn: string, alias: string) => RuleTargetFunction | undefined;
   tags: Record<string, string>;
 }
 
 export interface LatticeWiring {
+  /** One per alias, in the order of the aliases. */
   targetGroups: vpclattice.TargetGroup[];
+  /** One per alias of another function that a rule forwards to, keyed `<function>-<alias>`. */
+  ruleTargetGroups: Record<string, vpclattice.TargetGroup>;
   permissions: lambda.Permission[];
   attachments: vpclattice.TargetGroupAttachment[];
   service: vpclattice.Service;
@@ -80,40 +93,75 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
   const targetGroups: vpclattice.TargetGroup[] = [];
   const permissions: lambda.Permission[] = [];
   const attachments: vpclattice.TargetGroupAttachment[] = [];
-  for (const a of i.aliases) {
+  // A LAMBDA target group holding one alias, and the grant that lets Lattice invoke the alias
+  // through this target group and nothing wider.
+  const lambdaTarget = (
+    key: string,
+    tgName: string,
+    fn: {
+      functionName: pulumi.Input<string>;
+      qualifier: pulumi.Input<string>;
+      aliasArn: pulumi.Input<string>;
+    },
+    statementId: string,
+  ) => {
     const tg = new vpclattice.TargetGroup(
-      childName(i.name, `${a.name}-tg`),
+      childName(i.name, `${key}-tg`),
       {
-        name: `${i.serviceName}-${a.name}`,
+        name: tgName,
         type: "LAMBDA",
         config: { lambdaEventStructureVersion: LAMBDA_EVENT_STRUCTURE_VERSION },
         tags: i.tags,
       },
       opts,
     );
-    // Lattice invokes the alias as itself; the grant names this target group and nothing wider.
     const permission = new lambda.Permission(
-      childName(i.name, `${a.name}-lattice-invoke`),
+      childName(i.name, `${key}-lattice-invoke`),
       {
-        function: i.fn.name,
-        qualifier: a.alias.name,
+        function: fn.functionName,
+        qualifier: fn.qualifier,
         action: "lambda:InvokeFunction",
         principal: "vpc-lattice.amazonaws.com",
         sourceArn: tg.arn,
-        statementId: `vpc-lattice-${a.name}`,
+        statementId,
       },
       opts,
     );
     attachments.push(
       new vpclattice.TargetGroupAttachment(
-        childName(i.name, `${a.name}-target`),
-        { targetGroupIdentifier: tg.id, target: { id: a.alias.arn } },
+        childName(i.name, `${key}-target`),
+        { targetGroupIdentifier: tg.id, target: { id: fn.aliasArn } },
         { ...opts, dependsOn: [permission] },
       ),
     );
-    targetGroups.push(tg);
     permissions.push(permission);
+    return tg;
+  };
+  for (const a of i.aliases)
+    targetGroups.push(
+      lambdaTarget(
+        a.name,
+        `${i.serviceName}-${a.name}`,
+        { functionName: i.fn.name, qualifier: a.alias.name, aliasArn: a.alias.arn },
+        `vpc-lattice-${a.name}`,
+      ),
+    );
+  const ruleTargetGroups: Record<string, vpclattice.TargetGroup> = {};
+  for (const t of i.routing.rules.flatMap((r) => r.forward)) {
+    const key = `${t.function}-${t.alias}`;
+    const other = i.otherFunction(t.function, t.alias);
+    if (other === undefined || ruleTargetGroups[key]) continue;
+    // The statement lives in the other function's alias policy: named after this service.
+    ruleTargetGroups[key] = lambdaTarget(
+      `rule-${key}`,
+      ruleTargetGroupName(i.serviceName, t.function, t.alias),
+      { functionName: other.functionName, qualifier: other.aliasName, aliasArn: other.aliasArn },
+      `vpc-lattice-via-${i.serviceName}`,
+    );
   }
+  const targetGroupOf = (fn: string, alias: string) =>
+    ruleTargetGroups[`${fn}-${alias}`] ??
+    targetGroups[i.aliases.findIndex((x) => x.name === alias)];
 
   const authType = i.options.authType ?? i.defaultAuthType;
   const service = new vpclattice.Service(
@@ -189,9 +237,7 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
           action: {
             forward: {
               targetGroups: r.forward.map((t) => ({
-                targetGroupIdentifier:
-                  i.targetGroupOf(t.function, t.alias) ??
-                  targetGroups[i.aliases.findIndex((x) => x.name === t.alias)].id,
+                targetGroupIdentifier: targetGroupOf(t.function, t.alias).id,
                 weight: t.weight,
               })),
             },
@@ -218,6 +264,7 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
       });
   return {
     targetGroups,
+    ruleTargetGroups,
     permissions,
     attachments,
     service,

@@ -124,8 +124,9 @@ export interface MeshNetworkSettings {
 /** What a network knows of each function on it (by component name), for routing rules. */
 export interface NetworkMember {
   aliases: string[];
-  /** Lattice target group id of each alias. */
-  targetGroupIds?: Record<string, pulumi.Output<string>>;
+  functionName: pulumi.Output<string>;
+  /** Name and ARN of each alias (as Outputs of the alias), by alias name. */
+  aliasRefs: Record<string, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>;
 }
 
 /**

@@ -135,9 +135,11 @@ export class MeshedFunction extends pulumi.ComponentResource {
     const settings = network.settings;
     // Rules may forward to this function's other aliases or to functions built before it.
     const ownAliases = (args.aliases ?? []).map((a) => a?.name);
-    const n = checkFunctionArgs(check, name, args, settings, (fn) =>
-      fn === name ? (ownAliases.length ? ownAliases : ["live"]) : network.members.get(fn)?.aliases,
-    );
+    const n = checkFunctionArgs(check, name, args, settings, (fn) => {
+      if (fn === name) return { aliases: ownAliases.length ? ownAliases : ["live"], own: true };
+      const member = network.members.get(fn);
+      return member && { aliases: member.aliases, own: false };
+    });
     const backends = args.backends ?? [];
     backends.forEach((b, i) => {
       if (!(b instanceof MeshedFunction) || b.backendRef.network !== network)
@@ -313,8 +315,16 @@ export class MeshedFunction extends pulumi.ComponentResource {
           weight: a.weight,
         })),
         routing: n.routing.lattice,
-        targetGroupOf: (fn, alias) =>
-          fn === name ? undefined : network.members.get(fn)!.targetGroupIds![alias],
+        otherFunction: (fn, alias) => {
+          const member = network.members.get(fn);
+          return fn === name || !member
+            ? undefined
+            : {
+                functionName: member.functionName,
+                aliasName: member.aliasRefs[alias].name,
+                aliasArn: member.aliasRefs[alias].arn,
+              };
+        },
         tags,
       });
       this.meshAddress = this.lattice.address;
@@ -371,13 +381,10 @@ export class MeshedFunction extends pulumi.ComponentResource {
     );
     network.members.set(name, {
       aliases: n.aliases.map((a) => a.name),
-      ...(this.lattice
-        ? {
-            targetGroupIds: Object.fromEntries(
-              n.aliases.map((a, i) => [a.name, this.lattice!.targetGroups[i].id]),
-            ),
-          }
-        : {}),
+      functionName: this.function.name,
+      aliasRefs: Object.fromEntries(
+        this.aliases.map((a, i) => [n.aliases[i].name, { name: a.name, arn: a.arn }]),
+      ),
     });
     this.backendRef = {
       network,

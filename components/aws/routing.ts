@@ -14,6 +14,7 @@ import {
   LATTICE_RULE_NAME,
   LATTICE_RULE_PRIORITY,
   LATTICE_RULES_PER_LISTENER,
+  LATTICE_TARGET_GROUP_NAME,
   LATTICE_TARGET_GROUPS_PER_FORWARD,
   LATTICE_WEIGHT,
   LatticeMethod,
@@ -156,8 +157,18 @@ export interface NormalizedRouting {
   lattice: { idleTimeoutSeconds?: number; rules: NormalizedRule[] };
 }
 
-/** The aliases of the functions already on the network, by component name. */
-export type AliasLookup = (functionComponent: string) => string[] | undefined;
+/**
+ * The aliases of a function on the network by component name, and whether it is the function
+ * being built; undefined when no such function was built before it.
+ */
+export type AliasLookup = (
+  functionComponent: string,
+) => { aliases: string[]; own: boolean } | undefined;
+
+/** The name of the target group through which `service`'s rules reach another function's alias. */
+export function ruleTargetGroupName(service: string, fn: string, alias: string): string {
+  return `${service}-${fn}-${alias}`;
+}
 
 function meshDuration(check: ArgChecker, argument: string, value: string | undefined) {
   const ms = check.durationMs(argument, value, 1);
@@ -243,16 +254,28 @@ function checkRule(
     );
   const targets = forward.map((t, i) => {
     const tat = `${at}.forward[${i}]`;
-    const aliases = aliasesOf(t.function);
-    if (aliases === undefined)
+    const target = aliasesOf(t.function);
+    if (target === undefined)
       check.fail(
         `${tat}.function`,
         t.function,
         "must name a MeshedFunction built before this one on the same network",
       );
-    const alias = t.alias ?? aliases[0];
-    if (!aliases.includes(alias))
-      check.fail(`${tat}.alias`, alias, `must be one of its aliases (${aliases.join(", ")})`);
+    const alias = t.alias ?? target.aliases[0];
+    if (!target.aliases.includes(alias))
+      check.fail(
+        `${tat}.alias`,
+        alias,
+        `must be one of its aliases (${target.aliases.join(", ")})`,
+      );
+    // Another function's alias is reached through a target group of this service's own.
+    if (!target.own)
+      checkLatticeName(
+        check,
+        `${tat}.function`,
+        ruleTargetGroupName(serviceName, t.function, alias),
+        LATTICE_TARGET_GROUP_NAME,
+      );
     if (forward.length > 1)
       check.require(`${tat}.weight`, t.weight, "is required when a rule has more than one target");
     check.int(`${tat}.weight`, t.weight, LATTICE_WEIGHT.min, LATTICE_WEIGHT.max);

@@ -1,4 +1,6 @@
+import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as h from "../harness";
 import { MeshNetwork, MeshNetworkArgs } from "../../components/aws/mesh-network";
 import { MeshedFunctionArgs } from "../../components/aws/meshed-function";
 
@@ -101,4 +103,48 @@ export function retainedOnDelete(): Set<string> {
     return register(req, cb);
   };
   return retained;
+}
+
+/**
+ * Asserts the LAMBDA target group `<owner>-<key>-tg` named `tgName`, the grant that lets Lattice
+ * invoke `fn:alias` through it (and nothing wider), and the attachment of the alias, with their
+ * exact inputs and dependencies.
+ */
+export function expectLambdaTarget(
+  owner: string,
+  key: string,
+  target: { fn: string; alias: string; tgName: string; statementId: string },
+): void {
+  const prefix = `${owner}-${key}`;
+  assert.deepEqual(h.get(T.targetGroup, `${prefix}-tg`).inputs, {
+    name: target.tgName,
+    type: "LAMBDA",
+    config: { lambdaEventStructureVersion: "V2" },
+    tags: fnTags(owner),
+  });
+  const grant = h.get(T.permission, `${prefix}-lattice-invoke`);
+  assert.deepEqual(grant.inputs, {
+    function: target.fn,
+    qualifier: target.alias,
+    action: "lambda:InvokeFunction",
+    principal: "vpc-lattice.amazonaws.com",
+    sourceArn: `${LATTICE_ARN}:targetgroup/tg-${target.tgName}`,
+    statementId: target.statementId,
+  });
+  // The grant names the alias as a qualifier: it waits for the alias.
+  assert.deepEqual(h.dependencies(grant), [
+    `${T.alias}::${target.fn}-${target.alias}`,
+    `${T.lambda}::${target.fn}-function`,
+    `${T.targetGroup}::${prefix}-tg`,
+  ]);
+  const attachment = h.get(T.target, `${prefix}-target`);
+  assert.deepEqual(attachment.inputs, {
+    targetGroupIdentifier: `${prefix}-tg-id`,
+    target: { id: `${LAMBDA_ARN}:${target.fn}:${target.alias}` },
+  });
+  assert.deepEqual(h.dependencies(attachment), [
+    `${T.alias}::${target.fn}-${target.alias}`,
+    `${T.permission}::${prefix}-lattice-invoke`,
+    `${T.targetGroup}::${prefix}-tg`,
+  ]);
 }

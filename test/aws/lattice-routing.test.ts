@@ -5,6 +5,7 @@ import { RouteRuleArgs } from "../../components/aws/routing";
 import {
   CANARY as canary,
   fnArgs,
+  expectLambdaTarget,
   fnTags,
   LATTICE_ARN,
   quietNetwork,
@@ -65,7 +66,9 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
         },
       },
       action: {
-        forward: { targetGroups: [{ targetGroupIdentifier: "premium-stable-tg-id", weight: 1 }] },
+        forward: {
+          targetGroups: [{ targetGroupIdentifier: "users-rule-premium-stable-tg-id", weight: 1 }],
+        },
       },
       tags: fnTags("users"),
     });
@@ -73,7 +76,23 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
     assert.deepEqual(h.dependencies(first), [
       `${T.listener}::users-https`,
       `${T.latticeService}::users-lattice`,
-      `${T.targetGroup}::premium-stable-tg`,
+      `${T.targetGroup}::users-rule-premium-stable-tg`,
+    ]);
+    // A target group serves one service's listeners: users reaches premium's alias through a
+    // target group of its own, with its own grant on that alias.
+    expectLambdaTarget("users", "rule-premium-stable", {
+      fn: "premium",
+      alias: "stable",
+      tgName: "users-premium-stable",
+      statementId: "vpc-lattice-via-users",
+    });
+    // Both rules reach premium:stable through the one target group; users' own aliases need none.
+    assert.deepEqual(h.names(T.targetGroup), [
+      "premium-canary-tg",
+      "premium-stable-tg",
+      "users-canary-tg",
+      "users-rule-premium-stable-tg",
+      "users-stable-tg",
     ]);
     const second = h.get(RULE, "users-rule-20");
     assert.deepEqual(second.inputs.match, {
@@ -88,7 +107,7 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
       forward: {
         targetGroups: [
           { targetGroupIdentifier: "users-canary-tg-id", weight: 900 },
-          { targetGroupIdentifier: "premium-stable-tg-id", weight: 99 },
+          { targetGroupIdentifier: "users-rule-premium-stable-tg-id", weight: 99 },
         ],
       },
     });
@@ -321,6 +340,13 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
         "built before this one on the same network",
       ],
       [
+        "target group name of another function",
+        { routing: { rules: [rule({ forward: [{ function: "Premium" }] })] } },
+        "routing.rules[0].forward[0].function",
+        '"Premium"',
+        "must name a MeshedFunction",
+      ],
+      [
         "unknown alias",
         { routing: { rules: [rule({ forward: [{ function: "fn-x", alias: "beta" }] })] } },
         "routing.rules[0].forward[0].alias",
@@ -388,6 +414,27 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
         );
       });
     }
+
+    it("a rule whose target group name Lattice would refuse", async () => {
+      const net = quietNetwork("mesh");
+      new MeshedFunction(
+        "Premium",
+        fnArgs(net, { functionName: "premium", lattice: { serviceName: "premium" } }),
+      );
+      await h.settled();
+      await h.expectInvalid(
+        () =>
+          new MeshedFunction(
+            "fn-x",
+            fnArgs(net, {
+              routing: { rules: [{ ...premiumRule, forward: [{ function: "Premium" }] }] },
+            }),
+          ),
+        "routing.rules[0].forward[0].function",
+        '"fn-x-Premium-live"',
+        "3-128 characters of lowercase letters",
+      );
+    });
 
     it("rules on app-mesh, with the reason", async () => {
       const net = quietNetwork("legacy", { backend: "app-mesh" });

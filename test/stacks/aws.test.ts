@@ -67,7 +67,7 @@ describe("stacks/aws", () => {
       assert.equal(count("aws:appmesh/virtualService:VirtualService"), 2);
       assert.equal(count("aws:servicediscovery/httpNamespace:HttpNamespace"), 2);
       assert.equal(count("aws:servicediscovery/instance:Instance"), 5);
-      assert.equal(plan.length, 85);
+      assert.equal(plan.length, 88);
       const names = plan.map((r) => `${r.type}::${r.name}`);
       assert.equal(new Set(names).size, names.length, "resource names are unique per type");
     });
@@ -140,7 +140,9 @@ describe("stacks/aws", () => {
         },
         action: {
           forward: {
-            targetGroups: [{ targetGroupIdentifier: "premium-users-live-tg-id", weight: 1 }],
+            targetGroups: [
+              { targetGroupIdentifier: "users-rule-premium-users-live-tg-id", weight: 1 },
+            ],
           },
         },
         tags: { "mesh-serverless:component": "MeshedFunction", "mesh-serverless:name": "users" },
@@ -148,10 +150,10 @@ describe("stacks/aws", () => {
       assert.deepEqual(rule.dependsOn, [
         "aws:vpclattice/listener:Listener::users-https",
         "aws:vpclattice/service:Service::users-lattice",
-        "aws:vpclattice/targetGroup:TargetGroup::premium-users-live-tg",
+        "aws:vpclattice/targetGroup:TargetGroup::users-rule-premium-users-live-tg",
       ]);
-      // Everything else goes to users' own alias; the premium function lets Lattice in through
-      // its target group, which the rule names.
+      // Everything else goes to users' own alias. A target group serves one service's
+      // listeners, so users reaches the premium function through a target group of its own.
       assert.deepEqual(
         one("aws:vpclattice/listener:Listener", "users-https").inputs.defaultAction,
         {
@@ -160,10 +162,28 @@ describe("stacks/aws", () => {
           ],
         },
       );
-      assert.equal(
-        one("aws:lambda/permission:Permission", "premium-users-live-lattice-invoke").inputs
-          .sourceArn,
-        "arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-premium-users-live",
+      assert.deepEqual(
+        one("aws:lambda/permission:Permission", "users-rule-premium-users-live-lattice-invoke")
+          .inputs,
+        {
+          function: "premium-users",
+          qualifier: "live",
+          action: "lambda:InvokeFunction",
+          principal: "vpc-lattice.amazonaws.com",
+          sourceArn:
+            "arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-users-premium-users-live",
+          statementId: "vpc-lattice-via-users",
+        },
+      );
+      assert.deepEqual(
+        one(
+          "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment",
+          "users-rule-premium-users-live-target",
+        ).inputs,
+        {
+          targetGroupIdentifier: "users-rule-premium-users-live-tg-id",
+          target: { id: "arn:aws:lambda:eu-west-1:123456789012:function:premium-users:live" },
+        },
       );
       assert.deepEqual(
         one(
@@ -381,7 +401,9 @@ describe("stacks/aws", () => {
       const rule = h.get("aws:vpclattice/listenerRule:ListenerRule", "users-rule-5");
       assert.deepEqual(rule.inputs.match, { httpMatch: { method: "DELETE" } });
       assert.deepEqual(rule.inputs.action, {
-        forward: { targetGroups: [{ targetGroupIdentifier: "admin-live-tg-id", weight: 1 }] },
+        forward: {
+          targetGroups: [{ targetGroupIdentifier: "users-rule-admin-live-tg-id", weight: 1 }],
+        },
       });
       assert.equal(
         h.get("aws:vpclattice/service:Service", "users-lattice").inputs.idleTimeoutSeconds,
