@@ -205,6 +205,23 @@ export function checkFunctionArgs(
       APP_MESH_IAM_URL_RULE,
     );
 
+  // Options that moved to the backend-neutral `routing` (config reaches here untyped).
+  const moved: [string, unknown, string][] = [
+    [
+      "lattice.idleTimeoutSeconds",
+      (args.lattice as Record<string, unknown>)?.idleTimeoutSeconds,
+      "routing.timeout.idle",
+    ],
+    [
+      "appMesh.retryPolicy",
+      (args.appMesh as Record<string, unknown>)?.retryPolicy,
+      "routing.retries",
+    ],
+    ["appMesh.timeout", (args.appMesh as Record<string, unknown>)?.timeout, "routing.timeout"],
+  ];
+  for (const [argument, value, now] of moved)
+    if (value !== undefined)
+      check.fail(argument, value, `moved to \`${now}\`, which both backends read`);
   const lattice = args.lattice ?? {};
   const latticeServiceName = lattice.serviceName ?? functionName;
   if (!appMeshOnly) {
