@@ -21,6 +21,7 @@ import {
   managedPolicyArn,
 } from "../../components/aws/policies";
 import { checkTags } from "../../components/aws/tags";
+import { checkRouting } from "../../components/aws/routing";
 
 const check = new ArgChecker();
 
@@ -138,6 +139,33 @@ describe("aws/limits", () => {
           ok
         );
       }),
+    );
+  });
+
+  it("Lattice rules: at most 10, priorities 1-100 and unique, target weights 0-999", () => {
+    const self = () => ({ aliases: ["live", "canary"], own: true });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -2, max: 103 }), { maxLength: 12 }),
+        fc.array(fc.integer({ min: -2, max: 1002 }), { minLength: 2, maxLength: 2 }),
+        (priorities, weights) => {
+          const rules = priorities.map((priority) => ({
+            priority,
+            match: { method: "GET" as const },
+            forward: [
+              { function: "func", alias: "live", weight: weights[0] },
+              { function: "func", alias: "canary", weight: weights[1] },
+            ],
+          }));
+          const ok =
+            priorities.length <= 10 &&
+            new Set(priorities).size === priorities.length &&
+            priorities.every((p) => p >= 1 && p <= 100) &&
+            (priorities.length === 0 || weights.every((w) => w >= 0 && w <= 999));
+          const routing = () => checkRouting(check, { rules }, "vpc-lattice", "func", self);
+          return passes(routing) === ok;
+        },
+      ),
     );
   });
 
