@@ -3,6 +3,7 @@ import { Provider } from "@pulumi/aws/provider";
 import { MeshNetwork, MeshNetworkArgs, MESH_BACKENDS } from "../components/aws/mesh-network";
 import { MeshedFunction, MeshedFunctionArgs } from "../components/aws/meshed-function";
 import { FunctionAlias } from "../components/aws/function-args";
+import { RoutingArgs } from "../components/aws/routing";
 import { describeValue } from "../components/core/errors";
 import { Section, StackConfigError } from "./config";
 
@@ -21,6 +22,11 @@ import { Section, StackConfigError } from "./config";
  *       image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:7
  *       aliases: [{ name: stable, version: "6", weight: 90 }, { name: canary, weight: 10 }]
  *       backends: [users]
+ *       routing:                                        # retries, timeouts, Lattice rules
+ *         rules:
+ *           - priority: 10
+ *             match: { headers: [{ name: user-type, type: exact, value: premium }] }
+ *             forward: [{ function: premium-users }]
  * ```
  * The stack only translates config into component args; the components validate them.
  */
@@ -47,13 +53,14 @@ export function deployAws(
     const provider = n.string("provider");
     if (provider !== undefined && !providers.has(provider))
       fail(n.key("provider"), provider, `must name an entry of ${config.key("providers")}`);
-    const args: MeshNetworkArgs = {
+    // Both option blocks are passed as given; MeshNetwork rejects the one of the other backend.
+    const args = {
       backend: n.oneOf("backend", MESH_BACKENDS),
       namespaceName: n.string("namespace"),
       lattice: n.raw("lattice"),
       appMesh: n.raw("appMesh"),
       tags: n.stringMap("tags"),
-    };
+    } as MeshNetworkArgs;
     n.done();
     const withProvider = provider
       ? { ...opts, providers: { aws: providers.get(provider)! } }
@@ -78,6 +85,12 @@ export function deployAws(
     if (!network)
       fail(f.key("network"), networkName, `must name an entry of ${config.key("networks")}`);
     const backends = (f.strings("backends") ?? []).map((b) => build(b, f.key("backends")));
+    // Functions that rules forward to are built first too (the network resolves them by name).
+    const routing = f.raw<RoutingArgs>("routing");
+    for (const rule of Array.isArray(routing?.rules) ? routing.rules : [])
+      for (const t of Array.isArray(rule?.forward) ? rule.forward : [])
+        if (typeof t?.function === "string" && t.function !== name && specs.has(t.function))
+          build(t.function, f.key("routing"));
     const inline = f.string("inline");
     const path = f.string("path");
     if (inline !== undefined && path !== undefined)
@@ -105,6 +118,7 @@ export function deployAws(
       attributes: f.stringMap("attributes"),
       lattice: f.raw("lattice"),
       appMesh: f.raw("appMesh"),
+      routing,
       tags: f.stringMap("tags"),
     };
     f.done();
