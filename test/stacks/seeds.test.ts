@@ -441,6 +441,9 @@ const EXPECTED: Expected[] = [
     name: "serverless-monitor",
     spec: {
       selector: { matchLabels: { app: "serverless-function" } },
+      // seed: no namespaceSelector, so only `monitoring` (where nothing has the label) is looked
+      // in; the seeds' functions run in default and serverless.
+      namespaceSelector: { matchNames: ["default", "serverless"] },
       endpoints: [{ port: "http-metrics", path: "/metrics", interval: "30s" }],
     },
   },
