@@ -1,0 +1,35 @@
+import { analyze, countLine, Finding, formatFinding, K8sObject } from "../components/analysis";
+import { groupBy } from "../components/analysis/read";
+import { clusterDir, isKubernetesObject } from "./artifacts";
+import { Recording } from "./engine";
+
+/**
+ * The analyzer on what a render produced: each cluster (manifest directory) on its own, on the
+ * redacted objects (a finding never quotes a secret). Errors stop the render; warnings go into
+ * the summary.
+ */
+export interface RenderAnalysis {
+  findings: Finding[];
+  /** Formatted warning lines for the summary. */
+  warnings: string[];
+}
+
+export class AnalysisError extends Error {
+  override name = "AnalysisError";
+  constructor(readonly findings: Finding[]) {
+    super(
+      `the analyzer found ${countLine(findings)}:\n` +
+        findings.map((f) => `  ${formatFinding(f)}`).join("\n"),
+    );
+  }
+}
+
+export function analyzeRecording(recording: Recording): RenderAnalysis {
+  const kube = recording.resources.filter(isKubernetesObject);
+  const clusters = groupBy(kube, (r) => clusterDir(recording, r));
+  const findings = [...clusters.keys()]
+    .sort()
+    .flatMap((dir) => analyze(clusters.get(dir)!.map((r) => r.redacted as K8sObject)));
+  if (findings.some((f) => f.severity === "error")) throw new AnalysisError(findings);
+  return { findings, warnings: findings.map(formatFinding) };
+}
