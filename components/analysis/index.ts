@@ -19,13 +19,20 @@ import {
   telemetries,
 } from "./istio-security";
 import { buildInventory } from "./inventory";
-import { autoscalingAnnotations, podSpecFeatures, revisionLimits, trafficTargets } from "./knative";
+import {
+  autoscalingAnnotations,
+  knativeContainers,
+  podSpecFeatures,
+  revisionLimits,
+  trafficTargets,
+} from "./knative";
 import { AnalysisOptions, Finding, K8sObject, Reporter, Rule } from "./model";
 import { istioOwnedNames, knativeChildNames, netIstioNames } from "./ownership";
 import { prometheusRules } from "./promql";
 import { monitorTargets, sidecarEgress } from "./reachability";
 import {
   duplicateDestinationHosts,
+  jwtPolicies,
   policySelectors,
   principalAccounts,
   virtualServiceGateways,
@@ -53,6 +60,7 @@ export const RULES: readonly Rule[] = [
   revisionLimits,
   podSpecFeatures,
   trafficTargets,
+  knativeContainers,
   netIstioNames,
   knativeChildNames,
   istioOwnedNames,
@@ -63,6 +71,7 @@ export const RULES: readonly Rule[] = [
   monitorTargets,
   duplicateDestinationHosts,
   sidecarEgress,
+  jwtPolicies,
   prometheusRules,
   quotaFits,
 ];

@@ -230,3 +230,52 @@ export const trafficTargets: Rule = {
     }
   },
 };
+
+// knative/serving pkg/apis/serving/k8s_validation.go: reservedPorts (queue-proxy's 8012, 8013,
+// 8022, 9090, 9091 and the profiling port 8008), reservedEnvVars, validPortNames,
+// reservedContainerNames.
+const RESERVED_PORTS = new Set([8008, 8012, 8013, 8022, 9090, 9091]);
+const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION"]);
+const PORT_NAMES = new Set(["h2c", "http1"]);
+
+export const knativeContainers: Rule = {
+  code: "MS205",
+  summary:
+    "Knative containers: one port in all, named h2c/http1, not a queue-proxy port; no reserved env or names",
+  source:
+    "knative/serving pkg/apis/serving/k8s_validation.go (validateContainerPorts, validateEnvVar, reserved*)",
+  check(index, report) {
+    for (const ks of knativeServices(index)) {
+      const containers = objs(template(ks).spec.containers);
+      const ports = containers.flatMap((c) => objs(c.ports));
+      if (ports.length > 1)
+        report(
+          ks,
+          "error",
+          `${ports.length} container ports are set; Knative allows a single port across all containers`,
+        );
+      for (const p of ports) {
+        const name = str(p.name);
+        if (name !== undefined && name !== "" && !PORT_NAMES.has(name))
+          report(
+            ks,
+            "error",
+            `port name "${name}" is not allowed: leave it empty or use h2c or http1`,
+          );
+        if (RESERVED_PORTS.has(Number(p.containerPort)))
+          report(
+            ks,
+            "error",
+            `containerPort ${p.containerPort} is reserved by queue-proxy; use another port`,
+          );
+      }
+      for (const c of containers) {
+        if (c.name === "queue-proxy")
+          report(ks, "error", '"queue-proxy" is a reserved container name');
+        for (const e of objs(c.env))
+          if (RESERVED_ENV.has(str(e.name) ?? ""))
+            report(ks, "error", `env ${e.name} is reserved: Knative sets it`);
+      }
+    }
+  },
+};

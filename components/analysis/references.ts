@@ -199,3 +199,40 @@ export const duplicateDestinationHosts: Rule = {
     }
   },
 };
+
+/** Keys and sources Istio only fills from a validated JWT. */
+function usesJwt(rule: Record<string, unknown>): boolean {
+  const sources = objs(rule.from).map((f) => obj(f.source));
+  return (
+    sources.some(
+      (s) => s.requestPrincipals !== undefined || s.notRequestPrincipals !== undefined,
+    ) || objs(rule.when).some((w) => (str(w.key) ?? "").startsWith("request.auth."))
+  );
+}
+
+export const jwtPolicies: Rule = {
+  code: "MS408",
+  summary:
+    "an AuthorizationPolicy on JWT claims or request principals has a RequestAuthentication for its workloads",
+  source:
+    "https://istio.io/latest/docs/reference/config/security/conditions/ (request.auth.* need a RequestAuthentication)",
+  check(index, report) {
+    const ras = istioObjects(index, "RequestAuthentication");
+    for (const ap of istioObjects(index, "AuthorizationPolicy")) {
+      if (!objs(spec(ap).rules).some(usesJwt)) continue;
+      const apSelector = labelsOf(obj(spec(ap).selector).matchLabels);
+      const covered = ras.some((ra) => {
+        const raSelector = labelsOf(obj(spec(ra).selector).matchLabels);
+        if (nsOf(ra) === "istio-system")
+          return Object.keys(raSelector).length === 0 || labelsMatch(raSelector, apSelector);
+        return nsOf(ra) === nsOf(ap) && labelsMatch(raSelector, apSelector);
+      });
+      if (!covered)
+        report(
+          ap,
+          "warning",
+          "uses request principals or request.auth claims, but no RequestAuthentication in the input covers its workloads: without one the JWT is never validated, so those rules never match",
+        );
+    }
+  },
+};

@@ -148,6 +148,42 @@ runCases("MS204", [
   },
 ]);
 
+const containers = (list: unknown[]) => ({
+  ...ksvc("shop/a"),
+  spec: { template: { spec: { containers: list } } },
+});
+runCases("MS205", [
+  {
+    name: "one unnamed port, user env",
+    objects: [
+      containers([
+        { image: "x", ports: [{ containerPort: 8080 }], env: [{ name: "TARGET", value: "w" }] },
+      ]),
+    ],
+    fires: [],
+  },
+  {
+    name: "two ports, a queue-proxy port, a free-form port name, PORT set, a container named queue-proxy",
+    objects: [
+      containers([
+        {
+          image: "x",
+          ports: [{ containerPort: 8012, name: "web" }],
+          env: [{ name: "PORT", value: "1" }],
+        },
+        { name: "queue-proxy", image: "y", ports: [{ containerPort: 9000, name: "h2c" }] },
+      ]),
+    ],
+    fires: [
+      "error MS205 Service shop/a: 2 container ports are set; Knative allows a single port across all containers",
+      "error MS205 Service shop/a: containerPort 8012 is reserved by queue-proxy",
+      'error MS205 Service shop/a: port name "web" is not allowed',
+      "error MS205 Service shop/a: env PORT is reserved",
+      'error MS205 Service shop/a: "queue-proxy" is a reserved container name',
+    ],
+  },
+]);
+
 const INGRESS = {
   gateways: ["shop/public"],
   hosts: ["a.example.com"],

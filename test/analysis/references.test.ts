@@ -281,3 +281,42 @@ runCases("MS407", [
     ],
   },
 ]);
+
+const claims = (ref: string, selector: Record<string, string>) =>
+  ap(ref, {
+    selector: { matchLabels: selector },
+    rules: [{ when: [{ key: "request.auth.claims[groups]", values: ["admins"] }] }],
+  });
+const ra = (ref: string, selector?: Record<string, string>) =>
+  obj(API.sec, "RequestAuthentication", ref, {
+    spec: {
+      ...(selector ? { selector: { matchLabels: selector } } : {}),
+      jwtRules: [{ issuer: "https://a" }],
+    },
+  });
+runCases("MS408", [
+  {
+    name: "claims with a RequestAuthentication for the same workloads, namespace-wide, or in the root namespace",
+    objects: [
+      claims("shop/a", { app: "a" }),
+      ra("shop/a", { app: "a" }),
+      claims("web/b", { app: "b" }),
+      ra("web/all"),
+      claims("ops/c", { app: "c" }),
+      ra("istio-system/mesh"),
+    ],
+    fires: [],
+  },
+  {
+    name: "claims and request principals with no RequestAuthentication, or one for other workloads",
+    objects: [
+      claims("shop/a", { app: "a" }),
+      ra("shop/other", { app: "other" }),
+      ap("web/b", { rules: [{ from: [{ source: { requestPrincipals: ["*"] } }] }] }),
+    ],
+    fires: [
+      "warning MS408 AuthorizationPolicy shop/a: uses request principals or request.auth claims, but no RequestAuthentication",
+      "warning MS408 AuthorizationPolicy web/b: uses request principals",
+    ],
+  },
+]);
