@@ -3,12 +3,14 @@
  * containers the cluster adds (istio-proxy, Knative's queue-proxy) and LimitRange defaults, must
  * fit the quota; otherwise pods beyond the quota are never created.
  */
+import { knativeConfig } from "./inventory";
 import { AnalysisOptions, Inventory, K8sObject, PodResources, Rule, Workload } from "./model";
 import { formatQuantity, labelsOf, nsOf, obj, objs, parseQuantity, spec } from "./read";
 
 /**
  * istio-proxy per pod: istiod chart values `global.proxy.resources` (manifests/charts/istiod
- * values.yaml, 1.30.5: requests 100m/128Mi, limits 2000m/1024Mi).
+ * values.yaml, 1.30.5 and 1.31.1: requests 100m/128Mi, limits 2000m/1024Mi). The renderer passes
+ * the rendered istiod release's own values instead when they set them (`proxyResourcesFrom`).
  */
 export const ISTIO_PROXY_DEFAULT: PodResources = {
   requests: { cpu: 0.1, memory: 128 * 1024 ** 2 },
@@ -20,6 +22,29 @@ export const ISTIO_PROXY_DEFAULT: PodResources = {
  * (knative/serving pkg/deployment/config.go defaultConfig); the rest comes from LimitRange defaults.
  */
 export const QUEUE_PROXY_DEFAULT: PodResources = { requests: { cpu: 0.025 }, limits: {} };
+
+/** `resources` as written in chart values ({requests, limits} of quantities) over `base`. */
+export function proxyResourcesFrom(values: unknown, base = ISTIO_PROXY_DEFAULT): PodResources {
+  const res = obj(values);
+  const part = (p: "requests" | "limits") => ({
+    cpu: parseQuantity(obj(res[p]).cpu) ?? base[p].cpu,
+    memory: parseQuantity(obj(res[p]).memory) ?? base[p].memory,
+  });
+  return { requests: part("requests"), limits: part("limits") };
+}
+
+/** queue-proxy as the KnativeServing CR's `config.deployment` queue-sidecar-* keys set it. */
+function queueProxyOf(index: Inventory, base: PodResources): PodResources {
+  const d = knativeConfig(index, "deployment");
+  const q = (k: string, fallback?: number) => parseQuantity(d[`queue-sidecar-${k}`]) ?? fallback;
+  return {
+    requests: {
+      cpu: q("cpu-request", base.requests.cpu),
+      memory: q("memory-request", base.requests.memory),
+    },
+    limits: { cpu: q("cpu-limit", base.limits.cpu), memory: q("memory-limit", base.limits.memory) },
+  };
+}
 
 export const DEFAULT_OPTIONS: Required<AnalysisOptions> = {
   proxyResources: ISTIO_PROXY_DEFAULT,
@@ -111,7 +136,11 @@ function podNeeds(
     name: String(c.name ?? "container"),
     res: admitted(containerResources(c), d),
   }));
-  if (w.knative) containers.push({ name: "queue-proxy", res: admitted(o.queueProxyResources, d) });
+  if (w.knative)
+    containers.push({
+      name: "queue-proxy",
+      res: admitted(queueProxyOf(index, o.queueProxyResources), d),
+    });
   if (injected(index, w))
     containers.push({ name: "istio-proxy", res: admitted(proxyOf(w, o.proxyResources), d) });
   return { containers };

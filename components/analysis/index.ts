@@ -4,6 +4,7 @@
  * renderer, `npm run analyze`, and the policy pack.
  */
 import { DEFAULT_OPTIONS, quotaFits } from "./capacity";
+export { proxyResourcesFrom } from "./capacity";
 import { gatewayServers, destinationRules, serviceEntries, sidecars } from "./istio-config";
 import {
   gatewayNames,

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { API, ksvc, obj, runCases } from "./helpers";
-import { analyze, RULES } from "../../components/analysis";
+import { analyze, proxyResourcesFrom, RULES } from "../../components/analysis";
 import { formatQuantity, parseQuantity } from "../../components/analysis/read";
 
 const rule = (expr: string) =>
@@ -148,6 +148,41 @@ runCases("MS601", [
     ],
   },
 ]);
+
+describe("MS601 with the cluster's own sidecar settings", () => {
+  const objects = [ns("fn"), quota({ "limits.cpu": "20" }), limitRange, scaled("a", 10)];
+  it("takes istio-proxy resources from options (the rendered istiod values)", () => {
+    // 10 pods x (1 + 1 + 2) CPU = 40 by default; with a 500m proxy limit, 10 x 2.5 = 25.
+    const small = proxyResourcesFrom({ limits: { cpu: "500m" } });
+    assert.deepEqual(small, {
+      requests: { cpu: 0.1, memory: 128 * 1024 ** 2 },
+      limits: { cpu: 0.5, memory: GI },
+    });
+    const found = analyze(
+      objects,
+      { proxyResources: small },
+      RULES.filter((r) => r.code === "MS601"),
+    );
+    assert.deepEqual(
+      found.map((f) => f.message.split(";")[0]),
+      ["limits.cpu: workloads at max scale need 25 (a 10 x 2.5), quota 20: over by 5"],
+    );
+  });
+  it("takes queue-proxy resources from the KnativeServing CR's deployment config", () => {
+    const serving = obj("operator.knative.dev/v1beta1", "KnativeServing", "knative-serving/ks", {
+      spec: { config: { deployment: { "queue-sidecar-cpu-limit": "100m" } } },
+    });
+    const found = analyze(
+      [...objects, serving],
+      {},
+      RULES.filter((r) => r.code === "MS601"),
+    );
+    assert.deepEqual(
+      found.map((f) => f.message.split(";")[0]),
+      ["limits.cpu: workloads at max scale need 31 (a 10 x 3.1), quota 20: over by 11"],
+    );
+  });
+});
 
 describe("analyze()", () => {
   it("has one rule per code, each with a summary and an upstream source", () => {

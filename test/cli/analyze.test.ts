@@ -134,6 +134,40 @@ describe("cli/render-analysis", () => {
     ]);
   });
 
+  it("counts istio-proxy at the rendered istiod release's global.proxy.resources", async () => {
+    new k8s.helm.v3.Release("istiod", {
+      chart: "istiod",
+      values: { global: { proxy: { resources: { limits: { cpu: "4" } } } } },
+    });
+    new k8s.core.v1.Namespace("fn", {
+      metadata: { name: "fn", labels: { "istio-injection": "enabled" } },
+    });
+    new k8s.core.v1.ResourceQuota("q", {
+      metadata: { name: "q", namespace: "fn" },
+      spec: { hard: { "limits.cpu": "8" } },
+    });
+    new k8s.apps.v1.Deployment("d", {
+      metadata: { name: "d", namespace: "fn" },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "d" } },
+        template: {
+          metadata: { labels: { app: "d" } },
+          spec: { containers: [{ name: "app", image: "x", resources: { limits: { cpu: "1" } } }] },
+        },
+      },
+    });
+    const recording = await h.settled();
+    // 2 pods x (1 + 4) = 10 CPU; with istiod's default 2 CPU it would be 6 and fit.
+    assert.throws(
+      () => analyzeRecording(recording),
+      (err: unknown) =>
+        err instanceof AnalysisError &&
+        err.findings.map((f) => f.message.split(";")[0]).join() ===
+          "limits.cpu: workloads at max scale need 10 (d 2 x 5), quota 8: over by 2",
+    );
+  });
+
   it("throws AnalysisError with every finding when there is an error", async () => {
     dr("a", "shop", "orders");
     dr("b", "shop", "orders");
