@@ -9,6 +9,7 @@ import { gatewayServers, destinationRules, serviceEntries, sidecars } from "./is
 import {
   gatewayNames,
   routeDestinations,
+  routeMatches,
   routeTimingAndFaults,
   virtualServiceHosts,
   virtualServiceRoutes,
@@ -49,6 +50,7 @@ export const RULES: readonly Rule[] = [
   routeDestinations,
   routeTimingAndFaults,
   gatewayNames,
+  routeMatches,
   gatewayServers,
   destinationRules,
   serviceEntries,

@@ -245,3 +245,74 @@ export const gatewayNames: Rule = {
 };
 
 export { checkDurations };
+
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+const PSEUDO_HEADERS = new Set([":method", ":scheme", ":authority", ":path", ":status"]);
+const JWT_CLAIM = /^@request\.auth\.claims(\.|\[)/;
+
+/** An RE2 regex as Envoy takes it: non-empty, <= 1024 chars, no lookaround or backreference. */
+function regexError(re: string): string | undefined {
+  if (re === "") return "regex must not be empty";
+  if (re.length > 1024) return "regex is longer than 1024 characters";
+  if (/\(\?<?[=!]|\\[1-9]/.test(re))
+    return `regex ${re} uses lookaround or a backreference, which RE2 does not support`;
+  try {
+    new RegExp(re);
+  } catch (e) {
+    return `regex ${re} does not compile: ${(e as Error).message}`;
+  }
+  return undefined;
+}
+
+function stringMatchError(m: unknown): string | undefined {
+  const sm = obj(m);
+  if (sm.prefix === "") return "prefix must not be empty";
+  return typeof sm.regex === "string" ? regexError(sm.regex) : undefined;
+}
+
+export const routeMatches: Rule = {
+  code: "MS106",
+  summary:
+    "HTTP matches: header names, non-empty prefixes, RE2 regexes, ports, sourceNamespace; JWT claim routes only on gateways",
+  source:
+    "istio/istio pkg/config/validation/virtualservice.go (validateHTTPRouteMatchRequest), validation.go (validateStringMatch, ValidateHTTPHeaderNameOrJwtClaimRoute)",
+  check(index, report) {
+    for (const vs of istioObjects(index, "VirtualService")) {
+      const gateways = strs(spec(vs).gateways);
+      const gatewayOnly = gateways.length > 0 && !gateways.includes("mesh");
+      httpRoutes(vs).forEach((r, i) =>
+        objs(r.match).forEach((m, j) => {
+          const at = `http[${i}].match[${j}]`;
+          for (const part of ["headers", "withoutHeaders"] as const)
+            for (const [name, value] of Object.entries(obj(m[part]))) {
+              if (JWT_CLAIM.test(name)) {
+                if (!gatewayOnly)
+                  report(
+                    vs,
+                    "error",
+                    `${at}.${part}: JWT claim routing (${name}) only works on a VirtualService bound to gateways`,
+                  );
+              } else if (!PSEUDO_HEADERS.has(name) && !HEADER_TOKEN.test(name))
+                report(vs, "error", `${at}.${part}: "${name}" is not a valid header name`);
+              const e =
+                part === "withoutHeaders" && obj(value).regex === "*"
+                  ? undefined
+                  : stringMatchError(value);
+              if (e) report(vs, "error", `${at}.${part}.${name}: ${e}`);
+            }
+          for (const field of ["uri", "scheme", "method", "authority"]) {
+            if (m[field] === undefined) continue;
+            const sm = obj(m[field]);
+            const e = field === "uri" && sm.prefix === "" ? undefined : stringMatchError(sm);
+            if (e) report(vs, "error", `${at}.${field}: ${e}`);
+          }
+          if (m.port !== undefined && !(Number(m.port) >= 1 && Number(m.port) <= 65535))
+            report(vs, "error", `${at}.port ${m.port} is outside 1..65535`);
+          const sourceNs = str(m.sourceNamespace);
+          if (sourceNs !== undefined && !isDns1123Label(sourceNs))
+            report(vs, "error", `${at}.sourceNamespace "${sourceNs}" is not a namespace name`);
+        }),
+      );
+    }
+  },
+};

@@ -202,6 +202,60 @@ runCases("MS105", [
   },
 ]);
 
+const matching = (match: unknown[], gateways?: string[]) =>
+  vs("shop/a", {
+    hosts: [HOST],
+    ...(gateways ? { gateways } : {}),
+    http: [route(HOST, { match })],
+  });
+runCases("MS106", [
+  {
+    name: "prefix, RE2 regex, header token, pseudo-header, port, sourceNamespace; a claim route on a gateway",
+    objects: [
+      matching([
+        {
+          uri: { prefix: "/api" },
+          headers: { "x-user": { regex: "^[a-z]+$" }, ":method": { exact: "GET" } },
+          port: 8080,
+          sourceNamespace: "web",
+        },
+        { withoutHeaders: { "x-debug": { regex: "*" } } },
+      ]),
+      {
+        ...matching(
+          [{ headers: { "@request.auth.claims.group": { exact: "admin" } } }],
+          ["shop/gw"],
+        ),
+        metadata: { name: "b", namespace: "shop" },
+      },
+    ],
+    fires: [],
+  },
+  {
+    name: "empty prefix, lookahead regex, bad header name, port 0, claim route on the mesh",
+    objects: [
+      matching([
+        {
+          method: { prefix: "" },
+          headers: {
+            "x user": { exact: "a" },
+            "x-id": { regex: "^(?!admin)" },
+            "@request.auth.claims.group": { exact: "a" },
+          },
+          port: 0,
+        },
+      ]),
+    ],
+    fires: [
+      'error MS106 VirtualService shop/a: http[0].match[0].headers: "x user" is not a valid header name',
+      "error MS106 VirtualService shop/a: http[0].match[0].headers.x-id: regex ^(?!admin) uses lookaround",
+      "error MS106 VirtualService shop/a: http[0].match[0].headers: JWT claim routing (@request.auth.claims.group) only works on a VirtualService bound to gateways",
+      "error MS106 VirtualService shop/a: http[0].match[0].method: prefix must not be empty",
+      "error MS106 VirtualService shop/a: http[0].match[0].port 0 is outside 1..65535",
+    ],
+  },
+]);
+
 const server = (port: number, protocol: string, extra: Record<string, unknown> = {}) => ({
   port: { number: port, name: protocol.toLowerCase(), protocol },
   hosts: ["shop.example.com"],
