@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { API, ksvc, obj, runCases } from "./helpers";
@@ -196,6 +197,47 @@ describe("analyze()", () => {
     assert.deepEqual(
       listed,
       RULES.map((r) => r.code),
+    );
+  });
+
+  it("never throws on arbitrary bodies of the kinds it reads (a user's folder may hold anything)", () => {
+    const kinds: [string, string][] = [
+      [API.net, "VirtualService"],
+      [API.net, "DestinationRule"],
+      [API.net, "Gateway"],
+      [API.net, "ServiceEntry"],
+      [API.net, "Sidecar"],
+      [API.sec, "AuthorizationPolicy"],
+      [API.sec, "RequestAuthentication"],
+      [API.sec, "PeerAuthentication"],
+      [API.tel, "Telemetry"],
+      [API.ksvc, "Service"],
+      ["operator.knative.dev/v1beta1", "KnativeServing"],
+      [API.mon, "ServiceMonitor"],
+      [API.mon, "PodMonitor"],
+      [API.mon, "PrometheusRule"],
+      [API.v1, "Service"],
+      [API.v1, "ResourceQuota"],
+      [API.v1, "LimitRange"],
+      [API.v1, "Namespace"],
+      [API.apps, "Deployment"],
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...kinds), fc.jsonValue(), fc.jsonValue()), {
+          maxLength: 6,
+        }),
+        (items) => {
+          const objects = items.map(([[apiVersion, kind], body, labels], i) => ({
+            apiVersion,
+            kind,
+            metadata: { name: `o${i}`, namespace: "ns", labels: labels as never },
+            spec: body,
+          }));
+          analyze(objects);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
