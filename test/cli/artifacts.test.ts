@@ -56,25 +56,6 @@ describe("cli/artifacts", () => {
     });
   });
 
-  it("warns when DestinationRules of one cluster configure the same host", async () => {
-    const dr = (name: string, namespace: string, host: string) =>
-      new k8s.apiextensions.CustomResource(`${namespace}/${name}`, {
-        apiVersion: "networking.istio.io/v1",
-        kind: "DestinationRule",
-        metadata: { name, namespace },
-        spec: { host },
-      });
-    dr("a", "shop", "orders"); // short name: orders.shop.svc.cluster.local
-    dr("b", "shop", "orders.shop.svc.cluster.local");
-    dr("c", "other", "orders"); // another host: orders.other.svc.cluster.local
-    dr("d", "shop", "payments");
-    const { warnings } = await buildManifests(await h.settled());
-    assert.deepEqual(warnings, [
-      "DestinationRules shop/a, shop/b all configure host orders.shop.svc.cluster.local: " +
-        "Istio merges only their subsets and applies one rule's top-level trafficPolicy",
-    ]);
-  });
-
   it("puts OCI charts in the helmfile as OCI repositories", async () => {
     new k8s.helm.v3.Release("op", {
       name: "op",
