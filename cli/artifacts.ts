@@ -2,6 +2,18 @@ import { stringify } from "yaml";
 import { validateManifest } from "../components/core/schema";
 import { sortKeys } from "../components/core/values";
 import { RecordedResource, Recording } from "./engine";
+import { awsKey, helmKey, kubernetesKey } from "./fingerprints";
+import { buildTopology } from "./topology";
+import { topologyFiles } from "./topology-render";
+import {
+  ClusterTarget,
+  decorate,
+  GitOpsTool,
+  kustomization,
+  ManifestMetadata,
+  Phase,
+  PHASES,
+} from "./gitops";
 
 /**
  * Turns a recording into the files `pulumi up` would amount to: Kubernetes manifests, a
@@ -30,6 +42,17 @@ export interface ManifestResult {
   unvalidated: Record<string, string>;
   /** Valid objects that will not do what they say on a cluster (e.g. colliding rules). */
   warnings: string[];
+  /** Cluster directory (`manifests[/<provider>]`) -> its phase directories, in order. */
+  phases: Record<string, Phase[]>;
+  /** Argo CD sync wave of the resources phase: after every Helm release. */
+  resourcesWave: number;
+}
+
+export interface ArtifactOptions {
+  /** Label objects as managed by this tool instead of pulumi. */
+  gitops?: GitOpsTool;
+  /** kubectl context of the default provider (the stack's `kubernetes:context`). */
+  kubeContext?: string;
 }
 
 /** Kubernetes objects (not Helm releases, providers or remote components) of the recording. */
@@ -73,8 +96,60 @@ function kindRank(kind: string): number {
 interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name?: string; namespace?: string };
+  metadata: ManifestMetadata;
   [k: string]: unknown;
+}
+
+/** API groups served by Kubernetes itself; any other group needs a CRD. */
+const BUILT_IN_GROUPS = new Set([
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "apps",
+  "autoscaling",
+  "batch",
+  "certificates.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "networking.k8s.io",
+  "node.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "resource.k8s.io",
+  "scheduling.k8s.io",
+  "storage.k8s.io",
+]);
+
+export function isCustomResource(apiVersion: string): boolean {
+  return apiVersion.includes("/") && !BUILT_IN_GROUPS.has(apiVersion.split("/")[0]);
+}
+
+/**
+ * Cluster-scoped built-in objects (namespaces, CRDs, cluster roles) come first; namespaced
+ * objects and custom resources wait for the Helm releases (CRDs, the sidecar injector).
+ */
+export function phaseOf(m: Manifest): Phase {
+  return !m.metadata?.namespace && !isCustomResource(m.apiVersion) ? PHASES[0] : PHASES[1];
+}
+
+/** Sync wave of each Helm release (by URN): 1 + the deepest wave among the releases it needs. */
+export function releaseWaves(recording: Recording): Map<string, number> {
+  const releases = recording.resources.filter((r) => r.type === HELM_RELEASE);
+  const byUrn = new Map(releases.map((r) => [r.urn, r]));
+  const waves = new Map<string, number>();
+  const wave = (r: RecordedResource, seen: Set<string>): number => {
+    const known = waves.get(r.urn);
+    if (known !== undefined) return known;
+    if (seen.has(r.urn)) return 1; // the engine rejects cycles; stay finite anyway
+    seen.add(r.urn);
+    const needs = r.dependencies.map((u) => byUrn.get(u)).filter((d) => d !== undefined);
+    const w = 1 + Math.max(0, ...needs.map((d) => wave(d, seen)));
+    waves.set(r.urn, w);
+    return w;
+  };
+  for (const r of releases) wave(r, new Set());
+  return waves;
 }
 
 /** A manifest with apiVersion, kind and metadata first, the rest sorted. */
@@ -94,7 +169,11 @@ function clusterDir(recording: Recording, r: RecordedResource): string {
   return p ? `manifests/${p.name}` : "manifests";
 }
 
-export async function buildManifests(recording: Recording): Promise<ManifestResult> {
+export async function buildManifests(
+  recording: Recording,
+  options: ArtifactOptions = {},
+): Promise<ManifestResult> {
+  const resourcesWave = 1 + Math.max(0, ...releaseWaves(recording).values());
   const groups = new Map<string, Manifest[]>();
   const invalid: SchemaProblem[] = [];
   const unvalidated: Record<string, string> = {};
@@ -111,9 +190,12 @@ export async function buildManifests(recording: Recording): Promise<ManifestResu
       invalid.push({ object: objectId(m), message: verdict.message });
     if (verdict.status === "unvalidated") unvalidated[`${m.apiVersion} ${m.kind}`] = verdict.reason;
     else validated++;
-    const file = `${clusterDir(recording, r)}/${m.metadata?.namespace ?? "_cluster"}.yaml`;
+    const phase = phaseOf(m);
+    const dir = `${clusterDir(recording, r)}/${phase}`;
+    const file = `${dir}/${m.metadata?.namespace ?? "_cluster"}.yaml`;
     const list = groups.get(file) ?? [];
-    list.push(m);
+    const wave = phase === PHASES[0] ? 0 : resourcesWave;
+    list.push(decorate(m, wave, isCustomResource(m.apiVersion), options.gitops));
     groups.set(file, list);
   });
   const files: Files = {};
@@ -129,8 +211,17 @@ export async function buildManifests(recording: Recording): Promise<ManifestResu
       );
     files[file] = list.map((m) => stringify(orderedManifest(m), { lineWidth: 0 })).join("---\n");
   }
+  const phases: Record<string, Phase[]> = {};
+  for (const dir of [...new Set(Object.keys(files).map((f) => f.slice(0, f.lastIndexOf("/"))))]) {
+    const cluster = dir.slice(0, dir.lastIndexOf("/"));
+    phases[cluster] = [...(phases[cluster] ?? []), dir.slice(cluster.length + 1) as Phase].sort();
+    const inDir = Object.keys(files).filter((f) => f.startsWith(`${dir}/`) && f.endsWith(".yaml"));
+    files[`${dir}/kustomization.yaml`] = kustomization(inDir.map((f) => f.slice(dir.length + 1)));
+  }
   invalid.sort((a, b) => a.object.localeCompare(b.object));
   return {
+    phases,
+    resourcesWave,
     files,
     objects,
     validated,
@@ -190,16 +281,67 @@ interface ReleaseInputs {
   values?: Record<string, unknown>;
 }
 
-export function buildHelmfile(recording: Recording): { files: Files; releases: number } {
+/** The kubectl context a resource's cluster is reached with, when the render knows it. */
+function kubeContextOf(
+  recording: Recording,
+  r: RecordedResource,
+  fallback?: string,
+): string | undefined {
+  const p = recording.providerOf(r);
+  if (!p) return fallback;
+  return typeof p.inputs.context === "string" ? p.inputs.context : undefined;
+}
+
+/** Every cluster a render targets: its manifests directory, provider, context and release count. */
+export function clusterTargets(
+  recording: Recording,
+  manifests: ManifestResult,
+  options: ArtifactOptions = {},
+): ClusterTarget[] {
+  const targets = new Map<string, ClusterTarget>();
+  for (const r of recording.resources) {
+    const release = r.type === HELM_RELEASE;
+    if (!release && !isKubernetesObject(r)) continue;
+    const dir = clusterDir(recording, r);
+    const p = recording.providerOf(r);
+    const t = targets.get(dir) ?? {
+      dir,
+      ...(p ? { provider: p.name } : {}),
+      context: kubeContextOf(recording, r, options.kubeContext),
+      kubeconfig: p?.inputs.kubeconfig !== undefined,
+      phases: manifests.phases[dir] ?? [],
+      releases: 0,
+    };
+    if (release) t.releases++;
+    targets.set(dir, t);
+  }
+  return [...targets.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/** A release as helmfile's `needs` name it: `namespace/name`. */
+export function releaseKey(r: RecordedResource): string {
+  const i = r.redacted as ReleaseInputs;
+  return `${i.namespace ?? "default"}/${i.name ?? r.name}`;
+}
+
+/** `namespace/name` -> sync wave of every Helm release, sorted. */
+export function releaseWaveTable(recording: Recording): Record<string, number> {
+  const waves = [...releaseWaves(recording)].map(([urn, w]) => {
+    const r = recording.byUrn(urn);
+    return [r ? releaseKey(r) : urn, w] as const;
+  });
+  return Object.fromEntries(waves.sort((a, b) => a[0].localeCompare(b[0])));
+}
+
+export function buildHelmfile(
+  recording: Recording,
+  options: ArtifactOptions = {},
+): { files: Files; releases: number } {
   const releases = recording.resources.filter((r) => r.type === HELM_RELEASE);
   if (releases.length === 0) return { files: {}, releases: 0 };
   const repos = new Map<string, string>(); // url -> name
   const byUrn = new Map(releases.map((r) => [r.urn, r]));
   const files: Files = {};
-  const key = (r: RecordedResource): string => {
-    const i = r.redacted as ReleaseInputs;
-    return `${i.namespace ?? "default"}/${i.name ?? r.name}`;
-  };
   const entries = releases.map((r) => {
     const i = r.redacted as ReleaseInputs;
     const name = i.name ?? r.name;
@@ -222,11 +364,13 @@ export function buildHelmfile(recording: Recording): { files: Files; releases: n
     const needs = r.dependencies
       .map((u) => byUrn.get(u))
       .filter((d): d is RecordedResource => !!d)
-      .map(key)
+      .map(releaseKey)
       .sort();
+    const kubeContext = kubeContextOf(recording, r, options.kubeContext);
     return {
       name,
       namespace,
+      ...(kubeContext ? { kubeContext } : {}),
       chart,
       version: i.version,
       ...(i.createNamespace ? { createNamespace: true } : {}),
@@ -272,4 +416,45 @@ export function buildAwsPlan(
     files: { "aws-plan.json": `${JSON.stringify({ stack, resources }, null, 2)}\n` },
     resources: resources.length,
   };
+}
+
+/** The diff's identity of a recorded resource that a render writes out (see fingerprints.ts). */
+export function entityOf(
+  recording: Recording,
+  r: RecordedResource,
+): { key: string; prefix: string } | undefined {
+  if (r.type === HELM_RELEASE) {
+    const [namespace, name] = releaseKey(r).split("/");
+    return { key: helmKey(namespace, name), prefix: "" };
+  }
+  if (isKubernetesObject(r)) {
+    const m = r.redacted as Manifest;
+    const cluster = recording.providerOf(r)?.name ?? "";
+    const key = kubernetesKey(
+      cluster,
+      m.apiVersion,
+      m.kind,
+      m.metadata?.namespace,
+      m.metadata?.name,
+    );
+    return { key, prefix: "" };
+  }
+  if (isAwsResource(r)) return { key: awsKey(r.type, r.name), prefix: "inputs" };
+  return undefined;
+}
+
+/** `topology.svg` and `topology.md`: the mesh drawn from the objects and the AWS plan. */
+export async function buildTopologyFiles(recording: Recording, stack: string): Promise<Files> {
+  const objects = recording.resources.filter(isKubernetesObject).map((r) => r.redacted);
+  const aws = recording.resources.filter(isAwsResource).map((r) => {
+    const parent = r.parent ? recording.byUrn(r.parent) : undefined;
+    return {
+      type: r.type,
+      name: r.name,
+      ...(parent ? { parent: `${parent.type}::${parent.name}` } : {}),
+      inputs: r.redacted,
+    };
+  });
+  if (objects.length === 0 && aws.length === 0) return {};
+  return { ...(await topologyFiles(buildTopology(objects, aws), `Mesh topology: stack ${stack}`)) };
 }
