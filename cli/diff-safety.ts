@@ -14,7 +14,9 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strings = (v: unknown): string[] => list(v).map(String);
 
 function kindOf(e: Entity): string {
-  return e.kind === "kubernetes" ? `${String(e.body.apiVersion).split("/")[0]}/${e.body.kind}` : "";
+  if (e.kind !== "kubernetes") return "";
+  const apiVersion = String(e.body.apiVersion);
+  return `${apiVersion.includes("/") ? apiVersion.split("/")[0] : "core"}/${String(e.body.kind)}`;
 }
 
 const ISTIO_SECURITY = "security.istio.io";

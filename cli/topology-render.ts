@@ -23,9 +23,9 @@ export const MERMAID_EDGE_LIMIT = 500;
  * stack into unreadable columns; topology.md keeps them. */
 export const ALLOW_LABEL_LIMIT = 150;
 
-/** Identifiers safe in DOT, SVG `id` and Mermaid: letters, digits, `-`, others as `_hex`. */
+/** Identifiers safe in DOT, SVG `id` (Graphviz escapes `-`) and Mermaid: letters and digits, others as `_hex`. */
 export function safeId(id: string): string {
-  return id.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`);
+  return id.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16)}`);
 }
 
 const STYLE: Record<NodeKind, string> = {
