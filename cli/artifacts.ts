@@ -2,16 +2,15 @@ import { stringify } from "yaml";
 import { validateManifest } from "../components/core/schema";
 import { sortKeys } from "../components/core/values";
 import { RecordedResource, Recording } from "./engine";
-import { awsKey, helmKey, kubernetesKey } from "./fingerprints";
-import { buildTopology } from "./topology";
-import { topologyFiles } from "./topology-render";
 import {
   ClusterTarget,
   decorate,
   GitOpsTool,
+  isCustomResource,
   kustomization,
   ManifestMetadata,
   Phase,
+  phaseOf,
   PHASES,
 } from "./gitops";
 
@@ -98,39 +97,6 @@ interface Manifest {
   kind: string;
   metadata: ManifestMetadata;
   [k: string]: unknown;
-}
-
-/** API groups served by Kubernetes itself; any other group needs a CRD. */
-const BUILT_IN_GROUPS = new Set([
-  "admissionregistration.k8s.io",
-  "apiextensions.k8s.io",
-  "apps",
-  "autoscaling",
-  "batch",
-  "certificates.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "networking.k8s.io",
-  "node.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "resource.k8s.io",
-  "scheduling.k8s.io",
-  "storage.k8s.io",
-]);
-
-export function isCustomResource(apiVersion: string): boolean {
-  return apiVersion.includes("/") && !BUILT_IN_GROUPS.has(apiVersion.split("/")[0]);
-}
-
-/**
- * Cluster-scoped built-in objects (namespaces, CRDs, cluster roles) come first; namespaced
- * objects and custom resources wait for the Helm releases (CRDs, the sidecar injector).
- */
-export function phaseOf(m: Manifest): Phase {
-  return !m.metadata?.namespace && !isCustomResource(m.apiVersion) ? PHASES[0] : PHASES[1];
 }
 
 /** Sync wave of each Helm release (by URN): 1 + the deepest wave among the releases it needs. */
@@ -281,7 +247,11 @@ interface ReleaseInputs {
   values?: Record<string, unknown>;
 }
 
-/** The kubectl context a resource's cluster is reached with, when the render knows it. */
+/**
+ * The kubectl context a resource's cluster is reached with, when the render knows it. helmfile
+ * takes it per release (`releases[].kubeContext`, passed to helm as --kube-context):
+ * https://github.com/helmfile/helmfile/blob/main/docs/index.md
+ */
 function kubeContextOf(
   recording: Recording,
   r: RecordedResource,
@@ -416,45 +386,4 @@ export function buildAwsPlan(
     files: { "aws-plan.json": `${JSON.stringify({ stack, resources }, null, 2)}\n` },
     resources: resources.length,
   };
-}
-
-/** The diff's identity of a recorded resource that a render writes out (see fingerprints.ts). */
-export function entityOf(
-  recording: Recording,
-  r: RecordedResource,
-): { key: string; prefix: string } | undefined {
-  if (r.type === HELM_RELEASE) {
-    const [namespace, name] = releaseKey(r).split("/");
-    return { key: helmKey(namespace, name), prefix: "" };
-  }
-  if (isKubernetesObject(r)) {
-    const m = r.redacted as Manifest;
-    const cluster = recording.providerOf(r)?.name ?? "";
-    const key = kubernetesKey(
-      cluster,
-      m.apiVersion,
-      m.kind,
-      m.metadata?.namespace,
-      m.metadata?.name,
-    );
-    return { key, prefix: "" };
-  }
-  if (isAwsResource(r)) return { key: awsKey(r.type, r.name), prefix: "inputs" };
-  return undefined;
-}
-
-/** `topology.svg` and `topology.md`: the mesh drawn from the objects and the AWS plan. */
-export async function buildTopologyFiles(recording: Recording, stack: string): Promise<Files> {
-  const objects = recording.resources.filter(isKubernetesObject).map((r) => r.redacted);
-  const aws = recording.resources.filter(isAwsResource).map((r) => {
-    const parent = r.parent ? recording.byUrn(r.parent) : undefined;
-    return {
-      type: r.type,
-      name: r.name,
-      ...(parent ? { parent: `${parent.type}::${parent.name}` } : {}),
-      inputs: r.redacted,
-    };
-  });
-  if (objects.length === 0 && aws.length === 0) return {};
-  return { ...(await topologyFiles(buildTopology(objects, aws), `Mesh topology: stack ${stack}`)) };
 }

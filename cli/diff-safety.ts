@@ -1,4 +1,5 @@
 import { Entity } from "./render-reader";
+import { objectAt, objectsAt, stringsAt } from "./plain";
 
 /**
  * The changes a reviewer must not miss, called out before the rest of a diff: access widened,
@@ -7,11 +8,6 @@ import { Entity } from "./render-reader";
  */
 
 type Json = Record<string, unknown>;
-
-const obj = (v: unknown): Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {};
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const strings = (v: unknown): string[] => list(v).map(String);
 
 function kindOf(e: Entity): string {
   if (e.kind !== "kubernetes") return "";
@@ -27,14 +23,14 @@ const ISTIO_SECURITY = "security.istio.io";
  */
 function ruleTerms(rule: unknown): Set<string> {
   const terms = new Set<string>();
-  const r = obj(rule);
-  for (const f of list(r.from))
-    for (const [k, v] of Object.entries(obj(obj(f).source)))
-      for (const x of strings(v)) terms.add(`from.${k}=${x}`);
-  for (const t of list(r.to))
-    for (const [k, v] of Object.entries(obj(obj(t).operation)))
-      for (const x of strings(v)) terms.add(`to.${k}=${x}`);
-  for (const w of list(r.when)) terms.add(`when=${JSON.stringify(w)}`);
+  const r = objectAt(rule);
+  for (const f of objectsAt(r.from))
+    for (const [k, v] of Object.entries(objectAt(objectAt(f).source)))
+      for (const x of stringsAt(v)) terms.add(`from.${k}=${x}`);
+  for (const t of objectsAt(r.to))
+    for (const [k, v] of Object.entries(objectAt(objectAt(t).operation)))
+      for (const x of stringsAt(v)) terms.add(`to.${k}=${x}`);
+  for (const w of objectsAt(r.when)) terms.add(`when=${JSON.stringify(w)}`);
   return terms;
 }
 
@@ -45,8 +41,8 @@ function describeRule(rule: unknown): string {
 }
 
 function authorizationNotes(title: string, a?: Json, b?: Json): string[] {
-  const action = (m?: Json): string => String(obj(m?.spec).action ?? "ALLOW");
-  const rules = (m?: Json): unknown[] => list(obj(m?.spec).rules);
+  const action = (m?: Json): string => String(objectAt(m?.spec).action ?? "ALLOW");
+  const rules = (m?: Json): unknown[] => objectsAt(objectAt(m?.spec).rules);
   const notes: string[] = [];
   if (a && !b) {
     if (action(a) === "DENY") notes.push(`access widened: DENY policy ${title} removed`);
@@ -86,15 +82,18 @@ function authorizationNotes(title: string, a?: Json, b?: Json): string[] {
   return notes;
 }
 
-/** STRICT > PERMISSIVE > DISABLE; UNSET inherits and counts as the weakest it could be. */
+/**
+ * STRICT > PERMISSIVE > DISABLE; UNSET inherits from the parent and is ranked just above DISABLE.
+ * https://istio.io/latest/docs/reference/config/security/peer_authentication/#PeerAuthentication-MutualTLS-Mode
+ */
 const MTLS_RANK: Record<string, number> = { STRICT: 3, PERMISSIVE: 2, UNSET: 1, DISABLE: 0 };
 
 function weakestMode(m?: Json): string | undefined {
   if (!m) return undefined;
-  const spec = obj(m.spec);
+  const spec = objectAt(m.spec);
   const modes = [
-    String(obj(spec.mtls).mode ?? "UNSET"),
-    ...Object.values(obj(spec.portLevelMtls)).map((p) => String(obj(p).mode ?? "UNSET")),
+    String(objectAt(spec.mtls).mode ?? "UNSET"),
+    ...Object.values(objectAt(spec.portLevelMtls)).map((p) => String(objectAt(p).mode ?? "UNSET")),
   ];
   return modes.sort((x, y) => (MTLS_RANK[x] ?? 0) - (MTLS_RANK[y] ?? 0))[0];
 }
@@ -111,7 +110,7 @@ function peerAuthenticationNotes(title: string, a?: Json, b?: Json): string[] {
 
 function destinationRuleNotes(title: string, a?: Json, b?: Json): string[] {
   const tls = (m?: Json): string | undefined => {
-    const mode = obj(obj(obj(m?.spec).trafficPolicy).tls).mode;
+    const mode = objectAt(objectAt(objectAt(m?.spec).trafficPolicy).tls).mode;
     return mode === undefined ? undefined : String(mode);
   };
   const [x, y] = [tls(a), tls(b)];
@@ -121,9 +120,10 @@ function destinationRuleNotes(title: string, a?: Json, b?: Json): string[] {
 }
 
 function gatewayHosts(m?: Json): Set<string> {
-  return new Set(list(obj(m?.spec).servers).flatMap((s) => strings(obj(s).hosts)));
+  return new Set(objectsAt(objectAt(m?.spec).servers).flatMap((s) => stringsAt(objectAt(s).hosts)));
 }
 
+/** https://knative.dev/docs/serving/services/private-services/ */
 const VISIBILITY = "networking.knative.dev/visibility";
 
 function publicNotes(e: Entity, title: string, a?: Json, b?: Json): string[] {
@@ -136,7 +136,7 @@ function publicNotes(e: Entity, title: string, a?: Json, b?: Json): string[] {
   }
   if (kind === "serving.knative.dev/Service" && b) {
     const local = (m?: Json): boolean =>
-      obj(obj(m?.metadata).labels)[VISIBILITY] === "cluster-local";
+      objectAt(objectAt(m?.metadata).labels)[VISIBILITY] === "cluster-local";
     if (!local(b) && (!a || local(a)))
       return [
         `public host added: ${title} is reachable through the Knative ingress (not cluster-local)`,
@@ -164,7 +164,8 @@ function destructiveNotes(e: Entity, title: string, a?: Json, b?: Json): string[
 }
 
 function awsNotes(e: Entity, title: string, a?: Json, b?: Json): string[] {
-  const auth = (m?: Json): unknown => obj(m?.inputs).authorizationType ?? obj(m?.inputs).authType;
+  const auth = (m?: Json): unknown =>
+    objectAt(m?.inputs).authorizationType ?? objectAt(m?.inputs).authType;
   if (e.kind !== "aws" || !b || auth(b) !== "NONE" || auth(a) === "NONE") return [];
   return [`public host added: ${title} accepts unauthenticated calls (auth NONE)`];
 }

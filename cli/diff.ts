@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { isPlainObject } from "../components/core/values";
 import { SECRET_PLACEHOLDER } from "./engine";
 import { fieldPath } from "./fingerprints";
 import { Entity, readRender, RenderTree } from "./render-reader";
@@ -39,8 +40,6 @@ function short(v: unknown): string {
   return s.length > MAX_SHORT ? `${s.slice(0, MAX_SHORT - 3)}...` : s;
 }
 
-const isObject = (v: unknown): v is Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 const isScalar = (v: unknown): boolean => v === null || typeof v !== "object";
 
 /** The lines that differ between two multi-line strings (a few of each). */
@@ -100,7 +99,7 @@ export function fieldChanges(
     }
     return;
   }
-  if (isObject(a) && isObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       const p = fieldPath(at, k);
       if (!(k in a)) out.push(`${p}: added ${short(b[k])}`);

@@ -2,6 +2,7 @@ import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { HELM_RELEASE, isAwsResource, isKubernetesObject, releaseKey } from "./artifacts";
 import { RecordedResource, Recording, SECRET_PLACEHOLDER } from "./engine";
 
 /**
@@ -131,4 +132,33 @@ export function fingerprintFile(src: FingerprintSource): Record<string, string> 
 
 export function stackFilePath(root: string, stack: string): string {
   return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+}
+
+/** The diff's identity of a recorded resource that a render writes out (see fingerprints.ts). */
+export function entityOf(
+  recording: Recording,
+  r: RecordedResource,
+): { key: string; prefix: string } | undefined {
+  if (r.type === HELM_RELEASE) {
+    const [namespace, name] = releaseKey(r).split("/");
+    return { key: helmKey(namespace, name), prefix: "" };
+  }
+  if (isKubernetesObject(r)) {
+    const m = r.redacted as {
+      apiVersion: string;
+      kind: string;
+      metadata?: { name?: string; namespace?: string };
+    };
+    const cluster = recording.providerOf(r)?.name ?? "";
+    const key = kubernetesKey(
+      cluster,
+      m.apiVersion,
+      m.kind,
+      m.metadata?.namespace,
+      m.metadata?.name,
+    );
+    return { key, prefix: "" };
+  }
+  if (isAwsResource(r)) return { key: awsKey(r.type, r.name), prefix: "inputs" };
+  return undefined;
 }

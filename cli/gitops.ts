@@ -35,6 +35,39 @@ export interface ManifestMetadata {
   annotations?: Record<string, string>;
 }
 
+/** API groups served by Kubernetes itself; any other group needs a CRD. */
+const BUILT_IN_GROUPS = new Set([
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "apps",
+  "autoscaling",
+  "batch",
+  "certificates.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "networking.k8s.io",
+  "node.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "resource.k8s.io",
+  "scheduling.k8s.io",
+  "storage.k8s.io",
+]);
+
+export function isCustomResource(apiVersion: string): boolean {
+  return apiVersion.includes("/") && !BUILT_IN_GROUPS.has(apiVersion.split("/")[0]);
+}
+
+/**
+ * Cluster-scoped built-in objects (namespaces, CRDs, cluster roles) come first; namespaced
+ * objects and custom resources wait for the Helm releases (CRDs, the sidecar injector).
+ */
+export function phaseOf(m: { apiVersion: string; metadata: ManifestMetadata }): Phase {
+  return !m.metadata?.namespace && !isCustomResource(m.apiVersion) ? PHASES[0] : PHASES[1];
+}
+
 /**
  * The object as written for a phase: its sync wave, Argo CD's dry-run skip for custom resources,
  * and the managing tool's label where the components put `pulumi`. Returns a copy.
@@ -60,7 +93,10 @@ export function decorate<M extends { metadata: ManifestMetadata }>(
   };
 }
 
-/** `apiVersion: kustomize.config.k8s.io/v1beta1`, one per phase directory. */
+/**
+ * One per phase directory, so `kubectl apply -k <dir>` applies it:
+ * https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
+ */
 export function kustomization(files: string[]): string {
   return [
     "apiVersion: kustomize.config.k8s.io/v1beta1",

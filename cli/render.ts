@@ -6,16 +6,15 @@ import {
   buildAwsPlan,
   buildHelmfile,
   buildManifests,
-  buildTopologyFiles,
   clusterTargets,
-  entityOf,
   Files,
   releaseWaveTable,
   SchemaProblem,
 } from "./artifacts";
 import { GITOPS_TOOLS, GitOpsTool, Layout, nextSteps } from "./gitops";
 import { DiffOutputOptions, runDiff } from "./diff";
-import { fingerprintFile, stackFilePath } from "./fingerprints";
+import { entityOf, fingerprintFile, stackFilePath } from "./fingerprints";
+import { buildTopologyFiles } from "./topology-render";
 import { readRender } from "./render-reader";
 import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";

@@ -5,6 +5,10 @@
  * backends. Pure: plain objects in, a sorted graph out (see topology-render.ts for the pictures).
  */
 
+import { addAws, AwsPlanResource } from "./topology-aws";
+import { objectAt, objectsAt, stringsAt } from "./plain";
+
+export type { AwsPlanResource };
 type Json = Record<string, unknown>;
 
 export type NodeKind =
@@ -53,24 +57,11 @@ export interface Topology {
   groups: TopologyGroup[];
 }
 
-/** A resource of the AWS plan, as aws-plan.json lists it. */
-export interface AwsPlanResource {
-  type: string;
-  name: string;
-  parent?: string;
-  inputs: Json;
-}
-
-const obj = (v: unknown): Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {};
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-
 /** Istio's root namespace: a PeerAuthentication there is the mesh-wide default. */
 const ROOT_NAMESPACE = "istio-system";
 const KNATIVE_LOCAL_GATEWAY = /^knative-local-gateway\.istio-system(\.svc(\.cluster\.local)?)?$/;
 
-class Builder {
+export class Builder {
   /** `namespace/serviceAccount` -> the service node whose pods run as it. */
   readonly accounts = new Map<string, string>();
   readonly nodes = new Map<string, TopologyNode>();
@@ -103,11 +94,11 @@ interface Meta {
 }
 
 function meta(m: Json): Meta {
-  const md = obj(m.metadata);
+  const md = objectAt(m.metadata);
   return {
     name: String(md.name ?? ""),
     namespace: String(md.namespace ?? "default"),
-    labels: obj(md.labels) as Record<string, string>,
+    labels: objectAt(md.labels) as Record<string, string>,
   };
 }
 
@@ -129,7 +120,7 @@ function addServices(b: Builder, objects: Json[]): void {
   for (const m of objects) {
     const { name, namespace } = meta(m);
     const id = `svc:${namespace}/${name}`;
-    const account = obj(obj(obj(m.spec).template).spec).serviceAccountName;
+    const account = objectAt(objectAt(objectAt(m.spec).template).spec).serviceAccountName;
     if (typeof account === "string") b.accounts.set(`${namespace}/${account}`, id);
     switch (kindKey(m)) {
       case "serving.knative.dev/Service":
@@ -146,8 +137,8 @@ function addServices(b: Builder, objects: Json[]): void {
         b.node({ id, kind: "function", label: `${name} (function)`, group: namespace });
         break;
       case "networking.istio.io/ServiceEntry": {
-        const spec = obj(m.spec);
-        for (const host of strings(spec.hosts))
+        const spec = objectAt(m.spec);
+        for (const host of stringsAt(spec.hosts))
           b.node({
             id: `host:${host}`,
             kind: "service-entry",
@@ -197,13 +188,13 @@ function addGatewaysAndRoutes(b: Builder, objects: Json[]): void {
       label: `gateway ${name}`,
       group: namespace,
     });
-    for (const server of list(obj(g.spec).servers)) {
-      const port = obj(server.port);
-      const tls = obj(server.tls);
+    for (const server of objectsAt(objectAt(g.spec).servers)) {
+      const port = objectAt(server.port);
+      const tls = objectAt(server.tls);
       const how = tls.httpsRedirect
         ? "redirect to HTTPS"
         : `${String(port.protocol ?? "")} ${String(port.number ?? "")}`.trim();
-      for (const host of strings(server.hosts)) {
+      for (const host of stringsAt(server.hosts)) {
         const h = b.node({ id: `host:${host}`, kind: "host", label: host });
         b.edge({ from: h, to: gw, kind: "serves", label: how });
       }
@@ -211,9 +202,9 @@ function addGatewaysAndRoutes(b: Builder, objects: Json[]): void {
   }
   for (const vs of objects.filter((m) => kindKey(m) === "networking.istio.io/VirtualService")) {
     const { name, namespace } = meta(vs);
-    const spec = obj(vs.spec);
-    const bound = strings(spec.gateways).filter((g) => g !== "mesh");
-    const hosts = strings(spec.hosts);
+    const spec = objectAt(vs.spec);
+    const bound = stringsAt(spec.gateways).filter((g) => g !== "mesh");
+    const hosts = stringsAt(spec.hosts);
     // A mesh route (no gateway) sits in front of its own hosts: name them instead of a loop.
     const local = (h: string): string => h.replace(`.${namespace}.svc.cluster.local`, "");
     const label = bound.length
@@ -232,22 +223,22 @@ function addGatewaysAndRoutes(b: Builder, objects: Json[]): void {
         });
       b.edge({ from: gw, to: route, kind: "route", label: hosts.join(", ") });
     }
-    for (const http of list(spec.http)) {
-      const match = list(http.match)
+    for (const http of objectsAt(spec.http)) {
+      const match = objectsAt(http.match)
         .map((mt) => {
-          const uri = obj(mt.uri);
+          const uri = objectAt(mt.uri);
           const prefix = uri.prefix ?? uri.exact ?? uri.regex;
-          const headers = Object.keys(obj(mt.headers));
+          const headers = Object.keys(objectAt(mt.headers));
           return [prefix ? String(prefix) : "", headers.length ? `header ${headers.join(",")}` : ""]
             .filter(Boolean)
             .join(" ");
         })
         .filter(Boolean)
         .join(" | ");
-      const authority = obj(http.rewrite).authority as string | undefined;
-      const dests = list(http.route);
+      const authority = objectAt(http.rewrite).authority as string | undefined;
+      const dests = objectsAt(http.route);
       for (const d of dests) {
-        const dest = obj(d.destination);
+        const dest = objectAt(d.destination);
         const to = destination(b, String(dest.host ?? ""), namespace, authority);
         const parts = [
           match,
@@ -264,7 +255,7 @@ function addGatewaysAndRoutes(b: Builder, objects: Json[]): void {
 
 /** Services an AuthorizationPolicy's selector picks, or the namespace node when it has none. */
 function policyTargets(b: Builder, namespace: string, selector: Json | undefined): string[] {
-  const labels = obj(selector?.matchLabels) as Record<string, string>;
+  const labels = objectAt(selector?.matchLabels) as Record<string, string>;
   const app =
     labels.app ?? labels["serving.knative.dev/service"] ?? labels["app.kubernetes.io/name"];
   if (selector === undefined || Object.keys(labels).length === 0)
@@ -293,28 +284,29 @@ function policyTargets(b: Builder, namespace: string, selector: Json | undefined
 function addAccess(b: Builder, objects: Json[]): void {
   for (const p of objects.filter((m) => kindKey(m) === "security.istio.io/AuthorizationPolicy")) {
     const { namespace } = meta(p);
-    const spec = obj(p.spec);
+    const spec = objectAt(p.spec);
     const action = String(spec.action ?? "ALLOW");
-    const rules = list(spec.rules);
+    const rules = objectsAt(spec.rules);
     if (action === "ALLOW" && rules.length === 0 && spec.selector === undefined) {
+      // https://istio.io/latest/docs/reference/config/security/authorization-policy/ (allow-nothing)
       b.group(namespace, { denyByDefault: true });
       continue;
     }
     if (action !== "ALLOW") continue; // DENY/CUSTOM/AUDIT narrow or observe; the picture shows grants
-    const targets = policyTargets(b, namespace, obj(p.spec).selector as Json | undefined);
+    const targets = policyTargets(b, namespace, objectAt(p.spec).selector as Json | undefined);
     for (const rule of rules) {
-      const ops = list(rule.to).map((t) => obj(t.operation));
+      const ops = objectsAt(rule.to).map((t) => objectAt(t.operation));
       const what = ops
         .map((o) =>
-          [strings(o.methods).join(","), strings(o.paths).join(" ")].filter(Boolean).join(" "),
+          [stringsAt(o.methods).join(","), stringsAt(o.paths).join(" ")].filter(Boolean).join(" "),
         )
         .filter(Boolean)
         .join(" | ");
       const label = [what, rule.when ? "when …" : ""].filter(Boolean).join(" ") || "any request";
-      const sources = list(rule.from).map((f) => obj(f.source));
+      const sources = objectsAt(rule.from).map((f) => objectAt(f.source));
       const from: string[] = [];
       for (const s of sources) {
-        for (const pr of strings(s.principals)) {
+        for (const pr of stringsAt(s.principals)) {
           const m = /^[^/]+\/ns\/([^/]+)\/sa\/(.+)$/.exec(pr);
           const runsAs = m ? b.accounts.get(`${m[1]}/${m[2]}`) : undefined;
           from.push(
@@ -330,7 +322,7 @@ function addAccess(b: Builder, objects: Json[]): void {
                 : b.node({ id: `principal:${pr}`, kind: "principal", label: pr }),
           );
         }
-        for (const ns of strings(s.namespaces))
+        for (const ns of stringsAt(s.namespaces))
           from.push(
             b.node({
               id: `ns:${ns}`,
@@ -339,7 +331,7 @@ function addAccess(b: Builder, objects: Json[]): void {
               group: ns,
             }),
           );
-        for (const ip of strings(s.ipBlocks))
+        for (const ip of stringsAt(s.ipBlocks))
           from.push(b.node({ id: `ip:${ip}`, kind: "external", label: `IP ${ip}` }));
       }
       if (sources.length === 0 || from.length === 0)
@@ -350,13 +342,17 @@ function addAccess(b: Builder, objects: Json[]): void {
   }
 }
 
-/** mTLS per namespace: the namespace's own PeerAuthentication, else the mesh-wide one. */
+/**
+ * mTLS per namespace: the namespace's own PeerAuthentication, else the mesh-wide one in the root
+ * namespace, else Istio's default (PERMISSIVE):
+ * https://istio.io/latest/docs/reference/config/security/peer_authentication/
+ */
 function addMtls(b: Builder, objects: Json[]): void {
   const modes = new Map<string, string>();
   for (const p of objects.filter((m) => kindKey(m) === "security.istio.io/PeerAuthentication")) {
-    const spec = obj(p.spec);
+    const spec = objectAt(p.spec);
     if (spec.selector !== undefined) continue; // a workload's exception, not the namespace's mode
-    modes.set(meta(p).namespace, String(obj(spec.mtls).mode ?? "UNSET"));
+    modes.set(meta(p).namespace, String(objectAt(spec.mtls).mode ?? "UNSET"));
   }
   const mesh = modes.get(ROOT_NAMESPACE) ?? "PERMISSIVE (Istio default)";
   for (const m of objects.filter((o) => kindKey(o) === "v1/Namespace")) b.group(meta(m).name);
@@ -370,66 +366,6 @@ function addMtls(b: Builder, objects: Json[]): void {
       group: g.id,
     });
   for (const g of b.groups.values()) if (!g.id.startsWith("aws:")) g.mtls = modes.get(g.id) ?? mesh;
-}
-
-function addAws(b: Builder, resources: AwsPlanResource[]): void {
-  const parentName = (r: AwsPlanResource): string => (r.parent ?? "").split("::").pop() ?? "";
-  const networkOf = new Map<string, string>(); // registry resource id -> network group
-  for (const r of resources) {
-    if (r.type === "aws:servicediscovery/httpNamespace:HttpNamespace") {
-      const network = parentName(r);
-      const backend = resources.some(
-        (x) => parentName(x) === network && x.type.startsWith("aws:appmesh/"),
-      )
-        ? "app-mesh"
-        : "vpc-lattice";
-      const id = `aws:${network}`;
-      b.group(id, {
-        label: `AWS network ${network} (${backend}, Cloud Map ${String(r.inputs.name)})`,
-      });
-      networkOf.set(`${r.name}-id`, id);
-    }
-  }
-  const fnOf = (r: AwsPlanResource): string => `fn:${parentName(r)}`;
-  for (const r of resources.filter((x) => x.type === "aws:lambda/function:Function")) {
-    const registration = resources.find(
-      (x) => x.type === "aws:servicediscovery/service:Service" && parentName(x) === parentName(r),
-    );
-    const instance = resources.find(
-      (x) => x.type === "aws:servicediscovery/instance:Instance" && parentName(x) === parentName(r),
-    );
-    const aliases = String(obj(instance?.inputs.attributes).ALIASES ?? "")
-      .replace(/=/g, " ")
-      .replace(/,/g, " / ");
-    const urls = resources
-      .filter(
-        (x) => x.type === "aws:lambda/functionUrl:FunctionUrl" && parentName(x) === parentName(r),
-      )
-      .map((x) => String(x.inputs.authorizationType));
-    const label = [
-      `λ ${parentName(r)}`,
-      aliases,
-      urls.length ? `URL ${[...new Set(urls)].join(",")}` : "",
-    ]
-      .filter(Boolean)
-      .join("\n");
-    b.node({
-      id: fnOf(r),
-      kind: "aws-function",
-      label,
-      group: networkOf.get(String(registration?.inputs.namespaceId)) ?? "aws:functions",
-    });
-  }
-  for (const r of resources.filter((x) => x.type === "aws:lambda/function:Function")) {
-    const vars = obj(obj(r.inputs.environment).variables);
-    for (const key of Object.keys(vars)
-      .filter((k) => k.startsWith("MESH_BACKEND_"))
-      .sort()) {
-      const target = `fn:${key.slice("MESH_BACKEND_".length).toLowerCase().replace(/_/g, "-")}`;
-      if (b.nodes.has(target))
-        b.edge({ from: fnOf(r), to: target, kind: "calls", label: "backend" });
-    }
-  }
 }
 
 /** The graph of a render: Kubernetes objects (as written) and the AWS plan's resources. */

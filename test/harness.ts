@@ -222,6 +222,24 @@ export async function captureWarnings(fn: () => unknown): Promise<[string, unkno
   return calls;
 }
 
+/** Runs a command's entry point with stdout and stderr recorded instead of printed. */
+export async function captureOutput(
+  run: () => number | Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await run(), stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
 /** The message of the `pulumi.ResourceError` that `fn` throws (pure checks, no resources). */
 export function errorMessage(fn: () => void): string {
   try {

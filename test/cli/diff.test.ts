@@ -48,20 +48,9 @@ function diffText(from: string, to: string): string {
   return formatText(diffRenders(readRender(from), readRender(to)), "old", "new");
 }
 
-/** Runs an entry point with stdout/stderr captured. */
-async function capture(run: () => number | Promise<number>) {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await run(), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+/** The diff's lines after its heading: what a reviewer reads. */
+function diffBody(from: string, to: string): string[] {
+  return diffText(from, to).split("\n").slice(2);
 }
 
 describe("cli/diff", () => {
@@ -94,22 +83,19 @@ describe("cli/diff", () => {
     const r = diffRenders(readRender(dirs.base), readRender(dirs.again));
     assert.deepEqual(r.changes, []);
     assert.deepEqual(r.safety, []);
-    const run = await capture(() => main([dirs.base, dirs.again, "--exit-code"]));
+    const run = await h.captureOutput(() => main([dirs.base, dirs.again, "--exit-code"]));
     assert.equal(run.code, 0);
     assert.match(run.stdout, /0 added, 0 removed, 0 changed, \d+ unchanged\n\nNo changes\.\n$/);
   });
 
   it("GIVEN weights 90/10 -> 50/50 THEN one traffic line instead of two weight fields, exit 1", async () => {
     const text = diffText(dirs.base, dirs.weights);
-    assert.equal(
-      text.split("\n").slice(2).join("\n"),
-      [
-        "~ VirtualService shop/reviews",
-        "    traffic spec.http[0].route: reviews:v1 90 / reviews:v2 10 -> reviews:v1 50 / reviews:v2 50",
-      ].join("\n"),
-    );
+    assert.deepEqual(diffBody(dirs.base, dirs.weights), [
+      "~ VirtualService shop/reviews",
+      "    traffic spec.http[0].route: reviews:v1 90 / reviews:v2 10 -> reviews:v1 50 / reviews:v2 50",
+    ]);
     assert.match(text, /^Diff old -> new: 0 added, 0 removed, 1 changed, \d+ unchanged$/m);
-    const run = await capture(() => main([dirs.base, dirs.weights, "--exit-code"]));
+    const run = await h.captureOutput(() => main([dirs.base, dirs.weights, "--exit-code"]));
     assert.equal(run.code, 1);
   });
 
@@ -161,51 +147,46 @@ describe("cli/diff", () => {
 
   it("GIVEN a secure config value re-encrypted THEN the config key shows as changed, masked", () => {
     const text = diffText(dirs.base, dirs.apiKey);
-    assert.equal(
-      text.split("\n").slice(2).join("\n"),
-      [
-        "~ Stack config (secure values)",
-        '    ["diff-fixture:apiKey"]: changed (secret, value masked)',
-      ].join("\n"),
-    );
+    assert.deepEqual(diffBody(dirs.base, dirs.apiKey), [
+      "~ Stack config (secure values)",
+      '    ["diff-fixture:apiKey"]: changed (secret, value masked)',
+    ]);
     assert.ok(!text.includes("Y2lwaGVy"));
   });
 
-  it("GIVEN a chart version bump and a values key THEN both fields of the release", () => {
-    const r = diffRenders(readRender(dirs.base), readRender(dirs.helm));
-    assert.deepEqual(r.changes, [
-      {
-        key: "helm istio-system/istiod",
-        title: "Helm release istio-system/istiod",
-        change: "changed",
-        lines: ["values.pilot.replicaCount: 1 -> 2", "version: 1.2.3 -> 1.2.4"],
-      },
-    ]);
-  });
-
-  it("GIVEN an AWS input changed THEN the plan's field", () => {
-    const r = diffRenders(readRender(dirs.base), readRender(dirs.aws));
-    assert.deepEqual(r.changes, [
-      {
-        key: "aws aws:iam/role:Role::fn-role",
-        title: "AWS aws:iam/role:Role fn-role",
-        change: "changed",
-        lines: ["inputs.tags.team: shop -> payments"],
-      },
-    ]);
-  });
+  // [what changed, variant, key, title, lines]
+  for (const [what, variant, key, title, lines] of [
+    [
+      "a chart version bump and a values key",
+      "helm",
+      "helm istio-system/istiod",
+      "Helm release istio-system/istiod",
+      ["values.pilot.replicaCount: 1 -> 2", "version: 1.2.3 -> 1.2.4"],
+    ],
+    [
+      "an AWS input",
+      "aws",
+      "aws aws:iam/role:Role::fn-role",
+      "AWS aws:iam/role:Role fn-role",
+      ["inputs.tags.team: shop -> payments"],
+    ],
+  ] as const)
+    it(`GIVEN ${what} changed THEN exactly those fields`, () => {
+      const r = diffRenders(readRender(dirs.base), readRender(dirs[variant]));
+      assert.deepEqual(r.changes, [{ key, title, change: "changed", lines: [...lines] }]);
+    });
 
   it("GIVEN mTLS relaxed and a public host added THEN both safety notes, in that order", () => {
     const r = diffRenders(readRender(dirs.base), readRender(dirs.relaxed));
     assert.deepEqual(r.safety, [
       "mTLS relaxed: PeerAuthentication shop/default STRICT -> PERMISSIVE",
-      "public host added: admin.example.com on Gateway shop/public",
+      "public host added: admin.example.com on Gateway (networking.istio.io) shop/public",
     ]);
   });
 
   it("writes a Markdown summary for a pull request, safety first", async () => {
     const md = path.join(root, "diff.md");
-    const run = await capture(() => main([dirs.base, dirs.relaxed, "--markdown", md]));
+    const run = await h.captureOutput(() => main([dirs.base, dirs.relaxed, "--markdown", md]));
     assert.equal(run.code, 0);
     const text = fs.readFileSync(md, "utf8");
     assert.match(text, /^### Render diff: 0 added, 0 removed, 2 changed, \d+ unchanged$/m);
@@ -238,7 +219,7 @@ describe("cli/diff", () => {
     const cwd = process.cwd();
     process.chdir(project);
     try {
-      const run = await capture(() =>
+      const run = await h.captureOutput(() =>
         renderMain(["--stack", STACK, "--out", out, "--diff", out, "--exit-code"]),
       );
       assert.equal(run.code, 1, run.stderr);
@@ -259,7 +240,7 @@ describe("cli/diff", () => {
       [[dirs.base, path.join(root, "nowhere")], /nowhere is not a directory/],
       [[dirs.base, root, "--markdown"], /--markdown needs a value/],
     ] as const) {
-      const run = await capture(() => main([...argv]));
+      const run = await h.captureOutput(() => main([...argv]));
       assert.equal(run.code, 2);
       assert.match(run.stderr, message);
     }

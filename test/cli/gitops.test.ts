@@ -9,10 +9,9 @@ import {
   buildHelmfile,
   buildManifests,
   clusterTargets,
-  isCustomResource,
   releaseWaveTable,
 } from "../../cli/artifacts";
-import { Layout, nextSteps } from "../../cli/gitops";
+import { isCustomResource, Layout, nextSteps } from "../../cli/gitops";
 import { parseArgs, render } from "../../cli/render";
 import { UsageError } from "../../cli/stack-config";
 import * as h from "../harness";

@@ -28,19 +28,8 @@ function readTree(dir: string): Record<string, string> {
 }
 
 /** Runs the CLI entry point with stdout/stderr captured. */
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return h.captureOutput(() => main(argv));
 }
 
 describe("cli/render", () => {
