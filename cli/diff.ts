@@ -256,9 +256,8 @@ export interface DiffOutputOptions {
 export function runDiff(from: string | RenderTree, to: string, opts: DiffOutputOptions): number {
   const before = typeof from === "string" ? readRender(from) : from;
   const result = diffRenders(before, readRender(to));
-  from = before.dir;
-  process.stdout.write(`${formatText(result, from, to)}\n`);
-  if (opts.markdown) fs.writeFileSync(opts.markdown, formatMarkdown(result, from, to));
+  process.stdout.write(`${formatText(result, before.dir, to)}\n`);
+  if (opts.markdown) fs.writeFileSync(opts.markdown, formatMarkdown(result, before.dir, to));
   return opts.exitCode && changed(result) ? 1 : 0;
 }
 

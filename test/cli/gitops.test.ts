@@ -12,7 +12,7 @@ import {
   releaseWaveTable,
 } from "../../cli/artifacts";
 import { isCustomResource, Layout, nextSteps } from "../../cli/gitops";
-import { parseArgs, render } from "../../cli/render";
+import { parseArgs, render, summary } from "../../cli/render";
 import { UsageError } from "../../cli/stack-config";
 import * as h from "../harness";
 
@@ -245,6 +245,15 @@ describe("cli/gitops", () => {
       };
       assert.ok(helmfile.releases.length > 0);
       assert.ok(helmfile.releases.every((x) => x.kubeContext === "staging"));
+      // The next steps name the output relative to the working directory when it is inside it.
+      const relative = path.relative(process.cwd(), out);
+      const rel = relative.startsWith("..") ? out : relative;
+      assert.deepEqual(summary("staging", r).split("\n").slice(-4), [
+        "Next steps:",
+        `  1. kubectl --context staging apply -k ${rel}/manifests/cluster/1-cluster`,
+        `  2. helmfile --file ${rel}/helmfile.yaml sync`,
+        `  3. kubectl --context staging apply -k ${rel}/manifests/cluster/2-resources`,
+      ]);
       assert.deepEqual(
         r.layout.clusters.map((c) => [c.dir, c.context, c.phases]),
         [["manifests/cluster", "staging", ["1-cluster", "2-resources"]]],
