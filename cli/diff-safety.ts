@@ -34,6 +34,8 @@ function ruleTerms(rule: unknown): Set<string> {
   return terms;
 }
 
+const kindOfTerm = (t: string): string => t.split("=")[0];
+
 /** Plain-word description of what a rule lets in, for a note. */
 function describeRule(rule: unknown): string {
   const terms = [...ruleTerms(rule)].filter((t) => t.startsWith("from."));
@@ -65,19 +67,23 @@ function authorizationNotes(title: string, a?: Json, b?: Json): string[] {
       return;
     }
     const after = ruleTerms(r);
-    const added = [...after].filter((t) => !before.has(t));
+    // `notPrincipals`, `notPaths`, ... exclude: adding one narrows, removing one widens.
+    const negative = (t: string): boolean => /^(from|to)\.not/.test(t);
+    const added = [...after].filter((t) => !before.has(t) && !negative(t));
+    const unexcluded = [...before].filter((t) => negative(t) && !after.has(t));
     // A condition that disappears entirely (no `to`, no principals) lets more in.
-    const droppedKinds = [...new Set([...before].map((t) => t.split("=")[0]))].filter(
-      (k) => ![...after].some((t) => t.startsWith(`${k}=`)),
-    );
-    if (added.length || droppedKinds.length)
-      notes.push(
-        `access widened: ${title} rules[${i}] ` +
-          [
-            ...added.map((t) => `+ ${t}`),
-            ...droppedKinds.map((k) => `no longer restricted by ${k}`),
-          ].join(", "),
-      );
+    const droppedKinds = [
+      ...new Set([...before].filter((t) => !negative(t)).map(kindOfTerm)),
+    ].filter((k) => ![...after].some((t) => kindOfTerm(t) === k));
+    const changes = [
+      ...added.map((t) => `+ ${t}`),
+      ...unexcluded.map(
+        (t) =>
+          `no longer excludes ${t.replace(/\.not([A-Z])/, (_, c: string) => `.${c.toLowerCase()}`)}`,
+      ),
+      ...droppedKinds.map((k) => `no longer restricted by ${k}`),
+    ];
+    if (changes.length) notes.push(`access widened: ${title} rules[${i}] ${changes.join(", ")}`);
   });
   return notes;
 }

@@ -64,6 +64,18 @@ describe("cli/diff-safety", () => {
       [],
     ],
     [
+      "an exclusion added (narrower)",
+      policy({ rules: [rule({ namespaces: ["a"] })] }),
+      policy({ rules: [rule({ namespaces: ["a"], notPrincipals: ["x"] })] }),
+      [],
+    ],
+    [
+      "an exclusion removed",
+      policy({ rules: [rule({ namespaces: ["a"], notPrincipals: ["x"] })] }),
+      policy({ rules: [rule({ namespaces: ["a"] })] }),
+      ["access widened: AuthorizationPolicy shop/p rules[0] no longer excludes from.principals=x"],
+    ],
+    [
       "a STRICT PeerAuthentication removed",
       k8s("security.istio.io/v1", "PeerAuthentication", "default", { mtls: { mode: "STRICT" } }),
       undefined,
