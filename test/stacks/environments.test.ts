@@ -134,6 +134,40 @@ describe("stacks: every environment", () => {
     assert.equal(orders("prod")["autoscaling.knative.dev/max-scale"], "50");
   });
 
+  it("Knative services are private and their caller rules see the real caller once pods exist", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      for (const m of stacks[env].manifests.filter(
+        (x) => x.apiVersion === "serving.knative.dev/v1" && x.kind === "Service",
+      )) {
+        const where = `${env} ${m.metadata.name}`;
+        const labels = (m.metadata as Loose).labels as Record<string, string>;
+        assert.equal(labels["networking.knative.dev/visibility"], "cluster-local", where);
+        assert.equal(scaleOf(m)["autoscaling.knative.dev/target-burst-capacity"], "0", where);
+      }
+    }
+    // prod payments: shop/default may POST /charges; the activator may forward exactly that.
+    const rules = find(stacks.prod, "AuthorizationPolicy", "payments", "shop").spec.rules;
+    const activator = "cluster.local/ns/knative-serving/sa/activator";
+    assert.deepEqual(rules.slice(0, 2), [
+      {
+        from: [{ source: { principals: ["cluster.local/ns/shop/sa/default"] } }],
+        to: [{ operation: { methods: ["POST"], paths: ["/charges"] } }],
+      },
+      {
+        from: [{ source: { principals: [activator] } }],
+        to: [{ operation: { methods: ["POST"], paths: ["/charges"] } }],
+      },
+    ]);
+    for (const env of ["dev", "staging", "prod"])
+      for (const ap of stacks[env].manifests.filter((x) => x.kind === "AuthorizationPolicy"))
+        for (const r of ap.spec.rules ?? [])
+          for (const f of r.from ?? [])
+            assert.ok(
+              !(f.source.namespaces ?? []).includes("knative-serving"),
+              `${env} ${ap.metadata.name} admits all of knative-serving`,
+            );
+  });
+
   it("alert thresholds tighten from dev to prod, and prod pages", () => {
     const rules = (s: string) => alertsOf(find(stacks[s], "PrometheusRule", "orders", "shop"));
     assert.match(rules("dev")[0].expr, / \* 100 > 20$/);
@@ -243,13 +277,15 @@ describe("stacks: every environment", () => {
       prod.platform.gatewayService,
       "istio-ingressgateway.istio-system.svc.cluster.local",
     );
+    // Private unless `public: true`: Knative serves them in the cluster only; orders is
+    // published through the shop gateway's HTTPS route, not Knative's domain.
     assert.deepEqual(prod.serviceUrls, {
-      orders: "http://orders.shop.mesh.example.com",
-      payments: "http://payments.shop.mesh.example.com",
+      orders: "http://orders.shop.svc.cluster.local",
+      payments: "http://payments.shop.svc.cluster.local",
     });
     assert.deepEqual(stacks.dev.outputs.serviceUrls, {
-      orders: "http://orders.shop.dev.mesh.example.com",
-      payments: "http://payments.shop.dev.mesh.example.com",
+      orders: "http://orders.shop.svc.cluster.local",
+      payments: "http://payments.shop.svc.cluster.local",
     });
     assert.deepEqual(prod.serverlessHosts, {
       orders: "orders.shop.svc.cluster.local",
