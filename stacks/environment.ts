@@ -86,7 +86,8 @@ function field(obj: unknown, key: string): unknown {
 
 /**
  * What each environment insists on, checked before anything is built:
- * - outside dev, mTLS is STRICT: the mesh-wide mode and every namespace's mode;
+ * - outside dev, mTLS is STRICT: the mesh-wide mode and every namespace's mode, and Prometheus
+ *   keeps its data on a persistent volume (`platform.prometheus.storage`);
  * - in prod, the cluster and the AWS account/region are named explicitly (a `kubeconfig`
  *   secret; a provider for every AWS network), never taken from whatever the deploying machine
  *   has configured.
@@ -111,6 +112,15 @@ export function checkEnvironment(
         fail(`${config.name}:services.namespaces.${name}.mtls.mode`, mode, strict);
       }
     }
+  }
+  // Telemetry survives a restart outside dev: Prometheus on a volume, not an emptyDir.
+  const prometheus = field(objectAt(config, "platform"), "prometheus");
+  if (prometheus !== false && clouds.includes("kubernetes") && !field(prometheus, "storage")) {
+    fail(
+      `${config.name}:platform.prometheus.storage`,
+      field(prometheus, "storage"),
+      `is required outside dev (environment is ${env}): { size, storageClass }, a volume per Prometheus pod`,
+    );
   }
   if (env !== "prod") return;
   if (clouds.includes("kubernetes") && config.getSecret("kubeconfig") === undefined) {

@@ -112,6 +112,8 @@ function readPrometheus(s: Section): PlatformPrometheusArgs {
     grafana: s.boolean("grafana"),
     grafanaAdminSecret: s.string("grafanaAdminSecret"),
     alertmanager: s.boolean("alertmanager"),
+    storage: s.raw<PlatformPrometheusArgs["storage"]>("storage"),
+    dashboards: s.raw<PlatformPrometheusArgs["dashboards"]>("dashboards"),
     values: s.raw<Values>("values"),
   };
 }

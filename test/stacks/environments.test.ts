@@ -168,6 +168,26 @@ describe("stacks: every environment", () => {
             );
   });
 
+  it("telemetry: dev keeps Prometheus in an emptyDir, staging and prod on volumes; dashboards everywhere", () => {
+    const kps = (env: string) => values(release(stacks[env], "kube-prometheus-stack"));
+    const claim = (env: string) =>
+      kps(env).prometheus.prometheusSpec.storageSpec?.volumeClaimTemplate.spec;
+    assert.equal(claim("dev"), undefined);
+    assert.deepEqual(claim("staging"), {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "50Gi" } },
+      storageClassName: "standard-rwo",
+    });
+    assert.deepEqual(claim("prod").resources, { requests: { storage: "250Gi" } });
+    for (const env of ["dev", "staging", "prod"])
+      assert.deepEqual(Object.keys(kps(env).grafana.dashboards.istio), [
+        "istio-control-plane",
+        "istio-mesh",
+        "istio-service",
+        "istio-workload",
+      ]);
+  });
+
   it("alert thresholds tighten from dev to prod, and prod pages", () => {
     const rules = (s: string) => alertsOf(find(stacks[s], "PrometheusRule", "orders", "shop"));
     assert.match(rules("dev")[0].expr, / \* 100 > 20$/);

@@ -102,6 +102,24 @@ describe("stacks/program: config errors name the key, the value and what is allo
     );
   });
 
+  it("outside dev, Prometheus keeps its data on a volume", async () => {
+    const rule =
+      "is required outside dev (environment is staging): { size, storageClass }, a volume per Prometheus pod";
+    const platform = { ...strictPlatform, prometheus: { retention: "7d" } };
+    await rejects(
+      { environment: "staging", platform },
+      `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+    );
+    // Installed by default (unset or true) means the same rule.
+    await rejects(
+      { environment: "staging", platform: { istio: { mtls: "STRICT" } } },
+      `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+    );
+    // dev may keep an emptyDir; an AWS-only stack has no Prometheus.
+    await run({ environment: "dev", platform });
+    await run({ environment: "staging", clouds: ["aws"] });
+  });
+
   it("prod names its cluster and the AWS provider of every network", async () => {
     await rejects(
       { environment: "prod", platform: strictPlatform },

@@ -11,6 +11,8 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
+import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
+import { grafanaDashboardValues, GrafanaDashboard, ISTIO_DASHBOARDS } from "./grafana-dashboards";
 
 /** Helm release name of kube-prometheus-stack. */
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
@@ -84,6 +86,14 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
   check.int("replicas", args.replicas, 1, 10);
   check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
+  checkStorage(check, "storage", args.storage);
+  for (const [k, d] of Object.entries(args.dashboards ?? {})) {
+    check.dnsLabel(`dashboards.${k}`, k);
+    check.require(`dashboards.${k}.gnetId`, d?.gnetId, "a grafana.com dashboard id");
+    check.int(`dashboards.${k}.gnetId`, d.gnetId, 1, 1e9);
+    check.require(`dashboards.${k}.revision`, d.revision, "a grafana.com revision number");
+    check.int(`dashboards.${k}.revision`, d.revision, 1, 1e6);
+  }
   checkRegistry(check, "registry", args.registry);
   checkValues(check, "values", args.values);
   return { namespace, version, retention };
@@ -131,7 +141,11 @@ export function prometheusValues(i: {
   grafanaAdminSecret?: string;
   alertmanager: boolean;
   registry?: string;
+  storage?: PersistentStorageArgs;
+  dashboards?: Readonly<Record<string, GrafanaDashboard>>;
 }): Values {
+  const dashboards =
+    i.dashboards && Object.keys(i.dashboards).length > 0 ? i.dashboards : undefined;
   return {
     alertmanager: { enabled: i.alertmanager },
     crds: { upgradeJob: { enabled: true } },
@@ -141,6 +155,7 @@ export function prometheusValues(i: {
       ...(i.grafana && i.grafanaAdminSecret !== undefined
         ? { admin: { existingSecret: i.grafanaAdminSecret } }
         : {}),
+      ...(i.grafana && dashboards ? grafanaDashboardValues(dashboards) : {}),
     },
     prometheus: {
       prometheusSpec: {
@@ -153,6 +168,11 @@ export function prometheusValues(i: {
         ruleSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
         serviceMonitorSelectorNilUsesHelmValues: false,
+        // The operator makes one claim per Prometheus pod from the template (StatefulSet
+        // volumeClaimTemplates); without it the TSDB lives in an emptyDir.
+        ...(i.storage
+          ? { storageSpec: { volumeClaimTemplate: { spec: claimSpec(i.storage) } } }
+          : {}),
       },
     },
   };
@@ -257,6 +277,17 @@ export interface PrometheusArgs {
   /** Install Alertmanager. @default true */
   alertmanager?: boolean;
   /**
+   * A persistent volume per Prometheus pod (`prometheusSpec.storageSpec.volumeClaimTemplate`);
+   * unset or `false`: an emptyDir, lost when the pod moves. Size it above `retentionSize`.
+   * @default unset (emptyDir)
+   */
+  storage?: PersistentStorageArgs | false;
+  /**
+   * Grafana dashboards from grafana.com, provisioned in Grafana's "Istio" folder; `{}`: none.
+   * @default ISTIO_DASHBOARDS (mesh, service, workload, control plane)
+   */
+  dashboards?: Record<string, GrafanaDashboard>;
+  /**
    * Create Istio's PodMonitor (Envoy stats) and ServiceMonitor (istiod) in the root namespace;
    * `false`: none. @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-2-customized-scraping-configurations
    */
@@ -300,6 +331,8 @@ export class Prometheus extends pulumi.ComponentResource {
             grafanaAdminSecret: args.grafanaAdminSecret,
             alertmanager: args.alertmanager ?? true,
             registry: args.registry,
+            storage: args.storage || undefined,
+            dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
           }),
           args.values,
         ),
