@@ -87,7 +87,7 @@ function field(obj: unknown, key: string): unknown {
 /**
  * What each environment insists on, checked before anything is built:
  * - outside dev, mTLS is STRICT: the mesh-wide mode and every namespace's mode, and Prometheus
- *   keeps its data on a persistent volume (`platform.prometheus.storage`);
+ *   and Jaeger keep their data on persistent volumes (`platform.<add-on>.storage`);
  * - in prod, the cluster and the AWS account/region are named explicitly (a `kubeconfig`
  *   secret; a provider for every AWS network), never taken from whatever the deploying machine
  *   has configured.
@@ -113,14 +113,20 @@ export function checkEnvironment(
       }
     }
   }
-  // Telemetry survives a restart outside dev: Prometheus on a volume, not an emptyDir.
-  const prometheus = field(objectAt(config, "platform"), "prometheus");
-  if (prometheus !== false && clouds.includes("kubernetes") && !field(prometheus, "storage")) {
-    fail(
-      `${config.name}:platform.prometheus.storage`,
-      field(prometheus, "storage"),
-      `is required outside dev (environment is ${env}): { size, storageClass }, a volume per Prometheus pod`,
-    );
+  // Telemetry survives a restart outside dev: Prometheus and Jaeger on volumes.
+  const needs: [string, string][] = [
+    ["prometheus", "{ size, storageClass }, a volume per Prometheus pod"],
+    ["jaeger", "{ backend: badger, size, storageClass, retention }, traces on a volume"],
+  ];
+  for (const [addOn, what] of needs) {
+    const a = field(objectAt(config, "platform"), addOn);
+    if (a !== false && clouds.includes("kubernetes") && !field(a, "storage")) {
+      fail(
+        `${config.name}:platform.${addOn}.storage`,
+        field(a, "storage"),
+        `is required outside dev (environment is ${env}): ${what}`,
+      );
+    }
   }
   if (env !== "prod") return;
   if (clouds.includes("kubernetes") && config.getSecret("kubeconfig") === undefined) {

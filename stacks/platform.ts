@@ -98,6 +98,7 @@ function readJaeger(s: Section): PlatformJaegerArgs {
     samplingPercentage: s.number("samplingPercentage"),
     maxTraces: s.number("maxTraces"),
     providerName: s.string("providerName"),
+    storage: s.raw<PlatformJaegerArgs["storage"]>("storage"),
     values: s.raw<Values>("values"),
   };
 }

@@ -168,7 +168,7 @@ describe("stacks: every environment", () => {
             );
   });
 
-  it("telemetry: dev keeps Prometheus in an emptyDir, staging and prod on volumes; dashboards everywhere", () => {
+  it("telemetry: dev keeps metrics and traces in memory, staging and prod on volumes; dashboards everywhere", () => {
     const kps = (env: string) => values(release(stacks[env], "kube-prometheus-stack"));
     const claim = (env: string) =>
       kps(env).prometheus.prometheusSpec.storageSpec?.volumeClaimTemplate.spec;
@@ -179,6 +179,17 @@ describe("stacks: every environment", () => {
       storageClassName: "standard-rwo",
     });
     assert.deepEqual(claim("prod").resources, { requests: { storage: "250Gi" } });
+    const traces = (env: string) =>
+      values(release(stacks[env], "jaeger")).userconfig.extensions.jaeger_storage.backends
+        .primary_store;
+    assert.deepEqual(traces("dev"), { memory: { max_traces: 50000 } });
+    assert.deepEqual(traces("staging").badger.ttl, { spans: "72h" });
+    assert.deepEqual(traces("prod").badger.ttl, { spans: "168h" });
+    assert.deepEqual(find(stacks.prod, "PersistentVolumeClaim", "jaeger-badger", "tracing").spec, {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "100Gi" } },
+      storageClassName: "premium-rwo",
+    });
     for (const env of ["dev", "staging", "prod"])
       assert.deepEqual(Object.keys(kps(env).grafana.dashboards.istio), [
         "istio-control-plane",

@@ -102,7 +102,7 @@ describe("stacks/program: config errors name the key, the value and what is allo
     );
   });
 
-  it("outside dev, Prometheus keeps its data on a volume", async () => {
+  it("outside dev, Prometheus and Jaeger keep their data on volumes", async () => {
     const rule =
       "is required outside dev (environment is staging): { size, storageClass }, a volume per Prometheus pod";
     const platform = { ...strictPlatform, prometheus: { retention: "7d" } };
@@ -114,6 +114,13 @@ describe("stacks/program: config errors name the key, the value and what is allo
     await rejects(
       { environment: "staging", platform: { istio: { mtls: "STRICT" } } },
       `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+    );
+    await rejects(
+      {
+        environment: "staging",
+        platform: { ...strictPlatform, jaeger: { samplingPercentage: 20 } },
+      },
+      "config `mesh-serverless:platform.jaeger.storage` is undefined: is required outside dev (environment is staging): { backend: badger, size, storageClass, retention }, traces on a volume",
     );
     // dev may keep an emptyDir; an AWS-only stack has no Prometheus.
     await run({ environment: "dev", platform });
