@@ -87,7 +87,8 @@ function field(obj: unknown, key: string): unknown {
 /**
  * What each environment insists on, checked before anything is built:
  * - outside dev, mTLS is STRICT: the mesh-wide mode and every namespace's mode, and Prometheus
- *   and Jaeger keep their data on persistent volumes (`platform.<add-on>.storage`);
+ *   and Jaeger keep their data on persistent volumes (`platform.<add-on>.storage`), and
+ *   Alertmanager has receivers (`platform.prometheus.alerting`);
  * - in prod, the cluster and the AWS account/region are named explicitly (a `kubeconfig`
  *   secret; a provider for every AWS network), never taken from whatever the deploying machine
  *   has configured.
@@ -127,6 +128,15 @@ export function checkEnvironment(
         `is required outside dev (environment is ${env}): ${what}`,
       );
     }
+  }
+  // Outside dev, alerts reach someone: Alertmanager with receivers.
+  const prometheus = field(objectAt(config, "platform"), "prometheus");
+  if (prometheus !== false && clouds.includes("kubernetes") && !field(prometheus, "alerting")) {
+    fail(
+      `${config.name}:platform.prometheus.alerting`,
+      field(prometheus, "alerting"),
+      `is required outside dev (environment is ${env}): receivers (from Secrets) and routes, or alerts reach nobody`,
+    );
   }
   if (env !== "prod") return;
   if (clouds.includes("kubernetes") && config.getSecret("kubeconfig") === undefined) {

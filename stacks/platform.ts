@@ -115,6 +115,7 @@ function readPrometheus(s: Section): PlatformPrometheusArgs {
     alertmanager: s.boolean("alertmanager"),
     storage: s.raw<PlatformPrometheusArgs["storage"]>("storage"),
     dashboards: s.raw<PlatformPrometheusArgs["dashboards"]>("dashboards"),
+    alerting: s.raw<PlatformPrometheusArgs["alerting"]>("alerting"),
     values: s.raw<Values>("values"),
   };
 }

@@ -199,6 +199,37 @@ describe("stacks: every environment", () => {
       ]);
   });
 
+  it("alerts reach someone outside dev: staging to Slack, prod critical to PagerDuty, shop to email", () => {
+    const am = (env: string) => values(release(stacks[env], "kube-prometheus-stack")).alertmanager;
+    assert.deepEqual(am("dev"), { enabled: false });
+    const staging = am("staging").config.route;
+    assert.equal(staging.receiver, "staging-slack");
+    assert.deepEqual(staging.routes, [
+      {
+        matchers: ['alertname="Watchdog"'],
+        receiver: "deadmans-switch",
+        group_wait: "0s",
+        group_interval: "1m",
+        repeat_interval: "1m",
+      },
+    ]);
+    const prod = am("prod");
+    assert.deepEqual(
+      prod.config.route.routes.map((r: { receiver: string }) => r.receiver),
+      ["deadmans-switch", "oncall", "shop-team"],
+    );
+    assert.equal(prod.config.route.receiver, "platform-slack");
+    assert.deepEqual(prod.alertmanagerSpec.secrets, [
+      "alertmanager-deadman",
+      "alertmanager-pagerduty",
+      "alertmanager-slack",
+      "alertmanager-smtp",
+    ]);
+    // prod's service alerts are critical and carry namespace/service for routes and inhibition.
+    const rule = alertsOf(find(stacks.prod, "PrometheusRule", "payments", "shop"))[0];
+    assert.deepEqual(rule.labels, { severity: "critical", namespace: "shop", service: "payments" });
+  });
+
   it("alert thresholds tighten from dev to prod, and prod pages", () => {
     const rules = (s: string) => alertsOf(find(stacks[s], "PrometheusRule", "orders", "shop"));
     assert.match(rules("dev")[0].expr, / \* 100 > 20$/);

@@ -471,7 +471,12 @@ const EXPECTED: Expected[] = [
                 "sum(rate(serverless_function_errors_total[5m])) / " +
                 "sum(rate(serverless_function_invocations_total[5m])) * 100 > 5",
               for: "5m",
-              labels: { severity: "warning" },
+              // Not in the seed: whose alert it is, for Alertmanager's routes and inhibition.
+              labels: {
+                severity: "warning",
+                namespace: "monitoring",
+                service: "serverless-function",
+              },
               annotations: {
                 summary: "High function error rate detected",
                 description: "Function error rate is above 5%",

@@ -11,6 +11,7 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
+import { alertmanagerValues, AlertingArgs, checkAlerting } from "./alerting";
 import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
 import { grafanaDashboardValues, GrafanaDashboard, ISTIO_DASHBOARDS } from "./grafana-dashboards";
 
@@ -87,6 +88,11 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   check.int("replicas", args.replicas, 1, 10);
   check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
   checkStorage(check, "storage", args.storage);
+  if (args.alerting !== undefined) {
+    if (args.alertmanager === false)
+      check.fail("alerting", "(receivers)", "needs Alertmanager: drop `alertmanager: false`");
+    checkAlerting(check, "alerting.", args.alerting);
+  }
   for (const [k, d] of Object.entries(args.dashboards ?? {})) {
     check.dnsLabel(`dashboards.${k}`, k);
     check.require(`dashboards.${k}.gnetId`, d?.gnetId, "a grafana.com dashboard id");
@@ -143,11 +149,15 @@ export function prometheusValues(i: {
   registry?: string;
   storage?: PersistentStorageArgs;
   dashboards?: Readonly<Record<string, GrafanaDashboard>>;
+  alerting?: AlertingArgs;
 }): Values {
   const dashboards =
     i.dashboards && Object.keys(i.dashboards).length > 0 ? i.dashboards : undefined;
   return {
-    alertmanager: { enabled: i.alertmanager },
+    alertmanager: {
+      enabled: i.alertmanager,
+      ...(i.alertmanager && i.alerting ? alertmanagerValues(i.alerting) : {}),
+    },
     crds: { upgradeJob: { enabled: true } },
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
     grafana: {
@@ -277,6 +287,11 @@ export interface PrometheusArgs {
   /** Install Alertmanager. @default true */
   alertmanager?: boolean;
   /**
+   * Alertmanager's receivers (credentials from Secrets), routes by severity and namespace, the
+   * Watchdog route. Unset: the chart's config, which sends every alert to the `null` receiver.
+   */
+  alerting?: AlertingArgs;
+  /**
    * A persistent volume per Prometheus pod (`prometheusSpec.storageSpec.volumeClaimTemplate`);
    * unset or `false`: an emptyDir, lost when the pod moves. Size it above `retentionSize`.
    * @default unset (emptyDir)
@@ -333,6 +348,7 @@ export class Prometheus extends pulumi.ComponentResource {
             registry: args.registry,
             storage: args.storage || undefined,
             dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
+            alerting: args.alerting,
           }),
           args.values,
         ),
