@@ -62,6 +62,7 @@ function readIstio(s: Section): PlatformIstioArgs {
     trustDomain: s.string("trustDomain"),
     mtls: s.string("mtls") as PlatformIstioArgs["mtls"],
     replicas: s.number("replicas"),
+    proxyResources: s.raw<ComputeResources>("proxyResources"),
     tracing: s.raw("tracing"),
     values: s.raw("values"),
   };
@@ -88,6 +89,7 @@ function readKnative(s: Section): PlatformKnativeArgs {
     autoscaler,
     features: s.stringMap("features") as Record<string, FeatureState> | undefined,
     highAvailability: s.number("highAvailability"),
+    queueProxy: s.raw<ComputeResources>("queueProxy"),
     values: s.raw<Values>("values"),
   };
 }

@@ -230,6 +230,17 @@ describe("stacks: every environment", () => {
     assert.deepEqual(rule.labels, { severity: "critical", namespace: "shop", service: "payments" });
   });
 
+  it("per-pod overheads are explicit per environment: istio-proxy and queue-proxy", () => {
+    const proxy = (env: string) =>
+      values(release(stacks[env], "istiod")).global.proxy.resources.limits;
+    const queue = (env: string) =>
+      find(stacks[env], "KnativeServing", "knative-serving").spec.config.deployment;
+    assert.deepEqual(proxy("dev"), { cpu: "500m", memory: "256Mi" });
+    assert.deepEqual(proxy("prod"), { cpu: "1", memory: "512Mi" });
+    assert.equal(queue("dev")["queue-sidecar-memory-limit"], "128Mi");
+    assert.equal(queue("prod")["queue-sidecar-cpu-limit"], "1");
+  });
+
   it("alert thresholds tighten from dev to prod, and prod pages", () => {
     const rules = (s: string) => alertsOf(find(stacks[s], "PrometheusRule", "orders", "shop"));
     assert.match(rules("dev")[0].expr, / \* 100 > 20$/);

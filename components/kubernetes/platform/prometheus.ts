@@ -12,6 +12,7 @@ import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { alertmanagerValues, AlertingArgs, checkAlerting } from "./alerting";
+import { checkComputeResources, ComputeResources, ResourceList } from "./resources";
 import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
 import { grafanaDashboardValues, GrafanaDashboard, ISTIO_DASHBOARDS } from "./grafana-dashboards";
 
@@ -29,19 +30,7 @@ export const MONITOR_LABELS: Readonly<Record<string, string>> = Object.freeze({}
 const DURATION =
   /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
 const BYTE_SIZE = /^(0|([0-9]*[.])?[0-9]+((K|M|G|T|E|P)i?)?B)$/;
-// Kubernetes resource.Quantity (non-negative).
-const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
-
-/** CPU and memory, as Kubernetes quantities (`"500m"`, `"2Gi"`). */
-export interface ResourceList {
-  cpu?: string;
-  memory?: string;
-}
-
-export interface ComputeResources {
-  requests?: ResourceList;
-  limits?: ResourceList;
-}
+export type { ComputeResources, ResourceList };
 
 /** Where Istio's monitors go and what they wait for (the root namespace must exist). */
 export interface IstioMonitorTarget {
@@ -74,16 +63,7 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
     BYTE_SIZE,
     'must be a size such as "512MB", "50GB" or "1TiB"',
   );
-  for (const kind of ["requests", "limits"] as const) {
-    for (const res of ["cpu", "memory"] as const) {
-      check.pattern(
-        `resources.${kind}.${res}`,
-        args.resources?.[kind]?.[res],
-        QUANTITY,
-        'must be a Kubernetes quantity such as "500m", "2" or "4Gi"',
-      );
-    }
-  }
+  checkComputeResources(check, "resources", args.resources);
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
   check.int("replicas", args.replicas, 1, 10);
   check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
