@@ -86,7 +86,9 @@ function field(obj: unknown, key: string): unknown {
 
 /**
  * What each environment insists on, checked before anything is built:
- * - outside dev, mTLS is STRICT: the mesh-wide mode and every namespace's mode;
+ * - outside dev, mTLS is STRICT: the mesh-wide mode and every namespace's mode, and Prometheus
+ *   and Jaeger keep their data on persistent volumes (`platform.<add-on>.storage`), and
+ *   Alertmanager has receivers (`platform.prometheus.alerting`);
  * - in prod, the cluster and the AWS account/region are named explicitly (a `kubeconfig`
  *   secret; a provider for every AWS network), never taken from whatever the deploying machine
  *   has configured.
@@ -111,6 +113,30 @@ export function checkEnvironment(
         fail(`${config.name}:services.namespaces.${name}.mtls.mode`, mode, strict);
       }
     }
+  }
+  // Telemetry survives a restart outside dev: Prometheus and Jaeger on volumes.
+  const needs: [string, string][] = [
+    ["prometheus", "{ size, storageClass }, a volume per Prometheus pod"],
+    ["jaeger", "{ backend: badger, size, storageClass, retention }, traces on a volume"],
+  ];
+  for (const [addOn, what] of needs) {
+    const a = field(objectAt(config, "platform"), addOn);
+    if (a !== false && clouds.includes("kubernetes") && !field(a, "storage")) {
+      fail(
+        `${config.name}:platform.${addOn}.storage`,
+        field(a, "storage"),
+        `is required outside dev (environment is ${env}): ${what}`,
+      );
+    }
+  }
+  // Outside dev, alerts reach someone: Alertmanager with receivers.
+  const prometheus = field(objectAt(config, "platform"), "prometheus");
+  if (prometheus !== false && clouds.includes("kubernetes") && !field(prometheus, "alerting")) {
+    fail(
+      `${config.name}:platform.prometheus.alerting`,
+      field(prometheus, "alerting"),
+      `is required outside dev (environment is ${env}): receivers (from Secrets) and routes, or alerts reach nobody`,
+    );
   }
   if (env !== "prod") return;
   if (clouds.includes("kubernetes") && config.getSecret("kubeconfig") === undefined) {

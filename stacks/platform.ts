@@ -62,6 +62,7 @@ function readIstio(s: Section): PlatformIstioArgs {
     trustDomain: s.string("trustDomain"),
     mtls: s.string("mtls") as PlatformIstioArgs["mtls"],
     replicas: s.number("replicas"),
+    proxyResources: s.raw<ComputeResources>("proxyResources"),
     tracing: s.raw("tracing"),
     values: s.raw("values"),
   };
@@ -88,6 +89,7 @@ function readKnative(s: Section): PlatformKnativeArgs {
     autoscaler,
     features: s.stringMap("features") as Record<string, FeatureState> | undefined,
     highAvailability: s.number("highAvailability"),
+    queueProxy: s.raw<ComputeResources>("queueProxy"),
     values: s.raw<Values>("values"),
   };
 }
@@ -98,6 +100,7 @@ function readJaeger(s: Section): PlatformJaegerArgs {
     samplingPercentage: s.number("samplingPercentage"),
     maxTraces: s.number("maxTraces"),
     providerName: s.string("providerName"),
+    storage: s.raw<PlatformJaegerArgs["storage"]>("storage"),
     values: s.raw<Values>("values"),
   };
 }
@@ -112,6 +115,9 @@ function readPrometheus(s: Section): PlatformPrometheusArgs {
     grafana: s.boolean("grafana"),
     grafanaAdminSecret: s.string("grafanaAdminSecret"),
     alertmanager: s.boolean("alertmanager"),
+    storage: s.raw<PlatformPrometheusArgs["storage"]>("storage"),
+    dashboards: s.raw<PlatformPrometheusArgs["dashboards"]>("dashboards"),
+    alerting: s.raw<PlatformPrometheusArgs["alerting"]>("alerting"),
     values: s.raw<Values>("values"),
   };
 }

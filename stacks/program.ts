@@ -23,6 +23,36 @@ export function kubernetesOptions(config = new pulumi.Config()): pulumi.Componen
   return { providers: { kubernetes: provider } };
 }
 
+/** Services of `services` (serverless, workloads, observability) that declare alert rules. */
+function servicesWithAlerts(services: unknown): string[] {
+  const out: string[] = [];
+  for (const kind of ["serverless", "workloads", "observability"]) {
+    const entries = (services as Record<string, Record<string, { alerts?: unknown }>>)?.[kind];
+    for (const [name, e] of Object.entries(entries ?? {})) if (e?.alerts) out.push(name);
+  }
+  return out.sort();
+}
+
+/**
+ * The render warning for alerts nobody receives: alert rules exist, but Prometheus is off,
+ * Alertmanager is off, or Alertmanager has no `alerting` (the chart's config sends every alert
+ * to its `null` receiver).
+ */
+export function unroutedAlertsWarning(config = new pulumi.Config()): string | undefined {
+  const withAlerts = servicesWithAlerts(config.getObject<unknown>("services"));
+  if (withAlerts.length === 0) return undefined;
+  const prometheus = config.getObject<Record<string, unknown>>("platform")?.prometheus;
+  const why =
+    prometheus === false
+      ? "Prometheus is not installed (`platform.prometheus: false`)"
+      : (prometheus as { alertmanager?: unknown } | undefined)?.alertmanager === false
+        ? "Alertmanager is off (`platform.prometheus.alertmanager: false`)"
+        : !(prometheus as { alerting?: unknown } | undefined)?.alerting
+          ? "Alertmanager has no receivers (`platform.prometheus.alerting`), so the chart's `null` receiver drops them"
+          : undefined;
+  return why && `alert rules of ${withAlerts.join(", ")} reach nobody: ${why}`;
+}
+
 /** The program: builds what the stack's config selects and returns the stack outputs. */
 export async function main(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config();
@@ -39,6 +69,8 @@ export async function main(): Promise<Record<string, unknown>> {
     const servicesConfig = Section.root("services", config);
     if (servicesConfig)
       Object.assign(outputs, deployServices(servicesConfig, platform?.mesh ?? {}, opts));
+    const unrouted = unroutedAlertsWarning(config);
+    if (unrouted) pulumi.log.warn(unrouted);
   }
   if (clouds.includes("aws")) {
     const awsConfig = Section.root("aws", config);

@@ -62,7 +62,7 @@ const KEYS = {
     "idleTimeout",
     "serviceAccountName",
     "revisionName",
-    "visibility",
+    "public",
     "labels",
     "annotations",
     "traffic",

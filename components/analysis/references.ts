@@ -139,6 +139,7 @@ export const policySelectors: Rule = {
 };
 
 const PRINCIPAL = /^([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/;
+const KNATIVE_SERVING_ACCOUNTS = ["activator", "controller"];
 
 export const principalAccounts: Rule = {
   code: "MS404",
@@ -154,6 +155,11 @@ export const principalAccounts: Rule = {
       const sa = str(w.podSpec.serviceAccountName);
       if (sa) accounts.add(`${w.namespace}/${sa}`);
     }
+    // The Knative operator creates Serving's own accounts in the KnativeServing's namespace:
+    // knative/serving config/core/200-serviceaccount.yaml (`controller`) and
+    // config/core/deployments/activator.yaml (`serviceAccountName: activator`).
+    for (const ks of index.byKind("KnativeServing"))
+      for (const sa of KNATIVE_SERVING_ACCOUNTS) accounts.add(`${nsOf(ks)}/${sa}`);
     for (const ap of istioObjects(index, "AuthorizationPolicy"))
       for (const r of objs(spec(ap).rules))
         for (const f of objs(r.from))

@@ -151,6 +151,22 @@ runCases("MS404", [
     fires: [],
   },
   {
+    name: "Knative Serving's own accounts exist where a KnativeServing is installed",
+    objects: [
+      obj("operator.knative.dev/v1beta1", "KnativeServing", "knative-serving/knative-serving"),
+      ap("shop/a", allowFrom("cluster.local/ns/knative-serving/sa/activator")),
+      ap("shop/b", allowFrom("cluster.local/ns/knative-serving/sa/controller")),
+    ],
+    fires: [],
+  },
+  {
+    name: "without a KnativeServing, the activator's account is not known",
+    objects: [ap("shop/a", allowFrom("cluster.local/ns/knative-serving/sa/activator"))],
+    fires: [
+      "warning MS404 AuthorizationPolicy shop/a: principal cluster.local/ns/knative-serving/sa/activator: service account knative-serving/activator is not in the input; until it exists the rule matches nobody",
+    ],
+  },
+  {
     name: "a service account nobody creates",
     objects: [ap("shop/a", allowFrom("cluster.local/ns/serverless/sa/function-sa"))],
     fires: [

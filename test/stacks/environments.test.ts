@@ -95,7 +95,9 @@ describe("stacks: every environment", () => {
 
   it("every stack passes the analyzer (0 errors); its warnings are the ones listed", () => {
     // Errors would have failed the render. istiod's Service comes from its Helm chart, outside
-    // the rendered manifests; the seeds' warnings are the seed documents' own choices.
+    // the rendered manifests; the seeds' warnings are the seed documents' own choices, and the
+    // seeds stack installs no KnativeServing, so the activator's and autoscaler's accounts that
+    // serverless-authz admits are not in its input.
     const codes = (r: Rendered) => r.result.warnings.map((w) => w.split(" ").slice(0, 4).join(" "));
     const istiod = "warning MS405 ServiceMonitor istio-system/istio-component-monitor:";
     assert.deepEqual(Object.fromEntries(Object.entries(stacks).map(([n, r]) => [n, codes(r)])), {
@@ -108,6 +110,8 @@ describe("stacks: every environment", () => {
         "warning MS403 AuthorizationPolicy default/knative-allow:",
         "warning MS404 AuthorizationPolicy default/api-access-control:",
         "warning MS404 AuthorizationPolicy default/knative-allow:",
+        "warning MS404 AuthorizationPolicy serverless/serverless-authz:",
+        "warning MS404 AuthorizationPolicy serverless/serverless-authz:",
         "warning MS404 AuthorizationPolicy serverless/serverless-authz:",
         "warning MS405 ServiceMonitor monitoring/serverless-monitor:",
         "warning MS406 DestinationRule default/high-availability:",
@@ -151,6 +155,113 @@ describe("stacks: every environment", () => {
     assert.equal(orders("prod")["autoscaling.knative.dev/min-scale"], "3");
     assert.equal(orders("prod")["autoscaling.knative.dev/initial-scale"], "3");
     assert.equal(orders("prod")["autoscaling.knative.dev/max-scale"], "50");
+  });
+
+  it("Knative services are private and their caller rules see the real caller once pods exist", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      for (const m of stacks[env].manifests.filter(
+        (x) => x.apiVersion === "serving.knative.dev/v1" && x.kind === "Service",
+      )) {
+        const where = `${env} ${m.metadata.name}`;
+        const labels = (m.metadata as Loose).labels as Record<string, string>;
+        assert.equal(labels["networking.knative.dev/visibility"], "cluster-local", where);
+        assert.equal(scaleOf(m)["autoscaling.knative.dev/target-burst-capacity"], "0", where);
+      }
+    }
+    // prod payments: shop/default may POST /charges; the activator may forward exactly that.
+    const rules = find(stacks.prod, "AuthorizationPolicy", "payments", "shop").spec.rules;
+    const activator = "cluster.local/ns/knative-serving/sa/activator";
+    assert.deepEqual(rules.slice(0, 2), [
+      {
+        from: [{ source: { principals: ["cluster.local/ns/shop/sa/default"] } }],
+        to: [{ operation: { methods: ["POST"], paths: ["/charges"] } }],
+      },
+      {
+        from: [{ source: { principals: [activator] } }],
+        to: [{ operation: { methods: ["POST"], paths: ["/charges"] } }],
+      },
+    ]);
+    for (const env of ["dev", "staging", "prod"])
+      for (const ap of stacks[env].manifests.filter((x) => x.kind === "AuthorizationPolicy"))
+        for (const r of ap.spec.rules ?? [])
+          for (const f of r.from ?? [])
+            assert.ok(
+              !(f.source.namespaces ?? []).includes("knative-serving"),
+              `${env} ${ap.metadata.name} admits all of knative-serving`,
+            );
+  });
+
+  it("telemetry: dev keeps metrics and traces in memory, staging and prod on volumes; dashboards everywhere", () => {
+    const kps = (env: string) => values(release(stacks[env], "kube-prometheus-stack"));
+    const claim = (env: string) =>
+      kps(env).prometheus.prometheusSpec.storageSpec?.volumeClaimTemplate.spec;
+    assert.equal(claim("dev"), undefined);
+    assert.deepEqual(claim("staging"), {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "50Gi" } },
+      storageClassName: "standard-rwo",
+    });
+    assert.deepEqual(claim("prod").resources, { requests: { storage: "250Gi" } });
+    const traces = (env: string) =>
+      values(release(stacks[env], "jaeger")).userconfig.extensions.jaeger_storage.backends
+        .primary_store;
+    assert.deepEqual(traces("dev"), { memory: { max_traces: 50000 } });
+    assert.deepEqual(traces("staging").badger.ttl, { spans: "72h" });
+    assert.deepEqual(traces("prod").badger.ttl, { spans: "168h" });
+    assert.deepEqual(find(stacks.prod, "PersistentVolumeClaim", "jaeger-badger", "tracing").spec, {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "100Gi" } },
+      storageClassName: "premium-rwo",
+    });
+    for (const env of ["dev", "staging", "prod"])
+      assert.deepEqual(Object.keys(kps(env).grafana.dashboards.istio), [
+        "istio-control-plane",
+        "istio-mesh",
+        "istio-service",
+        "istio-workload",
+      ]);
+  });
+
+  it("alerts reach someone outside dev: staging to Slack, prod critical to PagerDuty, shop to email", () => {
+    const am = (env: string) => values(release(stacks[env], "kube-prometheus-stack")).alertmanager;
+    assert.deepEqual(am("dev"), { enabled: false });
+    const staging = am("staging").config.route;
+    assert.equal(staging.receiver, "staging-slack");
+    assert.deepEqual(staging.routes, [
+      {
+        matchers: ['alertname="Watchdog"'],
+        receiver: "deadmans-switch",
+        group_wait: "0s",
+        group_interval: "1m",
+        repeat_interval: "1m",
+      },
+    ]);
+    const prod = am("prod");
+    assert.deepEqual(
+      prod.config.route.routes.map((r: { receiver: string }) => r.receiver),
+      ["deadmans-switch", "oncall", "shop-team"],
+    );
+    assert.equal(prod.config.route.receiver, "platform-slack");
+    assert.deepEqual(prod.alertmanagerSpec.secrets, [
+      "alertmanager-deadman",
+      "alertmanager-pagerduty",
+      "alertmanager-slack",
+      "alertmanager-smtp",
+    ]);
+    // prod's service alerts are critical and carry namespace/service for routes and inhibition.
+    const rule = alertsOf(find(stacks.prod, "PrometheusRule", "payments", "shop"))[0];
+    assert.deepEqual(rule.labels, { severity: "critical", namespace: "shop", service: "payments" });
+  });
+
+  it("per-pod overheads are explicit per environment: istio-proxy and queue-proxy", () => {
+    const proxy = (env: string) =>
+      values(release(stacks[env], "istiod")).global.proxy.resources.limits;
+    const queue = (env: string) =>
+      find(stacks[env], "KnativeServing", "knative-serving").spec.config.deployment;
+    assert.deepEqual(proxy("dev"), { cpu: "500m", memory: "256Mi" });
+    assert.deepEqual(proxy("prod"), { cpu: "1", memory: "512Mi" });
+    assert.equal(queue("dev")["queue-sidecar-memory-limit"], "128Mi");
+    assert.equal(queue("prod")["queue-sidecar-cpu-limit"], "1");
   });
 
   it("alert thresholds tighten from dev to prod, and prod pages", () => {
@@ -262,13 +373,15 @@ describe("stacks: every environment", () => {
       prod.platform.gatewayService,
       "istio-ingressgateway.istio-system.svc.cluster.local",
     );
+    // Private unless `public: true`: Knative serves them in the cluster only; orders is
+    // published through the shop gateway's HTTPS route, not Knative's domain.
     assert.deepEqual(prod.serviceUrls, {
-      orders: "http://orders.shop.mesh.example.com",
-      payments: "http://payments.shop.mesh.example.com",
+      orders: "http://orders.shop.svc.cluster.local",
+      payments: "http://payments.shop.svc.cluster.local",
     });
     assert.deepEqual(stacks.dev.outputs.serviceUrls, {
-      orders: "http://orders.shop.dev.mesh.example.com",
-      payments: "http://payments.shop.dev.mesh.example.com",
+      orders: "http://orders.shop.svc.cluster.local",
+      payments: "http://payments.shop.svc.cluster.local",
     });
     assert.deepEqual(prod.serverlessHosts, {
       orders: "orders.shop.svc.cluster.local",

@@ -102,6 +102,64 @@ describe("stacks/program: config errors name the key, the value and what is allo
     );
   });
 
+  it("outside dev, Prometheus and Jaeger keep their data on volumes", async () => {
+    const rule =
+      "is required outside dev (environment is staging): { size, storageClass }, a volume per Prometheus pod";
+    const platform = { ...strictPlatform, prometheus: { retention: "7d" } };
+    await rejects(
+      { environment: "staging", platform },
+      `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+    );
+    // Installed by default (unset or true) means the same rule.
+    await rejects(
+      { environment: "staging", platform: { istio: { mtls: "STRICT" } } },
+      `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+    );
+    await rejects(
+      {
+        environment: "staging",
+        platform: { ...strictPlatform, jaeger: { samplingPercentage: 20 } },
+      },
+      "config `mesh-serverless:platform.jaeger.storage` is undefined: is required outside dev (environment is staging): { backend: badger, size, storageClass, retention }, traces on a volume",
+    );
+    // dev may keep an emptyDir; an AWS-only stack has no Prometheus.
+    await run({ environment: "dev", platform });
+    await run({ environment: "staging", clouds: ["aws"] });
+  });
+
+  it("outside dev, Alertmanager has receivers; alert rules nobody receives are a render warning", async () => {
+    const storage = { size: "10Gi" };
+    await rejects(
+      { environment: "staging", platform: { ...strictPlatform, prometheus: { storage } } },
+      "config `mesh-serverless:platform.prometheus.alerting` is undefined: is required outside dev (environment is staging): receivers (from Secrets) and routes, or alerts reach nobody",
+    );
+    const services = {
+      serverless: {
+        orders: { namespace: "shop", image: "i:1", alerts: { errorRate: { thresholdPercent: 5 } } },
+      },
+    };
+    const warnings = async (prometheus: unknown) =>
+      (
+        await h.captureWarnings(() =>
+          run({ environment: "dev", platform: { ...strictPlatform, prometheus }, services }),
+        )
+      ).map(([m]) => m);
+    assert.deepEqual(await warnings(false), [
+      "alert rules of orders reach nobody: Prometheus is not installed (`platform.prometheus: false`)",
+    ]);
+    assert.deepEqual(await warnings({ alertmanager: false, grafana: false }), [
+      "alert rules of orders reach nobody: Alertmanager is off (`platform.prometheus.alertmanager: false`)",
+    ]);
+    assert.deepEqual(await warnings({ grafana: false }), [
+      "alert rules of orders reach nobody: Alertmanager has no receivers (`platform.prometheus.alerting`), so the chart's `null` receiver drops them",
+    ]);
+    const alerting = {
+      receivers: { chat: { type: "webhook", url: { name: "am-hook", key: "url" } } },
+      defaultReceiver: "chat",
+    };
+    assert.deepEqual(await warnings({ grafana: false, alerting }), []);
+  });
+
   it("prod names its cluster and the AWS provider of every network", async () => {
     await rejects(
       { environment: "prod", platform: strictPlatform },

@@ -333,9 +333,20 @@ const EXPECTED: Expected[] = [
           ...allowRule(principal("serverless", "function-sa")),
           when: [{ key: "request.auth.claims[groups]", values: ["functions", "admins"] }],
         },
-        // Not in the seed: Knative's activator and autoscaler (knative-serving) must reach a
-        // Knative service's pods, or it cannot scale from zero.
-        { from: [{ source: { namespaces: ["knative-serving"] } }] },
+        // Not in the seed: Knative's activator forwards what the callers may do (at zero pods)
+        // and probes /healthz; its autoscaler scrapes /metrics. Nothing else of knative-serving.
+        {
+          ...allowRule(principal("knative-serving", "activator")),
+          when: [{ key: "request.auth.claims[groups]", values: ["functions", "admins"] }],
+        },
+        {
+          from: [{ source: { principals: [principal("knative-serving", "activator")] } }],
+          to: [{ operation: { methods: ["GET"], paths: ["/healthz"] } }],
+        },
+        {
+          from: [{ source: { principals: [principal("knative-serving", "controller")] } }],
+          to: [{ operation: { methods: ["GET"], paths: ["/metrics"] } }],
+        },
       ],
     },
   },
@@ -463,7 +474,12 @@ const EXPECTED: Expected[] = [
                 "sum(rate(serverless_function_errors_total[5m])) / " +
                 "sum(rate(serverless_function_invocations_total[5m])) * 100 > 5",
               for: "5m",
-              labels: { severity: "warning" },
+              // Not in the seed: whose alert it is, for Alertmanager's routes and inhibition.
+              labels: {
+                severity: "warning",
+                namespace: "monitoring",
+                service: "serverless-function",
+              },
               annotations: {
                 summary: "High function error rate detected",
                 description: "Function error rate is above 5%",
@@ -504,6 +520,9 @@ const EXPECTED: Expected[] = [
         metadata: {
           labels: { app: "user-function" },
           annotations: {
+            // Not in the seed: with caller rules, Knative's activator leaves the request path
+            // once pods exist, so the rules see the real caller.
+            "autoscaling.knative.dev/target-burst-capacity": "0",
             "autoscaling.knative.dev/min-scale": "1",
             "autoscaling.knative.dev/initial-scale": "1",
           },

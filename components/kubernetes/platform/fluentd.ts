@@ -4,6 +4,9 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
+import { fluentdPipeline, PASSWORD_ENV, TLS_DIR, USER_ENV } from "./fluentd-pipeline";
+
+export { fluentdPipeline };
 
 /** A key of a Kubernetes Secret. */
 export interface SecretKeyRef {
@@ -126,132 +129,19 @@ const HOST =
   /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3})$/;
 const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
-const PATH = /^\/[^\s<>"]*$/;
-const TLS_DIR = "/fluentd/tls";
-const USER_ENV = "FLUENT_OUTPUT_USER";
-const PASSWORD_ENV = "FLUENT_OUTPUT_PASSWORD";
-
-function outputBlock(o: FluentdOutput): string {
-  if (o.type === "stdout") return ["    @type stdout", "    @id out_stdout"].join("\n");
-  const tls = o.tls?.enabled ?? true;
-  const lines = [
-    `    @type ${o.type}`,
-    `    @id out_${o.type}`,
-    `    host ${o.host}`,
-    `    port ${o.port ?? 9200}`,
-    `    scheme ${tls ? "https" : "http"}`,
-    `    index_name ${o.index ?? "fluentd"}`,
-  ];
-  if (tls) lines.push(`    ssl_verify ${o.tls?.verify ?? true}`);
-  if (tls && o.tls?.ca) lines.push(`    ca_file ${TLS_DIR}/${o.tls.ca.key}`);
-  if (o.credentials) {
-    lines.push(`    user "#{ENV['${USER_ENV}']}"`, `    password "#{ENV['${PASSWORD_ENV}']}"`);
-  }
-  lines.push("    <buffer>", "      flush_interval 5s", "    </buffer>");
-  return lines.join("\n");
-}
-
-/**
- * The pipeline as the chart's `fileConfigs`: tail container logs -> `kubernetes_metadata` ->
- * one output. All four files are set so none of the chart's defaults (which ship to a
- * hard-coded Elasticsearch) survive Helm's map merge.
- */
-export function fluentdPipeline(output: FluentdOutput, path: string): Record<string, string> {
-  return {
-    "01_sources.conf": [
-      "<source>",
-      "  @type tail",
-      "  @id in_tail_container_logs",
-      "  @label @KUBERNETES",
-      `  path ${path}`,
-      "  pos_file /var/log/fluentd-containers.log.pos",
-      "  tag kubernetes.*",
-      "  read_from_head true",
-      "  <parse>",
-      "    @type multi_format",
-      "    <pattern>",
-      "      format json",
-      "      time_key time",
-      "      time_type string",
-      '      time_format "%Y-%m-%dT%H:%M:%S.%NZ"',
-      "      keep_time_key false",
-      "    </pattern>",
-      "    <pattern>",
-      "      format regexp",
-      "      expression /^(?<time>.+) (?<stream>stdout|stderr)( (.))? (?<log>.*)$/",
-      "      time_format '%Y-%m-%dT%H:%M:%S.%NZ'",
-      "      keep_time_key false",
-      "    </pattern>",
-      "  </parse>",
-      "  emit_unmatched_lines true",
-      "</source>",
-      // The chart's liveness/readiness probes GET /metrics on port 24231 ("metrics"); its own
-      // 01_sources.conf serves it, and this file replaces that one.
-      "<source>",
-      "  @type prometheus",
-      "  bind 0.0.0.0",
-      "  port 24231",
-      "  metrics_path /metrics",
-      "</source>",
-    ].join("\n"),
-    "02_filters.conf": [
-      "<label @KUBERNETES>",
-      "  <match kubernetes.var.log.containers.fluentd**>",
-      "    @type relabel",
-      "    @label @FLUENT_LOG",
-      "  </match>",
-      "  <filter kubernetes.**>",
-      "    @type kubernetes_metadata",
-      "    @id filter_kube_metadata",
-      "    skip_labels false",
-      "    skip_container_metadata false",
-      "    skip_namespace_metadata true",
-      "    skip_master_url true",
-      "  </filter>",
-      "  <match **>",
-      "    @type relabel",
-      "    @label @DISPATCH",
-      "  </match>",
-      "</label>",
-    ].join("\n"),
-    "03_dispatch.conf": [
-      "<label @DISPATCH>",
-      "  <filter **>",
-      "    @type prometheus",
-      "    <metric>",
-      "      name fluentd_input_status_num_records_total",
-      "      type counter",
-      "      desc The total number of incoming records",
-      "      <labels>",
-      "        tag ${tag}",
-      "        hostname ${hostname}",
-      "      </labels>",
-      "    </metric>",
-      "  </filter>",
-      "  <match **>",
-      "    @type relabel",
-      "    @label @OUTPUT",
-      "  </match>",
-      "</label>",
-    ].join("\n"),
-    "04_outputs.conf": [
-      "<label @OUTPUT>",
-      "  <match **>",
-      outputBlock(output),
-      "  </match>",
-      "</label>",
-    ].join("\n"),
-  };
-}
-
+// Pasted into the config unquoted: no whitespace (a new parameter or line), no '<' or '>' (a
+// section such as `</match>`), no '#' (a comment), no quotes.
+const PATH = /^\/[^\s<>"'#]*$/;
 /** Values of chart `fluentd`. */
 export function fluentdValues(i: {
   output: FluentdOutput;
   path: string;
+  /** @default "logging" */
+  namespace?: string;
   registry?: string;
 }): Values {
   const values: Values = {
-    fileConfigs: fluentdPipeline(i.output, i.path),
+    fileConfigs: fluentdPipeline(i.output, i.path, i.namespace ?? "logging"),
     kind: "DaemonSet",
     // The chart's default image variant (elasticsearch7) carries the Elasticsearch plugin only.
     // The chart builds the tag from its appVersion and `variant` (templates/_pod.tpl:
@@ -314,7 +204,10 @@ export class Fluentd extends pulumi.ComponentResource {
         version,
         namespace,
         createNamespace: true,
-        values: finalValues(fluentdValues({ output, path, registry: args.registry }), args.values),
+        values: finalValues(
+          fluentdValues({ output, path, namespace, registry: args.registry }),
+          args.values,
+        ),
       },
       { parent: this },
     );

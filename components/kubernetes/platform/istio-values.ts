@@ -1,3 +1,4 @@
+import type { ComputeResources } from "./resources";
 import type { ArgChecker } from "../../core/validate";
 import type { Values } from "./helm";
 
@@ -87,6 +88,8 @@ export interface IstiodValuesInput {
   tracing?: IstioTracingProvider;
   /** Minimum istiod replicas (HPA minimum); unset keeps the chart's default of 1. */
   replicas?: number;
+  /** Requests/limits of every injected istio-proxy (`global.proxy.resources`). */
+  proxyResources?: ComputeResources;
 }
 
 /** The charts' HPA maximum is 5 (istiod `autoscaleMax`, gateway `autoscaling.maxReplicas`). */
@@ -122,6 +125,7 @@ export function istiodValues(i: IstiodValuesInput): Values {
   };
   const global: Values = { istioNamespace: i.namespace };
   if (i.registry !== undefined) global.hub = `${i.registry}/istio`;
+  if (i.proxyResources) global.proxy = { resources: i.proxyResources };
   // The istiod chart reads these at the top level (`.Values.cni`, `.Values.autoscaleMin`, ...):
   // `pilot.*` is IstioOperator's spelling, which the chart ignores.
   return {

@@ -1,3 +1,4 @@
+import { checkComputeResources, ComputeResources } from "./resources";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with {
@@ -107,6 +108,7 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
   const mtls = args.mtls ?? "STRICT";
   check.oneOf("mtls", mtls, MTLS_MODES);
   check.int("replicas", args.replicas, 1, 50);
+  checkComputeResources(check, "proxyResources", args.proxyResources);
   checkRegistry(check, "registry", args.registry);
   for (const key of ["base", "istiod", "gateway", "cni", "ztunnel"] as const) {
     checkValues(check, `values.${key}`, args.values?.[key]);
@@ -166,6 +168,12 @@ export interface IstioMeshArgs {
    * raised to match when above the charts' 5). @default the charts' 1
    */
   replicas?: number;
+  /**
+   * Requests and limits of every injected istio-proxy sidecar (istiod `global.proxy.resources`),
+   * a per-pod overhead a namespace quota must hold. @default the chart's: requests 100m/128Mi,
+   * limits 2000m/1024Mi
+   */
+  proxyResources?: ComputeResources;
   /** Image registry mirror for air-gapped clusters (`global.hub` = `<registry>/istio`). */
   registry?: string;
   /** Value overrides per chart. */
@@ -265,6 +273,7 @@ export class IstioMesh extends pulumi.ComponentResource {
             trustDomain,
             tracing: args.tracing,
             replicas,
+            proxyResources: args.proxyResources,
           }),
           args.values?.istiod,
         ),

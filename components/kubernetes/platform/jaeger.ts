@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry" with {
   "resolution-mode": "import",
 };
@@ -9,6 +9,7 @@ import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { checkSamplingPercentage, type IstioTracingProvider } from "./istio-values";
 import { CHARTS } from "./versions";
+import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
 
 /** Helm release name of Jaeger; the chart names its Service after it. */
 export const JAEGER_RELEASE = "jaeger";
@@ -27,17 +28,47 @@ export function jaegerTracingProvider(namespace: string, name = "jaeger"): Istio
 }
 
 /**
+ * Traces on a volume: Jaeger's Badger backend (an embedded key-value store, one writer, so one
+ * Jaeger pod) on a PersistentVolumeClaim the component creates.
+ * https://www.jaegertracing.io/docs/latest/deployment/ (Badger)
+ */
+export interface JaegerBadgerArgs extends PersistentStorageArgs {
+  backend: "badger";
+  /** How long spans are kept (Badger `ttl.spans`), hours or minutes: `"168h"`. @default "168h" */
+  retention?: string;
+}
+
+/** Where the PVC is mounted and Badger keeps its keys and values. */
+const BADGER_DIR = "/badger";
+const BADGER_VOLUME = "badger-data";
+/** Name of the claim the component creates for Badger. */
+export const BADGER_CLAIM = "jaeger-badger";
+const TTL = /^[1-9]\d*(h|m)$/;
+
+/** The `jaeger_storage` backend: in memory, or Badger under BADGER_DIR (internal/storage/v1/badger/config.go). */
+function traceBackend(maxTraces: number, storage: JaegerBadgerArgs | undefined): Values {
+  if (!storage) return { memory: { max_traces: maxTraces } };
+  return {
+    badger: {
+      directories: { keys: `${BADGER_DIR}/keys`, values: `${BADGER_DIR}/values` },
+      ephemeral: false,
+      ttl: { spans: storage.retention ?? "168h" },
+    },
+  };
+}
+
+/**
  * The Jaeger v2 configuration (an OpenTelemetry Collector config): OTLP in over gRPC and HTTP,
- * batched, into in-memory storage that the query UI reads.
+ * batched, into in-memory or Badger storage that the query UI reads.
  * @see https://www.jaegertracing.io/docs/latest/deployment/configuration/
  */
-export function jaegerConfig(maxTraces: number): Values {
+export function jaegerConfig(maxTraces: number, storage?: JaegerBadgerArgs): Values {
   return {
     exporters: { jaeger_storage_exporter: { trace_storage: "primary_store" } },
     extensions: {
       healthcheckv2: { http: { endpoint: "0.0.0.0:13133" }, use_v2: true },
       jaeger_query: { storage: { traces: "primary_store" } },
-      jaeger_storage: { backends: { primary_store: { memory: { max_traces: maxTraces } } } },
+      jaeger_storage: { backends: { primary_store: traceBackend(maxTraces, storage) } },
     },
     processors: { batch: {} },
     receivers: {
@@ -68,11 +99,22 @@ export function jaegerConfig(maxTraces: number): Values {
  * ConfigMap the container starts with (`--config`), `global.imageRegistry` goes through the
  * Bitnami `common.images.image` helper.
  */
-export function jaegerValues(i: { maxTraces: number; registry?: string }): Values {
+export function jaegerValues(i: {
+  maxTraces: number;
+  registry?: string;
+  storage?: JaegerBadgerArgs;
+}): Values {
+  // The chart's Deployment uses the Recreate strategy, so the old pod releases the
+  // ReadWriteOnce claim before the new one mounts it.
+  const volume = i.storage && {
+    extraVolumeMounts: [{ mountPath: BADGER_DIR, name: BADGER_VOLUME }],
+    extraVolumes: [{ name: BADGER_VOLUME, persistentVolumeClaim: { claimName: BADGER_CLAIM } }],
+    replicas: 1,
+  };
   return {
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
-    jaeger: { enabled: true },
-    userconfig: jaegerConfig(i.maxTraces),
+    jaeger: { enabled: true, ...volume },
+    userconfig: jaegerConfig(i.maxTraces, i.storage),
   };
 }
 
@@ -110,6 +152,20 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
     "must be a provider name of letters, digits, '.', '_' and '-'",
   );
   if (args.telemetry) check.dnsLabel("telemetry.rootNamespace", args.telemetry.rootNamespace);
+  if (args.storage !== undefined) {
+    check.oneOf(
+      "storage.backend",
+      check.require("storage.backend", args.storage.backend, '"badger"'),
+      ["badger"],
+    );
+    checkStorage(check, "storage", args.storage);
+    check.pattern(
+      "storage.retention",
+      args.storage.retention,
+      TTL,
+      'a positive number of hours or minutes, e.g. "168h"',
+    );
+  }
   checkRegistry(check, "registry", args.registry);
   checkValues(check, "values", args.values);
   return { namespace, version, maxTraces, sampling, providerName };
@@ -120,8 +176,13 @@ export interface JaegerArgs {
   namespace?: string;
   /** Chart version. @default CHARTS.jaeger.version in versions.ts */
   version?: string;
-  /** Traces kept in memory. @default 100000 */
+  /** Traces kept in memory (without `storage`). @default 100000 */
   maxTraces?: number;
+  /**
+   * Keep traces on a volume (Badger on a PVC the component creates, `retainOnDelete`) instead of
+   * in memory, where a restart loses them. @default unset (in memory)
+   */
+  storage?: JaegerBadgerArgs;
   /**
    * Percentage of requests traced, 0-100 with 0.01 precision (`randomSamplingPercentage`).
    * @default 1 @see https://istio.io/latest/docs/tasks/observability/distributed-tracing/sampling/
@@ -141,6 +202,8 @@ export interface JaegerArgs {
 export class Jaeger extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
   readonly telemetry?: k8s.apiextensions.CustomResource;
+  /** Badger's volume, with `storage`. */
+  readonly volumeClaim?: k8s.core.v1.PersistentVolumeClaim;
   readonly namespace: string;
   readonly provider: IstioTracingProvider;
   readonly samplingPercentage: number;
@@ -154,6 +217,27 @@ export class Jaeger extends pulumi.ComponentResource {
       args,
     );
 
+    // The claim must exist before the release, which waits for the pod that mounts it. Both
+    // outlive the component (retainOnDelete): traces are data.
+    if (args.storage) {
+      const ns = new k8s.core.v1.Namespace(
+        childName(name, "namespace"),
+        { metadata: { name: namespace, labels: managedLabels("jaeger", "namespace") } },
+        { parent: this, retainOnDelete: true },
+      );
+      this.volumeClaim = new k8s.core.v1.PersistentVolumeClaim(
+        childName(name, "badger"),
+        {
+          metadata: {
+            name: BADGER_CLAIM,
+            namespace,
+            labels: managedLabels("jaeger", "trace-storage"),
+          },
+          spec: claimSpec(args.storage),
+        },
+        { parent: this, dependsOn: [ns], retainOnDelete: true },
+      );
+    }
     this.release = helmRelease(
       childName(name, "release"),
       {
@@ -163,9 +247,12 @@ export class Jaeger extends pulumi.ComponentResource {
         version,
         namespace,
         createNamespace: true,
-        values: finalValues(jaegerValues({ maxTraces, registry: args.registry }), args.values),
+        values: finalValues(
+          jaegerValues({ maxTraces, registry: args.registry, storage: args.storage }),
+          args.values,
+        ),
       },
-      { parent: this },
+      { parent: this, ...(this.volumeClaim ? { dependsOn: [this.volumeClaim] } : {}) },
     );
     this.provider = jaegerTracingProvider(namespace, providerName);
     if (args.telemetry) {
@@ -190,6 +277,11 @@ export class Jaeger extends pulumi.ComponentResource {
     this.samplingPercentage = sampling;
     // The chart's all-in-one Service is named after the release; the query UI listens on 16686.
     this.queryUrl = `http://${JAEGER_RELEASE}.${namespace}.svc:${QUERY_PORT}`;
-    this.registerOutputs({ release: this.release, telemetry: this.telemetry, namespace });
+    this.registerOutputs({
+      release: this.release,
+      telemetry: this.telemetry,
+      volumeClaim: this.volumeClaim,
+      namespace,
+    });
   }
 }

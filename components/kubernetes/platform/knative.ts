@@ -1,3 +1,4 @@
+import { checkComputeResources, ComputeResources } from "./resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication" with {
@@ -110,6 +111,7 @@ export function checkKnativeArgs(check: ArgChecker, args: KnativeServingArgs): K
     check.oneOf(`features.${key}`, state, FEATURE_STATES);
   }
   check.int("highAvailability", args.highAvailability, 1, 10);
+  checkComputeResources(check, "queueProxy", args.queueProxy);
   check.require(
     "istio",
     args.istio,
@@ -133,6 +135,7 @@ export function knativeConfig(i: {
   features?: Record<string, FeatureState>;
   gatewayService: string;
   namespace: string;
+  queueProxy?: ComputeResources;
 }): Record<string, Record<string, string>> {
   const a = i.autoscaler;
   const autoscaler: Record<string, string> = {
@@ -153,6 +156,15 @@ export function knativeConfig(i: {
     network: { "ingress-class": ISTIO_INGRESS_CLASS },
   };
   if (i.domain !== undefined) config.domain = { [i.domain]: "" };
+  // queue-proxy, Knative's sidecar in every revision pod (config-deployment queue-sidecar-*,
+  // knative/serving config/core/configmaps/deployment.yaml).
+  const deployment: Record<string, string> = {};
+  for (const kind of ["requests", "limits"] as const)
+    for (const res of ["cpu", "memory"] as const) {
+      const v = i.queueProxy?.[kind]?.[res];
+      if (v !== undefined) deployment[`queue-sidecar-${res}-${kind.slice(0, -1)}`] = v;
+    }
+  if (Object.keys(deployment).length > 0) config.deployment = deployment;
   if (i.features && Object.keys(i.features).length > 0) config.features = { ...i.features };
   if (i.gatewayService !== DEFAULT_GATEWAY_SERVICE) {
     config.istio = {
@@ -188,6 +200,12 @@ export interface KnativeServingArgs {
   autoscaler?: KnativeAutoscalerArgs;
   /** `config-features` flags, e.g. `{ "kubernetes.podspec-fieldref": "enabled" }`. */
   features?: Record<string, FeatureState>;
+  /**
+   * Requests and limits of queue-proxy, the sidecar Knative adds to every revision pod
+   * (`config-deployment` `queue-sidecar-{cpu,memory}-{request,limit}`), a per-pod overhead a
+   * namespace quota must hold. @default Knative's: a 25m CPU request, nothing else
+   */
+  queueProxy?: ComputeResources;
   /**
    * Replicas of each Knative Serving control-plane deployment (`spec.high-availability.replicas`,
    * 1-10). @default the operator's 1
@@ -268,6 +286,7 @@ export class KnativeServing extends pulumi.ComponentResource {
           features: args.features,
           gatewayService: args.istio.gatewayService ?? DEFAULT_GATEWAY_SERVICE,
           namespace,
+          queueProxy: args.queueProxy,
         }),
         ...(args.highAvailability !== undefined
           ? { "high-availability": { replicas: args.highAvailability } }

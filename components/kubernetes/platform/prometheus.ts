@@ -11,6 +11,10 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
+import { alertmanagerValues, AlertingArgs, checkAlerting } from "./alerting";
+import { checkComputeResources, ComputeResources, ResourceList } from "./resources";
+import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
+import { grafanaDashboardValues, GrafanaDashboard, ISTIO_DASHBOARDS } from "./grafana-dashboards";
 
 /** Helm release name of kube-prometheus-stack. */
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
@@ -26,19 +30,7 @@ export const MONITOR_LABELS: Readonly<Record<string, string>> = Object.freeze({}
 const DURATION =
   /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
 const BYTE_SIZE = /^(0|([0-9]*[.])?[0-9]+((K|M|G|T|E|P)i?)?B)$/;
-// Kubernetes resource.Quantity (non-negative).
-const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
-
-/** CPU and memory, as Kubernetes quantities (`"500m"`, `"2Gi"`). */
-export interface ResourceList {
-  cpu?: string;
-  memory?: string;
-}
-
-export interface ComputeResources {
-  requests?: ResourceList;
-  limits?: ResourceList;
-}
+export type { ComputeResources, ResourceList };
 
 /** Where Istio's monitors go and what they wait for (the root namespace must exist). */
 export interface IstioMonitorTarget {
@@ -71,19 +63,23 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
     BYTE_SIZE,
     'must be a size such as "512MB", "50GB" or "1TiB"',
   );
-  for (const kind of ["requests", "limits"] as const) {
-    for (const res of ["cpu", "memory"] as const) {
-      check.pattern(
-        `resources.${kind}.${res}`,
-        args.resources?.[kind]?.[res],
-        QUANTITY,
-        'must be a Kubernetes quantity such as "500m", "2" or "4Gi"',
-      );
-    }
-  }
+  checkComputeResources(check, "resources", args.resources);
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
   check.int("replicas", args.replicas, 1, 10);
   check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
+  checkStorage(check, "storage", args.storage);
+  if (args.alerting !== undefined) {
+    if (args.alertmanager === false)
+      check.fail("alerting", "(receivers)", "needs Alertmanager: drop `alertmanager: false`");
+    checkAlerting(check, "alerting.", args.alerting);
+  }
+  for (const [k, d] of Object.entries(args.dashboards ?? {})) {
+    check.dnsLabel(`dashboards.${k}`, k);
+    check.require(`dashboards.${k}.gnetId`, d?.gnetId, "a grafana.com dashboard id");
+    check.int(`dashboards.${k}.gnetId`, d.gnetId, 1, 1e9);
+    check.require(`dashboards.${k}.revision`, d.revision, "a grafana.com revision number");
+    check.int(`dashboards.${k}.revision`, d.revision, 1, 1e6);
+  }
   checkRegistry(check, "registry", args.registry);
   checkValues(check, "values", args.values);
   return { namespace, version, retention };
@@ -131,9 +127,17 @@ export function prometheusValues(i: {
   grafanaAdminSecret?: string;
   alertmanager: boolean;
   registry?: string;
+  storage?: PersistentStorageArgs;
+  dashboards?: Readonly<Record<string, GrafanaDashboard>>;
+  alerting?: AlertingArgs;
 }): Values {
+  const dashboards =
+    i.dashboards && Object.keys(i.dashboards).length > 0 ? i.dashboards : undefined;
   return {
-    alertmanager: { enabled: i.alertmanager },
+    alertmanager: {
+      enabled: i.alertmanager,
+      ...(i.alertmanager && i.alerting ? alertmanagerValues(i.alerting) : {}),
+    },
     crds: { upgradeJob: { enabled: true } },
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
     grafana: {
@@ -141,6 +145,7 @@ export function prometheusValues(i: {
       ...(i.grafana && i.grafanaAdminSecret !== undefined
         ? { admin: { existingSecret: i.grafanaAdminSecret } }
         : {}),
+      ...(i.grafana && dashboards ? grafanaDashboardValues(dashboards) : {}),
     },
     prometheus: {
       prometheusSpec: {
@@ -153,6 +158,11 @@ export function prometheusValues(i: {
         ruleSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
         serviceMonitorSelectorNilUsesHelmValues: false,
+        // The operator makes one claim per Prometheus pod from the template (StatefulSet
+        // volumeClaimTemplates); without it the TSDB lives in an emptyDir.
+        ...(i.storage
+          ? { storageSpec: { volumeClaimTemplate: { spec: claimSpec(i.storage) } } }
+          : {}),
       },
     },
   };
@@ -257,6 +267,22 @@ export interface PrometheusArgs {
   /** Install Alertmanager. @default true */
   alertmanager?: boolean;
   /**
+   * Alertmanager's receivers (credentials from Secrets), routes by severity and namespace, the
+   * Watchdog route. Unset: the chart's config, which sends every alert to the `null` receiver.
+   */
+  alerting?: AlertingArgs;
+  /**
+   * A persistent volume per Prometheus pod (`prometheusSpec.storageSpec.volumeClaimTemplate`);
+   * unset or `false`: an emptyDir, lost when the pod moves. Size it above `retentionSize`.
+   * @default unset (emptyDir)
+   */
+  storage?: PersistentStorageArgs | false;
+  /**
+   * Grafana dashboards from grafana.com, provisioned in Grafana's "Istio" folder; `{}`: none.
+   * @default ISTIO_DASHBOARDS (mesh, service, workload, control plane)
+   */
+  dashboards?: Record<string, GrafanaDashboard>;
+  /**
    * Create Istio's PodMonitor (Envoy stats) and ServiceMonitor (istiod) in the root namespace;
    * `false`: none. @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-2-customized-scraping-configurations
    */
@@ -300,6 +326,9 @@ export class Prometheus extends pulumi.ComponentResource {
             grafanaAdminSecret: args.grafanaAdminSecret,
             alertmanager: args.alertmanager ?? true,
             registry: args.registry,
+            storage: args.storage || undefined,
+            dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
+            alerting: args.alerting,
           }),
           args.values,
         ),

@@ -81,6 +81,19 @@ export interface AccessArgs {
    * @default []
    */
   systemNamespaces?: string[];
+  /**
+   * Principals of a proxy that forwards the allowed callers' requests (Knative's activator).
+   * Each allow rule is repeated for them with the rule's own operations (`methods`, `paths`,
+   * `ports`), `requestPrincipals` and request conditions, but not its caller conditions
+   * (`source.*`, `remote.ip`), which the proxy hides. Added when `allow` has rules.
+   * @default []
+   */
+  proxies?: string[];
+  /**
+   * Rules for system callers of their own (health probes, metrics scrapes), each as narrow as
+   * its caller needs. Added after the allow rules when `allow` has rules. @default []
+   */
+  systemRules?: AccessRuleArgs[];
   /** @default the service name */
   policyName?: string;
   /** @default "<policyName>-deny" */
@@ -221,6 +234,12 @@ export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | u
       "an empty selector applies to the whole namespace; use MeshNamespace's denyByDefault for that",
     );
   (a.allow ?? []).forEach((r, i) => checkRule(check, `${prefix}allow[${i}]`, r, jwt.length > 0));
+  (a.proxies ?? []).forEach((p, i) =>
+    check.pattern(`${prefix}proxies[${i}]`, p, /^[^*\s]+$/, "a principal without '*'"),
+  );
+  (a.systemRules ?? []).forEach((r, i) =>
+    checkRule(check, `${prefix}systemRules[${i}]`, r, jwt.length > 0),
+  );
   (a.deny ?? []).forEach((r, i) => checkRule(check, `${prefix}deny[${i}]`, r, jwt.length > 0));
 }
 
@@ -240,6 +259,37 @@ function rule(r: AccessRuleArgs, trustDomain: string): Rule {
   if (Object.keys(operation).length > 0) out.to = [{ operation }];
   if (r.when && r.when.length > 0)
     out.when = r.when.map((c) => defined({ key: c.key, values: c.values, notValues: c.notValues }));
+  return out;
+}
+
+/** Condition keys that describe the caller, which a proxy in between replaces with itself. */
+const CALLER_KEY = /^(source\.|remote\.ip$)/;
+
+/**
+ * The rules that let `proxies` forward what `allow` admits: per allow rule, the proxies as
+ * principals with the rule's operations and request conditions; equal rules once.
+ */
+function proxyRules(a: AccessArgs, trust: string): Rule[] {
+  const proxies = a.proxies ?? [];
+  if (proxies.length === 0) return [];
+  const seen = new Set<string>();
+  const out: Rule[] = [];
+  for (const r of a.allow ?? []) {
+    const forwarded = rule(
+      {
+        principals: proxies,
+        requestPrincipals: r.requestPrincipals,
+        methods: r.methods,
+        paths: r.paths,
+        ports: r.ports,
+        when: r.when?.filter((c) => !CALLER_KEY.test(c.key)),
+      },
+      trust,
+    );
+    const key = JSON.stringify(forwarded);
+    if (!seen.has(key)) out.push(forwarded);
+    seen.add(key);
+  }
   return out;
 }
 
@@ -299,7 +349,11 @@ export function accessObjects(
     const spec: AuthorizationPolicySpec = { selector, action: "ALLOW" };
     // An ALLOW policy without rules matches nothing, so it denies every request to the pods.
     if (a.allow.length > 0) {
-      spec.rules = a.allow.map((r) => rule(r, trust));
+      spec.rules = [
+        ...a.allow.map((r) => rule(r, trust)),
+        ...proxyRules(a, trust),
+        ...(a.systemRules ?? []).map((r) => rule(r, trust)),
+      ];
       const system = a.systemNamespaces ?? [];
       if (system.length > 0) spec.rules.push({ from: [{ source: { namespaces: [...system] } }] });
     }

@@ -321,6 +321,9 @@ export function observabilityObjects(
         ),
       );
     }
+    // Alertmanager routes by namespace and inhibits a service's warnings while it has a critical
+    // alert (platform/alerting.ts): both need to know whose alert it is.
+    for (const r of rules) r.labels = { ...r.labels, namespace: ctx.namespace, service: ctx.name };
     out.rule = {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PrometheusRule",

@@ -16,11 +16,13 @@ import {
   ContainerArgs,
   metaFor,
   NamespaceRef,
+  principalOf,
   registerObject,
   serviceContext,
   ServiceContext,
 } from "./spec";
 import { TrafficArgs } from "./traffic";
+import { AccessArgs } from "./access";
 
 type KnativeSpec = NonNullable<IKnativeService["spec"]>;
 type TrafficTarget = NonNullable<KnativeSpec["traffic"]>[number];
@@ -51,6 +53,12 @@ export interface ScaleArgs {
   window?: string;
   /** `kpa` (Knative's, can scale to zero) or `hpa` (Kubernetes HPA, for cpu/memory). @default "kpa" */
   class?: "kpa" | "hpa";
+  /**
+   * Burst size served without Knative's activator in the path; `0` keeps it in the path only at
+   * zero replicas, `-1` always. https://knative.dev/docs/serving/load-balancing/target-burst-capacity/
+   * @default 0 for a service with `access.allow` rules (see `ServerlessService`), else Knative's (200)
+   */
+  targetBurstCapacity?: number;
 }
 
 /** One entry of the revision traffic split (blue/green, canary). */
@@ -80,8 +88,14 @@ export interface ServerlessServiceArgs extends ContainerArgs, Omit<ServicePartsA
   serviceAccountName?: string;
   /** Name of the revision this template creates (`<service>-<suffix>`), for pinning in `traffic.revisions`. */
   revisionName?: string;
-  /** `cluster-local` keeps the service off the public ingress. @default public */
-  visibility?: "cluster-local";
+  /**
+   * Expose the service on Knative's external ingress (`*.<namespace>.<mesh.domain>`). Unset, it
+   * is labelled `networking.knative.dev/visibility: cluster-local`: reachable in the cluster and
+   * through this package's `ingress` routes (via `knative-local-gateway`), not from outside.
+   * https://knative.dev/docs/serving/services/private-services/
+   * @default false
+   */
+  public?: boolean;
   /** Extra labels/annotations on the revision template. */
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -90,6 +104,17 @@ export interface ServerlessServiceArgs extends ContainerArgs, Omit<ServicePartsA
 }
 
 const SCALE = "autoscaling.knative.dev";
+const TBC = `${SCALE}/target-burst-capacity`;
+
+/**
+ * Whether the service admits callers by rule. Then the activator, which forwards requests as
+ * itself, leaves the path once pods exist: Knative keeps it in the path until ready pods x
+ * target exceed the target burst capacity (default 200), so with `0` it is only there at zero.
+ * https://knative.dev/docs/serving/load-balancing/target-burst-capacity/
+ */
+function hasCallerRules(a: ServerlessServiceArgs): boolean {
+  return (a.access?.allow ?? []).length > 0;
+}
 
 /** Revision-template annotations for `scale`; keys in a fixed order. */
 export function scaleAnnotations(s: ScaleArgs | undefined): Record<string, string> {
@@ -105,6 +130,8 @@ export function scaleAnnotations(s: ScaleArgs | undefined): Record<string, strin
     out[`${SCALE}/target-utilization-percentage`] = String(s.targetUtilizationPercentage);
   if (s.scaleDownDelay !== undefined) out[`${SCALE}/scale-down-delay`] = s.scaleDownDelay;
   if (s.window !== undefined) out[`${SCALE}/window`] = s.window;
+  if (s.targetBurstCapacity !== undefined)
+    out[`${SCALE}/target-burst-capacity`] = String(s.targetBurstCapacity);
   return out;
 }
 
@@ -123,6 +150,8 @@ function checkScale(check: ArgChecker, s: ScaleArgs | undefined): void {
   check.int("scale.targetUtilizationPercentage", s.targetUtilizationPercentage, 1, 100);
   check.durationMs("scale.scaleDownDelay", s.scaleDownDelay, 0, 3_600_000);
   check.durationMs("scale.window", s.window, 6_000, 3_600_000);
+  if (s.targetBurstCapacity !== undefined && s.targetBurstCapacity !== -1)
+    check.number("scale.targetBurstCapacity", s.targetBurstCapacity, 0, 1_000_000);
   if ((s.metric === "cpu" || s.metric === "memory") && (s.class ?? "kpa") === "kpa")
     check.fail("scale.metric", s.metric, 'cpu and memory scaling need class "hpa"');
   if (s.class === "hpa" && s.min === 0)
@@ -166,7 +195,11 @@ export function knativeService(
   ctx: ServiceContext,
   a: ServerlessServiceArgs,
 ): KubeObject<KnativeSpec> & { apiVersion: "serving.knative.dev/v1"; kind: "Service" } {
-  const annotations = { ...scaleAnnotations(a.scale), ...a.annotations };
+  const annotations = {
+    ...(hasCallerRules(a) ? { [TBC]: "0" } : {}),
+    ...scaleAnnotations(a.scale),
+    ...a.annotations,
+  };
   const templateMeta: {
     name?: string;
     labels: Record<string, string>;
@@ -199,13 +232,37 @@ export function knativeService(
       return t;
     });
   }
+  // The label Knative's route reconciler reads (knative.dev/networking
+  // pkg/apis/networking/register.go VisibilityLabelKey); cluster-local keeps the service off the
+  // external gateway. https://knative.dev/docs/serving/services/private-services/
   const meta = metaFor(
     ctx,
     ctx.name,
     "serverless-service",
-    a.visibility ? { "networking.knative.dev/visibility": a.visibility } : undefined,
+    a.public === true ? undefined : { "networking.knative.dev/visibility": "cluster-local" },
   );
   return { apiVersion: "serving.knative.dev/v1", kind: "Service", metadata: meta, spec };
+}
+
+/**
+ * Access that lets Knative's system pods do their part and no more: the activator (service
+ * account `activator`, knative/serving config/core/deployments/activator.yaml) forwards what the
+ * allow rules admit and probes `/healthz` (knative.dev/networking pkg/http HealthCheckPath); the
+ * autoscaler (service account `controller`, config/core/deployments/autoscaler.yaml) scrapes the
+ * queue-proxy's `/metrics` through the mesh. https://knative.dev/docs/serving/istio-authorization/
+ */
+export function knativeAccess(knativeNamespace: string, a: AccessArgs): AccessArgs {
+  const sa = (name: string): string =>
+    principalOf(a.trustDomain ?? "cluster.local", `${knativeNamespace}/${name}`);
+  return {
+    ...a,
+    proxies: [sa("activator"), ...(a.proxies ?? [])],
+    systemRules: [
+      { principals: [sa("activator")], methods: ["GET"], paths: ["/healthz"] },
+      { principals: [sa("controller")], methods: ["GET"], paths: ["/metrics"] },
+      ...(a.systemRules ?? []),
+    ],
+  };
 }
 
 /** Milliseconds of an already checked duration. */
@@ -226,8 +283,8 @@ export class ServerlessService extends pulumi.ComponentResource {
   readonly host: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
   /**
-   * The URL Knative gives the service: `http://<name>.<namespace>.<mesh.domain>`, or the
-   * cluster-local address for `visibility: "cluster-local"` or a mesh without a domain.
+   * The URL Knative gives the service: `http://<name>.<namespace>.<mesh.domain>` when `public`,
+   * else (or on a mesh without a domain) the cluster-local address.
    */
   readonly url: pulumi.Output<string>;
 
@@ -253,16 +310,13 @@ export class ServerlessService extends pulumi.ComponentResource {
         args.revisionName,
         `revisions of ${name} are named "${name}-<suffix>"`,
       );
-    check.oneOf("visibility", args.visibility, ["cluster-local"]);
+    if (args.public !== undefined && typeof args.public !== "boolean")
+      check.fail("public", args.public, "true or false");
     checkLabels(check, "labels", args.labels);
     checkRevisions(check, name, args.traffic?.revisions);
     const { revisions: _revisions, ...meshTraffic } = args.traffic ?? {};
     const traffic = args.traffic ? meshTraffic : undefined;
-    // Knative's activator and autoscaler must reach the pods whatever the callers allowed.
-    const access = args.access && {
-      ...args.access,
-      systemNamespaces: [ctx.mesh.knativeNamespace, ...(args.access.systemNamespaces ?? [])],
-    };
+    const access = args.access && knativeAccess(ctx.mesh.knativeNamespace, args.access);
     // Knative routes a request by its Host: through Istio's gateway it must reach Knative's
     // local gateway with the service's cluster host, not the public one.
     // https://github.com/knative/docs/blob/main/code-samples/serving/knative-routing-go/routing-internal.yaml
@@ -286,7 +340,7 @@ export class ServerlessService extends pulumi.ComponentResource {
     });
     this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);
     this.serviceName = pulumi.output(name);
-    const domain = args.visibility === "cluster-local" ? undefined : ctx.mesh.domain;
+    const domain = args.public === true ? ctx.mesh.domain : undefined;
     this.url = pulumi.output(`http://${name}.${ctx.namespace}.${domain ?? "svc.cluster.local"}`);
     this.registerOutputs({
       service: this.service,

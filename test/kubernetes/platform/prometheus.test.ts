@@ -38,7 +38,34 @@ describe("platform/Prometheus", () => {
       alertmanager: { enabled: true },
       // Helm never upgrades CRDs; the chart's hook Job applies the ones it packs.
       crds: { upgradeJob: { enabled: true } },
-      grafana: { enabled: true },
+      // Istio's standard dashboards by grafana.com id and pinned revision, in an "Istio" folder.
+      grafana: {
+        enabled: true,
+        dashboardProviders: {
+          "dashboardproviders.yaml": {
+            apiVersion: 1,
+            providers: [
+              {
+                disableDeletion: false,
+                editable: false,
+                folder: "Istio",
+                name: "istio",
+                options: { path: "/var/lib/grafana/dashboards/istio" },
+                orgId: 1,
+                type: "file",
+              },
+            ],
+          },
+        },
+        dashboards: {
+          istio: {
+            "istio-control-plane": { gnetId: 7645, revision: 158, datasource: "Prometheus" },
+            "istio-mesh": { gnetId: 7639, revision: 330, datasource: "Prometheus" },
+            "istio-service": { gnetId: 7636, revision: 329, datasource: "Prometheus" },
+            "istio-workload": { gnetId: 7630, revision: 278, datasource: "Prometheus" },
+          },
+        },
+      },
       prometheus: {
         prometheusSpec: {
           podMonitorSelectorNilUsesHelmValues: false,

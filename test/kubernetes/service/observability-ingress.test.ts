@@ -46,7 +46,8 @@ describe("kubernetes/service ServiceObservability", () => {
               alert: "OrdersHighErrorRate",
               expr: `sum(rate(istio_requests_total{${SEL},response_code=~"5.."}[5m])) / sum(rate(istio_requests_total{${SEL}}[5m])) * 100 > 2`,
               for: "10m",
-              labels: { severity: "warning" },
+              // Whose alert it is: Alertmanager routes by namespace, inhibits by service.
+              labels: { severity: "warning", namespace: "shop", service: "orders" },
               annotations: {
                 summary: "High error rate on shop/orders",
                 description: "Error rate of shop/orders is above 2%",
@@ -56,7 +57,8 @@ describe("kubernetes/service ServiceObservability", () => {
               alert: "OrdersHighLatency",
               expr: `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${SEL}}[10m]))) > 500`,
               for: "5m",
-              labels: { severity: "warning" },
+              // Whose alert it is: Alertmanager routes by namespace, inhibits by service.
+              labels: { severity: "warning", namespace: "shop", service: "orders" },
               annotations: {
                 summary: "High latency on shop/orders",
                 description: "p99 latency of shop/orders is above 500ms",

@@ -52,6 +52,8 @@ describe("kubernetes/service ServerlessService", () => {
           name: "orders-v2",
           labels: { app: "orders" },
           annotations: {
+            // Caller rules: the activator leaves the path once pods exist.
+            "autoscaling.knative.dev/target-burst-capacity": "0",
             "autoscaling.knative.dev/min-scale": "1",
             "autoscaling.knative.dev/max-scale": "20",
             "autoscaling.knative.dev/initial-scale": "2",
@@ -104,8 +106,20 @@ describe("kubernetes/service ServerlessService", () => {
           from: [{ source: { principals: ["cluster.local/ns/web/sa/frontend"] } }],
           to: [{ operation: { methods: ["POST"] } }],
         },
-        // Knative's activator/autoscaler, always allowed to reach a Knative service's pods.
-        { from: [{ source: { namespaces: ["knative-serving"] } }] },
+        // Knative's activator forwards only what the callers may do, probes /healthz; the
+        // autoscaler scrapes /metrics.
+        {
+          from: [{ source: { principals: ["cluster.local/ns/knative-serving/sa/activator"] } }],
+          to: [{ operation: { methods: ["POST"] } }],
+        },
+        {
+          from: [{ source: { principals: ["cluster.local/ns/knative-serving/sa/activator"] } }],
+          to: [{ operation: { methods: ["GET"], paths: ["/healthz"] } }],
+        },
+        {
+          from: [{ source: { principals: ["cluster.local/ns/knative-serving/sa/controller"] } }],
+          to: [{ operation: { methods: ["GET"], paths: ["/metrics"] } }],
+        },
       ],
     });
     assert.deepEqual((spec(T.sm, "shop/orders") as { selector: unknown }).selector, {
@@ -154,7 +168,13 @@ describe("kubernetes/service ServerlessService", () => {
         [RELEASE, `${T.ns}::shop`, `${T.pa}::shop/default`].sort(),
         `${type} ${name}`,
       );
-      const extra = type === T.sm || type === T.pr ? { release: "kps" } : {};
+      const extra =
+        type === T.sm || type === T.pr
+          ? { release: "kps" }
+          : type === T.ksvc
+            ? // Private: the ingress route reaches it through knative-local-gateway.
+              { "networking.knative.dev/visibility": "cluster-local" }
+            : {};
       assert.deepEqual(
         meta(type, name).labels,
         { ...labels("orders", part), ...extra },
@@ -166,10 +186,9 @@ describe("kubernetes/service ServerlessService", () => {
     assert.deepEqual(await h.expectValidManifests(), []);
   });
 
-  it("the smallest service: image only, all traffic to the latest revision", async () => {
+  it("the smallest service: image only, all traffic to the latest revision, private", async () => {
     new ServerlessService("hello", {
       image: "ghcr.io/knative/helloworld-go:latest",
-      visibility: "cluster-local",
       containerName: "app",
     });
     await h.settled();
