@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../core/validate";
 import {
-  APP_MESH_HTTP_RETRY_EVENTS,
   APP_MESH_NAME_MAX,
   APP_MESH_ROUTE_PRIORITY,
   APP_MESH_WEIGHTED_TARGETS,
@@ -202,7 +201,6 @@ export function checkFunctionArgs(
     );
   const urlGiven = args.url ?? appMeshOnly;
   const urlOptions = typeof urlGiven === "object" ? urlGiven : {};
-  check.oneOf("url.authType", urlOptions.authType, ["AWS_IAM", "NONE"]);
   const url = urlGiven
     ? { authType: urlOptions.authType ?? "AWS_IAM", invokers: urlOptions.invokers }
     : undefined;
@@ -219,7 +217,6 @@ export function checkFunctionArgs(
         LATTICE_TARGET_GROUP_NAME,
       ),
     );
-    check.oneOf("lattice.authType", lattice.authType, ["AWS_IAM", "NONE"]);
     check.int(
       "lattice.idleTimeoutSeconds",
       lattice.idleTimeoutSeconds,
@@ -239,29 +236,13 @@ export function checkFunctionArgs(
   let retryPolicy: NormalizedFunctionArgs["appMesh"]["retryPolicy"];
   if (mesh.retryPolicy !== undefined) {
     const r = mesh.retryPolicy;
-    check.require(
-      "appMesh.retryPolicy.maxRetries",
-      r.maxRetries,
-      "is required: retries after the first try",
-    );
     check.int("appMesh.retryPolicy.maxRetries", r.maxRetries, 0, Number.MAX_SAFE_INTEGER);
-    check.require(
-      "appMesh.retryPolicy.perRetryTimeout",
-      r.perRetryTimeout,
-      "is required: the timeout of each try",
-    );
     if ((r.httpRetryEvents ?? []).length === 0 && (r.tcpRetryEvents ?? []).length === 0)
       check.fail(
         "appMesh.retryPolicy",
         r,
         "needs at least one of httpRetryEvents or tcpRetryEvents",
       );
-    (r.httpRetryEvents ?? []).forEach((e, i) =>
-      check.oneOf(`appMesh.retryPolicy.httpRetryEvents[${i}]`, e, APP_MESH_HTTP_RETRY_EVENTS),
-    );
-    (r.tcpRetryEvents ?? []).forEach((e, i) =>
-      check.oneOf(`appMesh.retryPolicy.tcpRetryEvents[${i}]`, e, ["connection-error"]),
-    );
     retryPolicy = {
       maxRetries: r.maxRetries,
       perRetryTimeout: meshDuration(

@@ -7,12 +7,13 @@ import { childName } from "../core/names";
 import {
   APP_MESH_NAME_MAX,
   checkLatticeName,
-  ENVOY_LOG_LEVELS,
   EnvoyLogLevel,
   LATTICE_SERVICE_NETWORK_NAME,
 } from "./limits";
 import { arnParts, latticeAccountAuthPolicy, PolicyDocument, policyJson } from "./policies";
 import { awsTags, checkTags } from "./tags";
+import { checkArgs } from "../core/args-schema";
+import schema from "../../schema/MeshNetwork.schema.json";
 
 /** The mesh data planes a function can be wired into. */
 export const MESH_BACKENDS = ["vpc-lattice", "app-mesh"] as const;
@@ -120,9 +121,9 @@ export class MeshNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshNetwork", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     const backend = args.backend ?? "vpc-lattice";
-    check.oneOf("backend", backend, MESH_BACKENDS);
     const namespaceName = args.namespaceName ?? name;
     check.pattern(
       "namespaceName",
@@ -142,19 +143,10 @@ export class MeshNetwork extends pulumi.ComponentResource {
     const meshName = mesh.meshName ?? name;
     if (backend === "vpc-lattice") {
       checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
-      check.oneOf("lattice.authType", lattice.authType, ["AWS_IAM", "NONE"]);
       if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
         check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
     } else {
       check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
-      check.oneOf("appMesh.egressFilter", mesh.egressFilter, ["DROP_ALL", "ALLOW_ALL"]);
-      check.oneOf("appMesh.ipPreference", mesh.ipPreference, [
-        "IPv4_ONLY",
-        "IPv4_PREFERRED",
-        "IPv6_ONLY",
-        "IPv6_PREFERRED",
-      ]);
-      check.oneOf("appMesh.envoyLogLevel", mesh.envoyLogLevel, ENVOY_LOG_LEVELS);
       check.pattern("appMesh.endpoint", mesh.endpoint, /^[^\s:]+:\d{1,5}$/, "must be host:port");
     }
 

@@ -9,8 +9,10 @@ import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/mon
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/Prometheus.schema.json";
 
 /** Helm release name of kube-prometheus-stack. */
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
@@ -85,7 +87,6 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   check.int("replicas", args.replicas, 1, 10);
   check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
   checkRegistry(check, "registry", args.registry);
-  checkValues(check, "values", args.values);
   return { namespace, version, retention };
 }
 
@@ -268,6 +269,7 @@ export class Prometheus extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Prometheus", name, {}, opts);
+    checkArgs(this, schema, args);
     const { namespace, version, retention } = checkPrometheusArgs(new ArgChecker(this), args);
 
     this.release = helmRelease(

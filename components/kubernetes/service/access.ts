@@ -144,7 +144,7 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
   });
   (r.methods ?? []).forEach((m, i) => check.oneOf(`${path}.methods[${i}]`, m, METHODS));
   (r.paths ?? []).forEach((p, i) => {
-    if (typeof p !== "string" || !isPolicyPath(p))
+    if (!isPolicyPath(p))
       check.fail(
         `${path}.paths[${i}]`,
         p,
@@ -156,7 +156,7 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
     const cp = `${path}.when[${i}]`;
     check.pattern(
       `${cp}.key`,
-      check.require(`${cp}.key`, c.key, "a condition key"),
+      c.key,
       CONDITION_KEY,
       "a supported condition key, e.g. request.auth.claims[groups], source.namespace, request.headers[x-name]",
     );
@@ -196,12 +196,7 @@ export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | u
   const jwt = a.jwt ?? [];
   jwt.forEach((j, i) => {
     const jp = `${prefix}jwt[${i}]`;
-    check.pattern(
-      `${jp}.issuer`,
-      check.require(`${jp}.issuer`, j.issuer, "the token issuer, e.g. https://auth.example.com"),
-      /^\S+$/,
-      "an issuer without whitespace",
-    );
+    check.pattern(`${jp}.issuer`, j.issuer, /^\S+$/, "an issuer without whitespace");
     check.pattern(`${jp}.jwksUri`, j.jwksUri, /^https?:\/\/\S+$/, "an http(s) URL");
     if (j.jwks !== undefined && j.jwksUri !== undefined)
       check.fail(`${jp}.jwks`, "(inline)", "give jwksUri or jwks, not both");

@@ -13,8 +13,10 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
 import { injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/MeshNamespace.schema.json";
 
-const MODES = ["STRICT", "PERMISSIVE", "DISABLE"] as const;
+type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 type LimitsArgs = Exclude<MeshNamespaceArgs["limits"], false | undefined>;
 const DEFAULT_LIMITS: LimitsArgs = {
   defaultRequest: { cpu: "100m", memory: "128Mi" },
@@ -36,7 +38,7 @@ export interface MeshNamespaceArgs {
   /** Extra namespace labels. */
   labels?: Record<string, string>;
   /** Namespace-wide mTLS (`PeerAuthentication`). PERMISSIVE/DISABLE must be asked for. @default { mode: "STRICT", name: "default" } https://istio.io/latest/docs/reference/config/security/peer_authentication/ */
-  mtls?: { mode?: (typeof MODES)[number]; name?: string };
+  mtls?: { mode?: MtlsMode; name?: string };
   /** Add an `allow-nothing` AuthorizationPolicy so only what a service's policy allows gets in. @default false */
   denyByDefault?: boolean;
   /**
@@ -90,12 +92,12 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
 
   constructor(name: string, args: MeshNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:MeshNamespace", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     const ns = args.namespace ?? name;
     check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
     const mesh = meshDefaults(args.mesh);
     checkLabels(check, "labels", args.labels);
-    check.oneOf("mtls.mode", args.mtls?.mode, MODES);
     check.dnsSubdomain("mtls.name", args.mtls?.name);
     if (args.egressHosts !== undefined && mesh.dataPlane === "ambient")
       check.fail(
@@ -151,17 +153,8 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     }
     if (args.priorityClass) {
       const pc = args.priorityClass;
-      check.int(
-        "priorityClass.value",
-        check.require("priorityClass.value", pc.value, "an integer priority"),
-        -2147483648,
-        1000000000,
-      );
+      check.int("priorityClass.value", pc.value, -2147483648, 1000000000);
       check.dnsSubdomain("priorityClass.name", pc.name);
-      check.oneOf("priorityClass.preemptionPolicy", pc.preemptionPolicy, [
-        "PreemptLowerPriority",
-        "Never",
-      ]);
     }
 
     this.namespace = ns;
