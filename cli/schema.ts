@@ -112,7 +112,18 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/** Applies OPEN_TYPES and drops what the stack file cannot hold (for the stack schema). */
+/** A `secure:` value: what `pulumi config set --secret` writes in place of a string. */
+const SECURE: Json = {
+  title: "a `secure:` value",
+  type: "object",
+  properties: { secure: { type: "string" } },
+  required: ["secure"],
+  additionalProperties: false,
+  description: "An encrypted value (`pulumi config set --secret`).",
+};
+
+/** Applies OPEN_TYPES; for the stack file, drops what YAML cannot hold and lets every string be a
+ * `secure:` value. */
 function finish(schema: Json, plainData: boolean): Json {
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
@@ -125,6 +136,14 @@ function finish(schema: Json, plainData: boolean): Json {
       const text = typeof out.default === "string" ? out.default : JSON.stringify(out.default);
       out.description = `${out.description ? `${out.description} ` : ""}Default: ${text}.`;
       delete out.default;
+    }
+    if (plainData && out.type === "string" && out.enum === undefined && out.const === undefined) {
+      const { description, default: dflt, ...plain } = out;
+      return defined({
+        anyOf: [plain, { $ref: "#/definitions/Secure" }],
+        description,
+        default: dflt,
+      });
     }
     if (plainData) {
       for (const key of ["anyOf", "oneOf"]) {
@@ -151,7 +170,8 @@ function finish(schema: Json, plainData: boolean): Json {
 
 function generator(): SchemaGenerator {
   const config: Config = {
-    path: path.join(ROOT, "components/index.ts"),
+    // The public API and the stack config type (which imports only types from it).
+    path: path.join(ROOT, "{components/index.ts,stacks/config-types.ts}"),
     tsconfig: path.join(ROOT, "tsconfig.json"),
     skipTypeCheck: true,
     expose: "export",
@@ -169,6 +189,43 @@ function generator(): SchemaGenerator {
   return new SchemaGenerator(program, parser, formatter, completed);
 }
 
+function defined(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * The stack file (`stacks/Pulumi.<stack>.yaml`): `config` holds `mesh-serverless:<key>` for each
+ * key of `StackConfig` and any key of another namespace (`aws:region`, ...).
+ */
+function stackFileSchema(generated: Json): Json {
+  const defs: Record<string, Json> = {
+    ...(generated.definitions as Record<string, Json>),
+    Secure: SECURE,
+  };
+  const root = defs.StackConfig;
+  const props = root.properties as Record<string, Json>;
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: "mesh-serverless stack file",
+    type: "object",
+    properties: {
+      config: {
+        type: "object",
+        properties: Object.fromEntries(
+          Object.entries(props).map(([k, v]) => [`${PROJECT}:${k}`, v]),
+        ),
+        required: (root.required as string[]).map((k) => `${PROJECT}:${k}`),
+        patternProperties: { [`^(?!${PROJECT}:)[^:\\s]+:[^:\\s]+$`]: {} },
+        additionalProperties: false,
+      },
+    },
+    definitions: defs,
+  };
+}
+
+/** The project name (Pulumi.yaml), the namespace of the stack config keys. */
+export const PROJECT = "mesh-serverless";
+
 /** Every schema file's name and text, generated from the current sources. */
 export function generateSchemas(): Map<string, string> {
   const gen = generator();
@@ -182,6 +239,8 @@ export function generateSchemas(): Map<string, string> {
     const schema = gen.createSchema(type) as Json;
     files.set(`${component}.schema.json`, text({ ...header(type), ...finish(schema, false) }));
   }
+  const stack = finish(gen.createSchema("StackConfig") as Json, true);
+  files.set(STACK_SCHEMA, text({ ...header("StackConfig"), ...stackFileSchema(stack) }));
   return files;
 }
 

@@ -57,7 +57,7 @@ export function argumentPath(pointer: string, prefix = ""): string {
   let out = prefix;
   for (const raw of pointer.split("/").slice(1)) {
     const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    out += /^\d+$/.test(part) ? `[${part}]` : out === "" ? part : `.${part}`;
+    out += /^\d+$/.test(part) ? `[${part}]` : out === "" || out.endsWith(":") ? part : `.${part}`;
   }
   return out;
 }
@@ -108,6 +108,7 @@ function resolve(root: Json, schema: Json): Json {
 function describeSchema(root: Json, schema: Json): string {
   const s = resolve(root, schema);
   const name = typeof schema.$ref === "string" ? schema.$ref.replace("#/definitions/", "") : "";
+  if (typeof s.title === "string") return s.title;
   if (name && s.type === "object") return `a ${name}`;
   if (typeof s["x-instance-of"] === "string") return `a ${s["x-instance-of"]}`;
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -160,7 +161,8 @@ function branchValidator(root: Json, branch: Json): ValidateFunction {
  * fixes to a constant, e.g. `type`) names, else the only branch of its JSON type, else the one it
  * got furthest into. Returns a message when no branch can be chosen.
  */
-function explainAnyOf(root: Json, e: ErrorObject, at: string): string {
+function explainAnyOf(ctx: Context, e: ErrorObject, at: string): string {
+  const { root, message } = ctx;
   const branches = e.schema as Json[];
   const data = e.data;
   const resolved = branches.map((b) => resolve(root, b));
@@ -180,7 +182,7 @@ function explainAnyOf(root: Json, e: ErrorObject, at: string): string {
     if (candidates.length === 0) {
       const allowed = objects.flatMap((s) => constOf(s, disc) as unknown[]);
       const path = at === "" ? disc : `${at}.${disc}`;
-      return invalidMessage(
+      return message(
         path,
         value,
         `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`,
@@ -200,9 +202,9 @@ function explainAnyOf(root: Json, e: ErrorObject, at: string): string {
   });
   const best = Math.max(...tried.map((t) => t.depth));
   const winners = tried.filter((t) => t.depth === best);
-  if (winners.length === 1) return explain(root, winners[0].errors, at);
+  if (winners.length === 1) return explain(ctx, winners[0].errors, at);
   const what = branches.map((b) => describeSchema(root, b)).join(" or ");
-  return invalidMessage(at, data, `must be ${describeData(data) ?? what}`);
+  return message(at, data, `must be ${describeData(data) ?? what}`);
 }
 
 /** How far a problem is from the root. */
@@ -212,34 +214,49 @@ function depth(e: ErrorObject): number {
 }
 
 /** The problem ajv stopped at (the last error: branches come before their `anyOf`), as a message. */
-function explain(root: Json, errors: ErrorObject[], prefix: string): string {
+function explain(ctx: Context, errors: ErrorObject[], prefix: string): string {
+  const { root, message } = ctx;
   const e = errors[errors.length - 1];
   const at = argumentPath(e.instancePath, prefix);
-  const join = (key: string) => (at === "" ? key : `${at}.${key}`);
+  const join = (key: string) => (at === "" || at.endsWith(":") ? at + key : `${at}.${key}`);
   const parent = e.parentSchema as Json;
   switch (e.keyword) {
     case "anyOf":
-      return explainAnyOf(root, e, at);
+      return explainAnyOf(ctx, e, at);
     case "additionalProperties": {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      return invalidMessage(join(key), (e.data as Json)[key], unknownKeyHint(key, parent));
+      return message(join(key), (e.data as Json)[key], unknownKeyHint(key, parent));
     }
     case "required": {
       const key = (e.params as { missingProperty: string }).missingProperty;
       const props = parent.properties as Record<string, Json> | undefined;
-      return invalidMessage(join(key), undefined, `is required${purpose(props?.[key])}`);
+      const wanted = props?.[key] && resolve(root, props[key]);
+      const allowed = Array.isArray(wanted?.enum) ? `: ${describeSchema(root, wanted)}` : "";
+      return message(join(key), undefined, `is required${allowed || purpose(props?.[key])}`);
     }
   }
-  return invalidMessage(
-    at,
-    e.data,
-    `must be ${describeData(e.data) ?? describeSchema(root, parent)}`,
-  );
+  return message(at, e.data, `must be ${describeData(e.data) ?? describeSchema(root, parent)}`);
 }
 
+/** Where a message is being made: the root schema and how a value is shown. */
+interface Context {
+  root: Json;
+  message: (argument: string, value: unknown, allowed: string) => string;
+}
+
+/** Says whether the value at an argument path is secret (shown as "[secret]"). */
+export type SecretPaths = (argument: string) => boolean;
+
 /** The first problem ajv found in `errors` (from validating against `root`), as a message. */
-export function schemaMessage(root: ArgsSchema, errors: ErrorObject[], prefix = ""): string {
-  return explain(root as Json, errors, prefix);
+export function schemaMessage(
+  root: ArgsSchema,
+  errors: ErrorObject[],
+  prefix = "",
+  secret: SecretPaths = () => false,
+): string {
+  const message = (argument: string, value: unknown, allowed: string) =>
+    invalidMessage(argument, secret(argument) ? "[secret]" : value, allowed);
+  return explain({ root: root as Json, message }, errors, prefix);
 }
 
 /**
@@ -254,7 +271,12 @@ export function checkArgs(resource: pulumi.Resource, schema: ArgsSchema, args: u
 }
 
 /** The first problem of `value` against `schema`, or undefined (for stack config). */
-export function schemaProblem(schema: ArgsSchema, value: unknown, prefix = ""): string | undefined {
+export function schemaProblem(
+  schema: ArgsSchema,
+  value: unknown,
+  prefix = "",
+  secret?: SecretPaths,
+): string | undefined {
   const validate = validatorFor(schema);
-  return validate(value) ? undefined : schemaMessage(schema, validate.errors ?? [], prefix);
+  return validate(value) ? undefined : schemaMessage(schema, validate.errors ?? [], prefix, secret);
 }

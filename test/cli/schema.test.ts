@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { parse } from "yaml";
 import { COMPONENTS, generateSchemas, SCHEMA_DIR } from "../../cli/schema";
+import { schemaProblem } from "../../components/core/args-schema";
 
 describe("cli/schema", () => {
   // One generation for the whole file (about 5 s: building the TypeScript program dominates).
@@ -65,6 +67,51 @@ describe("cli/schema", () => {
     assert.equal(
       route.properties.fault.properties.delay["x-upstream-keys"].percentage,
       "`percent`",
+    );
+  });
+});
+
+describe("stacks/Pulumi.*.yaml and the stack schema", () => {
+  const dir = path.join(__dirname, "..", "..", "stacks");
+  const files = fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(SCHEMA_DIR, "stack-config.schema.json"), "utf8"),
+  );
+
+  it("every stack file names the schema for editors and is valid against it", () => {
+    assert.ok(files.length >= 5, files.join(", "));
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      assert.equal(
+        text.split("\n")[0],
+        "# yaml-language-server: $schema=../schema/stack-config.schema.json",
+        f,
+      );
+      assert.equal(schemaProblem(schema, parse(text)), undefined, f);
+    }
+  });
+
+  it("rejects an unknown key anywhere in a stack file, a secure value where a string goes is fine", () => {
+    const file = (config: Record<string, unknown>) => ({
+      config: { "mesh-serverless:environment": "dev", ...config },
+    });
+    assert.equal(
+      schemaProblem(schema, file({ "mesh-serverless:kubeconfig": { secure: "v1:abc" } })),
+      undefined,
+    );
+    assert.equal(schemaProblem(schema, file({ "aws:region": "eu-west-1" })), undefined);
+    assert.equal(
+      schemaProblem(
+        schema,
+        file({
+          "mesh-serverless:services": { serverless: { o: { image: "i", scale: { mn: 1 } } } },
+        }),
+      ),
+      "invalid `config.mesh-serverless:services.serverless.o.scale.mn` 1: unknown key; did you mean `min`? (known keys: min, max, initial, target, metric, targetUtilizationPercentage, scaleDownDelay, window, class)",
+    );
+    assert.match(
+      schemaProblem(schema, file({ "mesh-serverless:platfrom": {} }))!,
+      /^invalid `config.mesh-serverless:platfrom` \{\}: unknown key; did you mean `mesh-serverless:platform`\?/,
     );
   });
 });
