@@ -201,7 +201,15 @@ function explainAnyOf(ctx: Context, e: ErrorObject, at: string): string {
     return { i, errors, depth: Math.max(...errors.map(depth)) };
   });
   const best = Math.max(...tried.map((t) => t.depth));
-  const winners = tried.filter((t) => t.depth === best);
+  let winners = tried.filter((t) => t.depth === best);
+  if (winners.length > 1 && jsonType(data) === "object") {
+    // `{ prefix: "/", prfx: 1 }`: the branch whose required keys are all there is the one meant.
+    const has = (t: { i: number }) => {
+      const required = resolved[t.i].required;
+      return Array.isArray(required) && required.every((k) => k in (data as Json));
+    };
+    if (winners.filter(has).length === 1) winners = winners.filter(has);
+  }
   if (winners.length === 1) return explain(ctx, winners[0].errors, at);
   const what = branches.map((b) => describeSchema(root, b)).join(" or ");
   return message(at, data, `must be ${describeData(data) ?? what}`);
