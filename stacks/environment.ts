@@ -19,7 +19,7 @@ export function checkEnvironment(stack: StackConfig, project: string): void {
   if (meshMode !== undefined && meshMode !== "STRICT")
     fail(`${project}:platform.istio.mtls`, meshMode, strict);
   for (const [name, ns] of Object.entries(stack.services?.namespaces ?? {})) {
-    const mode = ns.mtls?.mode;
+    const mode = ns.mtls === false ? undefined : ns.mtls?.mode;
     if (mode !== undefined && mode !== "STRICT")
       fail(`${project}:services.namespaces.${name}.mtls.mode`, mode, strict);
   }

@@ -39,7 +39,16 @@ function validatorFor(schema: ArgsSchema): ValidateFunction {
     // Loaded on first use: a program that builds no component does not pay for it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Ajv = (require("ajv") as typeof import("ajv")).default;
-    ajv = new Ajv({ allErrors: false, verbose: true, strict: false, allowUnionTypes: true });
+    ajv = new Ajv({
+      allErrors: false,
+      verbose: true,
+      strict: false,
+      allowUnionTypes: true,
+      // Compile cost over validation speed: each schema is compiled once per process, and
+      // these two cut compiling the stack schema from ~1.2 s to ~0.2 s (validation stays µs).
+      inlineRefs: false,
+      code: { optimize: false },
+    });
     ajv.addKeyword({
       keyword: "x-instance-of",
       schemaType: "string",

@@ -24,7 +24,8 @@ type Build = (args: Args) => unknown;
 
 /** Every public component, a valid set of args with nested objects, and where unknown keys go. */
 function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid: Args }> {
-  const network = () => new aws.MeshNetwork("net", {});
+  let net: aws.MeshNetwork | undefined;
+  const network = () => (net ??= new aws.MeshNetwork("net", {}));
   return {
     MeshNamespace: {
       build: (a) => new svc.MeshNamespace("shop", a),

@@ -94,8 +94,33 @@ const CONDITION_KEY =
 const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 const PRINCIPAL = /^(\*|\S+)$/;
 
-/** Istio path syntax: `*` only as the whole path, a prefix or a suffix; otherwise starting with '/'. */
+/** A path segment of a template: RFC 3986 pchar (what Envoy's URI templates accept). */
+const PATH_LITERAL = /^[a-zA-Z0-9\-._~%!$&'()+,;:@=]+$/;
+
+/**
+ * Istio path templates (1.22+): segments `{*}` (one segment) and `{**}` (any number; no template
+ * operator after it), the others literal, as istio/istio pkg/config/security's
+ * CheckValidPathTemplate accepts them.
+ */
+function isPathTemplate(p: string): boolean {
+  if (!p.startsWith("/")) return false;
+  let any = false;
+  for (const segment of p.replace(/^\/+|\/+$/g, "").split("/")) {
+    if (segment === "{*}" || segment === "{**}") {
+      if (any) return false;
+      any = segment === "{**}";
+    } else if (!PATH_LITERAL.test(segment)) return false;
+  }
+  return true;
+}
+
+/**
+ * Istio path syntax: `*` only as the whole path, a prefix or a suffix, or a path template
+ * (`/api/{*}/users`, `/api/{**}`); otherwise starting with '/'.
+ * https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation
+ */
 export function isPolicyPath(p: string): boolean {
+  if (p.includes("{*}") || p.includes("{**}")) return isPathTemplate(p);
   if (p === "*") return true;
   const body = p.startsWith("*") ? p.slice(1) : p.endsWith("*") ? p.slice(0, -1) : p;
   if (body.length === 0 || body.includes("*") || /\s/.test(body)) return false;
@@ -148,7 +173,7 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
       check.fail(
         `${path}.paths[${i}]`,
         p,
-        "a path starting with '/', with '*' only as the whole path, a prefix or a suffix (e.g. \"/api/*\")",
+        "a path starting with '/', with '*' only as the whole path, a prefix or a suffix (e.g. \"/api/*\"), or a path template with {*} and a last {**} (e.g. \"/api/{*}/users\")",
       );
   });
   (r.ports ?? []).forEach((p, i) => check.port(`${path}.ports[${i}]`, p));

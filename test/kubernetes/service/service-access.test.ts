@@ -204,6 +204,21 @@ describe("kubernetes/service ServiceAccess", () => {
     assert.equal(isPolicyPath("*"), true);
     assert.equal(isPolicyPath("api"), false);
   });
+
+  it("accepts Istio path templates as CheckValidPathTemplate does (istio/istio pkg/config/security)", () => {
+    for (const ok of ["/api/{*}/users", "/api/{**}", "/{*}/{*}/x", "/a/{**}/b.json", "/v1/{*}"])
+      assert.equal(isPolicyPath(ok), true, ok);
+    // {**} must be the last template operator; literals are pchar; no other braces or '*'.
+    for (const bad of [
+      "/api/{**}/{*}",
+      "/{**}/{**}",
+      "/api/{*}/x*",
+      "/api/{id}/{*}",
+      "api/{*}",
+      "/a//{*}",
+    ])
+      assert.equal(isPolicyPath(bad), false, bad);
+  });
 });
 
 describe("kubernetes/service MeshServiceEntry", () => {
