@@ -14,6 +14,7 @@ import type { IRequestAuthentication } from "@kubernetes-models/istio/security.i
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
+import { isIPv4, isIPv6 } from "net";
 import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
 import { metaFor, principalOf, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
@@ -46,7 +47,46 @@ export interface AccessRuleArgs {
   paths?: string[];
   ports?: number[];
   when?: ConditionArgs[];
+  /** Callers whose identity is none of these (e.g. `["*"]` is "no mTLS identity"). */
+  notPrincipals?: string[];
+  /** Callers from none of these namespaces. */
+  notNamespaces?: string[];
+  /** Requests without any of these JWT identities; `["*"]` matches requests without a token. */
+  notRequestPrincipals?: string[];
+  /** Caller IPs or CIDR ranges (the peer address). */
+  ipBlocks?: string[];
+  notIpBlocks?: string[];
+  /** Original client IPs or CIDR ranges (X-Forwarded-For, proxy protocol). */
+  remoteIpBlocks?: string[];
+  notRemoteIpBlocks?: string[];
+  /** Requested hosts (`Host`/`:authority`), e.g. `api.example.com`, `*.example.com`. */
+  hosts?: string[];
+  notHosts?: string[];
+  notMethods?: string[];
+  notPaths?: string[];
+  notPorts?: number[];
 }
+
+/** The rule fields that are lists of strings, by where Istio puts them. */
+const SOURCE_FIELDS = [
+  "namespaces",
+  "requestPrincipals",
+  "notPrincipals",
+  "notNamespaces",
+  "notRequestPrincipals",
+  "ipBlocks",
+  "notIpBlocks",
+  "remoteIpBlocks",
+  "notRemoteIpBlocks",
+] as const;
+const OPERATION_FIELDS = [
+  "hosts",
+  "notHosts",
+  "methods",
+  "notMethods",
+  "paths",
+  "notPaths",
+] as const;
 
 /** A JWT issuer accepted on requests to the service. */
 export interface JwtArgs {
@@ -127,6 +167,16 @@ export function isPolicyPath(p: string): boolean {
   return p.startsWith("*") || body.startsWith("/");
 }
 
+/** An IP address or CIDR range, as Istio's ValidateIPs accepts (netip.ParseAddr/ParsePrefix). */
+export function isIpOrCidr(value: string): boolean {
+  const [addr, bits, extra] = value.split("/");
+  if (extra !== undefined) return false;
+  const v4 = isIPv4(addr);
+  if (!v4 && !isIPv6(addr)) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v4 ? 32 : 128);
+}
+
 /** Whether a condition key reads the request's JWT (so needs a RequestAuthentication). */
 export function isJwtKey(key: string): boolean {
   return key.startsWith("request.auth.");
@@ -167,11 +217,35 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
         "requestPrincipals come from a JWT: set `jwt` with the issuer (a RequestAuthentication) too",
       );
   });
-  (r.methods ?? []).forEach((m, i) => check.oneOf(`${path}.methods[${i}]`, m, METHODS));
-  (r.paths ?? []).forEach((p, i) => {
+  for (const field of ["methods", "notMethods"] as const)
+    (r[field] ?? []).forEach((m, i) => check.oneOf(`${path}.${field}[${i}]`, m, METHODS));
+  for (const field of ["ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"] as const)
+    (r[field] ?? []).forEach((ip, i) => {
+      if (!isIpOrCidr(ip))
+        check.fail(
+          `${path}.${field}[${i}]`,
+          ip,
+          "an IPv4/IPv6 address or CIDR range, e.g. 10.0.0.0/8",
+        );
+    });
+  for (const field of [
+    ...SOURCE_FIELDS,
+    ...OPERATION_FIELDS,
+    "principals",
+    "serviceAccounts",
+  ] as const)
+    (r[field] ?? []).forEach((v, i) => {
+      // Istio rejects empty strings in every source/operation list (CheckEmptyValues).
+      if (v === "") check.fail(`${path}.${field}[${i}]`, v, "must not be empty");
+    });
+  (r.notPorts ?? []).forEach((p, i) => check.port(`${path}.notPorts[${i}]`, p));
+  [
+    ...(r.paths ?? []).map((p, i) => [`paths[${i}]`, p]),
+    ...(r.notPaths ?? []).map((p, i) => [`notPaths[${i}]`, p]),
+  ].forEach(([at, p]) => {
     if (!isPolicyPath(p))
       check.fail(
-        `${path}.paths[${i}]`,
+        `${path}.${at}`,
         p,
         "a path starting with '/', with '*' only as the whole path, a prefix or a suffix (e.g. \"/api/*\"), or a path template with {*} and a last {**} (e.g. \"/api/{*}/users\")",
       );
@@ -195,13 +269,12 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
       );
   });
   const empty = [
+    ...SOURCE_FIELDS,
+    ...OPERATION_FIELDS,
     "principals",
     "serviceAccounts",
-    "namespaces",
-    "requestPrincipals",
-    "methods",
-    "paths",
     "ports",
+    "notPorts",
     "when",
   ].every((k) => ((r[k as keyof AccessRuleArgs] ?? []) as unknown[]).length === 0);
   if (empty)
@@ -252,11 +325,14 @@ function rule(r: AccessRuleArgs, trustDomain: string): Rule {
   ];
   const source = defined({
     principals: principals.length > 0 ? principals : undefined,
-    namespaces: r.namespaces,
-    requestPrincipals: r.requestPrincipals,
+    ...Object.fromEntries(SOURCE_FIELDS.map((f) => [f, r[f]])),
   });
   if (Object.keys(source).length > 0) out.from = [{ source }];
-  const operation = defined({ methods: r.methods, paths: r.paths, ports: r.ports?.map(String) });
+  const operation = defined({
+    ...Object.fromEntries(OPERATION_FIELDS.map((f) => [f, r[f]])),
+    ports: r.ports?.map(String),
+    notPorts: r.notPorts?.map(String),
+  });
   if (Object.keys(operation).length > 0) out.to = [{ operation }];
   if (r.when && r.when.length > 0)
     out.when = r.when.map((c) => defined({ key: c.key, values: c.values, notValues: c.notValues }));

@@ -185,9 +185,97 @@ describe("kubernetes/service ServiceAccess", () => {
         "whole namespace",
       ],
       ["nothing to create", () => new ServiceAccess("a", {}), "allow", "nothing would be created"],
+      [
+        "an IP block that is no address or CIDR",
+        () => new ServiceAccess("a", { deny: [{ notIpBlocks: ["10.0.0.0/33"] }] }),
+        "deny[0].notIpBlocks[0]",
+        '"10.0.0.0/33"',
+        "CIDR",
+      ],
+      [
+        "an empty host (Istio rejects empty values)",
+        () => new ServiceAccess("a", { allow: [{ notHosts: [""] }] }),
+        "allow[0].notHosts[0]",
+        "must not be empty",
+      ],
+      [
+        "a notPaths template with {**} before another operator",
+        () => new ServiceAccess("a", { deny: [{ notPaths: ["/a/{**}/{*}"] }] }),
+        "deny[0].notPaths[0]",
+        "path template",
+      ],
+      [
+        "an unknown notMethod",
+        () => new ServiceAccess("a", { allow: [{ notMethods: ["FETCH"] }] }),
+        "allow[0].notMethods[0]",
+        "must be one of",
+      ],
+      [
+        "a notPort out of range",
+        () => new ServiceAccess("a", { allow: [{ notPorts: [70000] }] }),
+        "allow[0].notPorts[0]",
+        "1 to 65535",
+      ],
     ];
     for (const [what, build, arg, ...mentions] of cases)
       it(what, () => h.expectInvalid(build, arg, ...mentions));
+  });
+
+  it("GIVEN Istio's negative matchers THEN they keep their meaning (not inverted)", async () => {
+    // Istio's "require JWT on /headers" task: DENY requests without a token to /headers.
+    new ServiceAccess("httpbin", {
+      deny: [{ notRequestPrincipals: ["*"], paths: ["/headers"] }],
+      allow: [
+        {
+          notPrincipals: ["cluster.local/ns/shop/sa/batch"],
+          notNamespaces: ["sandbox"],
+          ipBlocks: ["10.0.0.0/8", "fd00::/8"],
+          notIpBlocks: ["10.1.2.3"],
+          remoteIpBlocks: ["203.0.113.0/24"],
+          notRemoteIpBlocks: ["203.0.113.7"],
+          hosts: ["api.example.com"],
+          notHosts: ["*.internal"],
+          notMethods: ["DELETE"],
+          notPaths: ["/admin/{**}"],
+          notPorts: [9090],
+        },
+      ],
+    });
+    await h.settled();
+    assert.deepEqual((spec(T.ap, "default/httpbin-deny") as { rules: unknown }).rules, [
+      {
+        from: [{ source: { notRequestPrincipals: ["*"] } }],
+        to: [{ operation: { paths: ["/headers"] } }],
+      },
+    ]);
+    assert.deepEqual((spec(T.ap, "default/httpbin") as { rules: unknown }).rules, [
+      {
+        from: [
+          {
+            source: {
+              notPrincipals: ["cluster.local/ns/shop/sa/batch"],
+              notNamespaces: ["sandbox"],
+              ipBlocks: ["10.0.0.0/8", "fd00::/8"],
+              notIpBlocks: ["10.1.2.3"],
+              remoteIpBlocks: ["203.0.113.0/24"],
+              notRemoteIpBlocks: ["203.0.113.7"],
+            },
+          },
+        ],
+        to: [
+          {
+            operation: {
+              hosts: ["api.example.com"],
+              notHosts: ["*.internal"],
+              notMethods: ["DELETE"],
+              notPaths: ["/admin/{**}"],
+              notPorts: ["9090"],
+            },
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(await h.expectValidManifests(), []);
   });
 
   it("property: policy paths allow '*' only whole, as prefix or as suffix", () => {
