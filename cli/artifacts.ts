@@ -28,8 +28,6 @@ export interface ManifestResult {
   invalid: SchemaProblem[];
   /** `apiVersion kind` -> why it was not validated. */
   unvalidated: Record<string, string>;
-  /** Valid objects that will not do what they say on a cluster (e.g. colliding rules). */
-  warnings: string[];
 }
 
 /** Kubernetes objects (not Helm releases, providers or remote components) of the recording. */
@@ -89,7 +87,7 @@ function objectId(m: Manifest): string {
 }
 
 /** The directory a resource's manifests go to: by explicit provider, else the default cluster. */
-function clusterDir(recording: Recording, r: RecordedResource): string {
+export function clusterDir(recording: Recording, r: RecordedResource): string {
   const p = recording.providerOf(r);
   return p ? `manifests/${p.name}` : "manifests";
 }
@@ -130,53 +128,22 @@ export async function buildManifests(recording: Recording): Promise<ManifestResu
     files[file] = list.map((m) => stringify(orderedManifest(m), { lineWidth: 0 })).join("---\n");
   }
   invalid.sort((a, b) => a.object.localeCompare(b.object));
-  return {
-    files,
-    objects,
-    validated,
-    invalid,
-    unvalidated,
-    warnings: ruleCollisions(recording, kube),
-  };
-}
-
-/** A DestinationRule host as Istio resolves it: short names are relative to the rule's namespace. */
-function qualifiedHost(host: string, namespace: string): string {
-  return host.includes(".") || host.includes("*") ? host : `${host}.${namespace}.svc.cluster.local`;
-}
-
-/**
- * DestinationRules of one cluster that configure the same host: Istio merges them only by
- * subsets, and applies the top-level trafficPolicy of just one of them (the oldest).
- * https://istio.io/latest/docs/ops/best-practices/traffic-management/#split-virtual-services
- */
-function ruleCollisions(recording: Recording, kube: RecordedResource[]): string[] {
-  const byHost = new Map<string, string[]>();
-  for (const r of kube) {
-    const m = r.inputs as Manifest & { spec?: { host?: string } };
-    if (m.kind !== "DestinationRule" || !m.spec?.host) continue;
-    const ns = m.metadata?.namespace ?? "default";
-    const key = `${clusterDir(recording, r)} ${qualifiedHost(m.spec.host, ns)}`;
-    byHost.set(key, [...(byHost.get(key) ?? []), `${ns}/${m.metadata.name}`]);
-  }
-  return [...byHost.entries()]
-    .filter(([, rules]) => rules.length > 1)
-    .map(
-      ([key, rules]) =>
-        `DestinationRules ${rules.sort().join(", ")} all configure host ${key.split(" ")[1]}: ` +
-        "Istio merges only their subsets and applies one rule's top-level trafficPolicy",
-    )
-    .sort();
+  return { files, objects, validated, invalid, unvalidated };
 }
 
 /** A short, stable name for a chart repository URL, as helmfile's `repositories` want one. */
 export function repositoryName(url: string): string {
   const u = new URL(url.startsWith("oci://") ? `https://${url.slice(6)}` : url);
-  // The first host label names the owner for github.io pages and vendor hosts alike.
+  // The first host label names the owner for github.io pages and vendor hosts alike; a
+  // repository below a path on a shared host (blob.istio.io/istio-release/charts) is named by
+  // its first path segment.
   const owner = u.hostname.split(".")[0];
   const pathPart = u.pathname.split("/").filter(Boolean);
-  const base =
-    url.startsWith("oci://") && pathPart.length > 0 ? pathPart[pathPart.length - 1] : owner;
+  const base = url.startsWith("oci://")
+    ? (pathPart[pathPart.length - 1] ?? owner)
+    : pathPart.length > 1
+      ? pathPart[0]
+      : owner;
   return base.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
 

@@ -65,7 +65,9 @@ function access(i: number, nsCount: number): Json {
 
 function observability(i: number): Json {
   const out: Json = {
-    monitor: { port: "http-metrics", path: "/metrics", interval: i % 4 === 0 ? "15s" : "30s" },
+    // A Knative service's metrics go through the revision Service's `http` port (queue-proxy to
+    // the user container); that Service has no other port of the user's (analyzer rule MS405).
+    monitor: { port: "http", path: "/metrics", interval: i % 4 === 0 ? "15s" : "30s" },
     alerts: {
       errorRate: { thresholdPercent: 1 + (i % 5), for: "5m", severity: "warning" },
       ...(i % 3 === 0 ? { latency: { thresholdMs: 250 + (i % 4) * 250, quantile: 0.99 } } : {}),
@@ -174,8 +176,16 @@ export function benchServices(services: number): Json {
   for (let k = 0; k < nsCount; k++) {
     const ns = benchNamespace(k);
     const entry: Json = { mtls: { mode: "STRICT" }, denyByDefault: true };
-    if (k % 2 === 0) entry.egressHosts = [`${benchNamespace((k + 1) % nsCount)}/*`];
-    if (k % 3 === 0) entry.quota = { hard: { "requests.cpu": "20", "limits.memory": "64Gi" } };
+    // Namespace k's workloads call the services of namespace k-1 (see `access`): its Sidecar
+    // egress must show them (analyzer rule MS407).
+    if (k % 2 === 0) entry.egressHosts = [`${benchNamespace((k + nsCount - 1) % nsCount)}/*`];
+    // Sized for every service of the namespace at max scale (<= 29 pods of <= 375m requested CPU
+    // and 1.5Gi memory limit with queue-proxy and istio-proxy), so it fits (analyzer rule MS601).
+    const inNamespace = Math.floor((services - k) / nsCount) + (k === 0 ? 0 : 1);
+    if (k % 3 === 0)
+      entry.quota = {
+        hard: { "requests.cpu": `${11 * inNamespace}`, "limits.memory": `${44 * inNamespace}Gi` },
+      };
     namespaces[ns] = entry;
     gateways[`gw-${ns}`] = {
       namespace: ns,

@@ -5,6 +5,7 @@ import { installRecordingEngine, Recording, SECRET_PLACEHOLDER, settle } from ".
 import { buildAwsPlan, buildHelmfile, buildManifests, Files, SchemaProblem } from "./artifacts";
 import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";
+import { AnalysisError, analyzeRecording } from "./render-analysis";
 
 /**
  * The offline renderer: runs the program in `stacks/` with a stack's config against the recording
@@ -30,7 +31,7 @@ export interface RenderResult {
   releases: number;
   awsResources: number;
   unvalidated: Record<string, string>;
-  /** Valid objects that will not do what they say on a cluster. */
+  /** Analyzer warnings, one formatted line each: valid objects that may not do what they say. */
   warnings: string[];
   outputs: Record<string, unknown>;
   recording: Recording;
@@ -106,6 +107,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 
   const manifests = await buildManifests(recording);
   if (manifests.invalid.length > 0) throw new SchemaError(manifests.invalid);
+  const analysis = analyzeRecording(recording);
   const helm = buildHelmfile(recording);
   const plan = buildAwsPlan(recording, options.stack);
   const files: Files = {
@@ -132,7 +134,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     releases: helm.releases,
     awsResources: plan.resources,
     unvalidated: manifests.unvalidated,
-    warnings: manifests.warnings,
+    warnings: analysis.warnings,
     outputs,
     recording,
     millis: Date.now() - started,
@@ -155,7 +157,8 @@ export function summary(stack: string, r: RenderResult): string {
   );
   for (const [k, why] of Object.entries(r.unvalidated).sort())
     lines.push(`  unvalidated: ${k} (${why})`);
-  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const w of r.warnings) lines.push(`  ${w}`);
+  lines.push(`Analyzer: 0 error(s), ${r.warnings.length} warning(s)`);
   lines.push(
     `Helm releases: ${r.releases}`,
     `AWS resources: ${r.awsResources}`,
@@ -223,7 +226,8 @@ export async function resourceLabel(err: unknown): Promise<string | undefined> {
 /** Usage/config errors whole (with the component they are about); schema errors list every
  * object; bugs keep their stack. */
 export function errorText(err: unknown, resource?: string): string {
-  if (err instanceof SchemaError) return `render failed: ${err.message}`;
+  if (err instanceof SchemaError || err instanceof AnalysisError)
+    return `render failed: ${err.message}`;
   const message = err instanceof Error ? err.message : String(err);
   if (exitCodeFor(err) === 2) return `render failed: ${resource ? `${resource}: ` : ""}${message}`;
   const stack = err instanceof Error && err.stack?.includes("\n") ? err.stack : undefined;

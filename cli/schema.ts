@@ -12,8 +12,8 @@
  * - `OPEN_TYPES` are interfaces that a component instance satisfies (a `MeshNamespace` is a
  *   `NamespaceRef`): their extra keys are allowed, the listed ones are still checked;
  * - the stack file schema has no `x-instance-of` branch: YAML holds plain data only.
- * The object schemas UPSTREAM_KEYS names get `x-upstream-keys`: the upstream field names their
- * own keys express, for the validator's "unknown key" hint.
+ * The object schemas UPSTREAM_KEYS and AWS_KEY_HINTS name get `x-key-hints`: what to say about an
+ * upstream field name or a moved option written there, for the validator's "unknown key" hint.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -31,6 +31,7 @@ import {
   type Config,
 } from "ts-json-schema-generator";
 import { UPSTREAM_KEYS } from "../components/kubernetes/upstream-keys";
+import { AWS_KEY_HINTS } from "../components/aws/key-hints";
 
 /** Every public component and the type of its args. */
 export const COMPONENTS = [
@@ -52,6 +53,19 @@ export const COMPONENTS = [
   "MeshNetwork",
   "MeshedFunction",
 ] as const;
+
+/** What to say about a key that is not there, by type: upstream names and moved options. */
+const KEY_HINTS: Record<string, Record<string, string>> = {
+  ...Object.fromEntries(
+    Object.entries(UPSTREAM_KEYS).map(([where, keys]) => [
+      where,
+      Object.fromEntries(
+        Object.entries(keys).map(([k, ours]) => [k, `upstream's \`${k}\` is ${ours} here`]),
+      ),
+    ]),
+  ),
+  ...AWS_KEY_HINTS,
+};
 
 /** Interfaces a component instance satisfies: checked, but extra keys allowed. */
 const OPEN_TYPES = ["NamespaceRef"];
@@ -158,11 +172,11 @@ function finish(schema: Json, plainData: boolean): Json {
   };
   const result = walk(schema) as Json;
   const defs = result.definitions as Record<string, Json> | undefined;
-  for (const [where, hints] of Object.entries(UPSTREAM_KEYS)) {
+  for (const [where, hints] of Object.entries(KEY_HINTS)) {
     const [type, ...props] = where.split(".");
     let at = defs?.[type];
     for (const p of props) at = (at?.properties as Record<string, Json> | undefined)?.[p];
-    if (at) at["x-upstream-keys"] = hints;
+    if (at) at["x-key-hints"] = hints;
   }
   for (const name of OPEN_TYPES) if (defs?.[name]) delete defs[name].additionalProperties;
   return result;

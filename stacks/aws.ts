@@ -20,6 +20,11 @@ import type { AwsConfig } from "./config-types";
  *       image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:7
  *       aliases: [{ name: stable, version: "6", weight: 90 }, { name: canary, weight: 10 }]
  *       backends: [users]
+ *       routing:                                        # retries, timeouts, Lattice rules
+ *         rules:
+ *           - priority: 10
+ *             match: { headers: [{ name: user-type, type: exact, value: premium }] }
+ *             forward: [{ function: premium-users }]
  * ```
  * The stack only translates config into component args; the components validate them.
  */
@@ -70,6 +75,11 @@ export function deployAws(
     if (!network) fail(`${at}.network`, networkName, `must name an entry of ${key}.networks`);
     if (inline !== undefined && path !== undefined)
       fail(`${at}.path`, path, "give one of inline, path or image");
+    // Functions that rules forward to are built first too (the network resolves them by name).
+    for (const rule of rest.routing?.rules ?? [])
+      for (const t of rule.forward ?? [])
+        if (t.function !== undefined && t.function !== name && specs.has(t.function))
+          build(t.function, `${at}.routing`);
     const fn = new MeshedFunction(
       name,
       {

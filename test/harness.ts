@@ -232,3 +232,21 @@ export function errorMessage(fn: () => void): string {
   }
   return assert.fail("expected an error");
 }
+
+/** Runs a CLI entry point with stdout and stderr captured. */
+export async function captureStdio(
+  run: () => number | Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await run(), stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}

@@ -1,13 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as appmesh from "@pulumi/aws/appmesh";
 import * as lambda from "@pulumi/aws/lambda";
+import type * as inputs from "@pulumi/aws/types/input";
 import { childName } from "../core/names";
 import { NormalizedFunctionArgs } from "./function-args";
 
 /**
  * The App Mesh side of a MeshedFunction: one virtual node per alias whose DNS service discovery
  * points at that alias's function URL host, a virtual router whose route splits requests over the
- * nodes by weight (with retries and timeouts), and the virtual service callers dial.
+ * nodes by weight (with retries and timeouts), and the virtual service callers dial. A caller's
+ * node lists the virtual services it calls as backends, each with the client policy that makes
+ * the caller's Envoy originate TLS to the function URL (App Mesh applies TLS origination on the
+ * client side: https://docs.aws.amazon.com/app-mesh/latest/userguide/virtual_nodes.html,
+ * API_Backend / API_VirtualServiceBackend / API_ClientPolicyTls).
+ *
+ * Every object is retained on delete: AWS ended App Mesh on 2026-09-30, and a stack that moves to
+ * VPC Lattice must be able to drop them without calling the retired API.
  */
 
 /** Function URLs answer HTTPS on 443; the caller's Envoy originates TLS to them. */
@@ -16,11 +24,13 @@ export const FUNCTION_URL_PORT = 443;
 export const ENVOY_CA_BUNDLE = "/etc/ssl/certs/ca-bundle.crt";
 
 /**
- * The client policy that makes a node's Envoy originate TLS to function URLs: enforced, on 443,
- * verified against the public CAs of the image.
- * https://docs.aws.amazon.com/app-mesh/latest/userguide/virtual_nodes.html
+ * The client policy that makes a caller's Envoy originate TLS to function URLs: enforced, on the
+ * port the target nodes listen on (443), verified against the public CAs of the image.
+ * https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_ClientPolicyTls.html
  */
-export function urlOriginationTls() {
+export function urlOriginationTls(): {
+  clientPolicy: inputs.appmesh.VirtualNodeSpecBackendVirtualServiceClientPolicy;
+} {
   return {
     clientPolicy: {
       tls: {
@@ -61,10 +71,10 @@ export interface AppMeshWiring {
 }
 
 export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
-  const opts = { parent: i.parent };
+  const opts = { parent: i.parent, retainOnDelete: true };
   const functionName = i.functionName;
   const backends = i.backends.map((vs) => ({
-    virtualService: { virtualServiceName: vs.name },
+    virtualService: { virtualServiceName: vs.name, ...urlOriginationTls() },
   }));
   const virtualNodes = i.aliases.map(
     (a) =>
@@ -77,7 +87,6 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
             listeners: [{ portMapping: { port: FUNCTION_URL_PORT, protocol: "http" } }],
             serviceDiscovery: { dns: { hostname: a.url.functionUrl.apply(urlHost) } },
             ...(backends.length ? { backends } : {}),
-            backendDefaults: urlOriginationTls(),
           },
           tags: i.tags,
         },
@@ -103,7 +112,7 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
       spec: {
         ...(i.options.priority !== undefined ? { priority: i.options.priority } : {}),
         httpRoute: {
-          match: { prefix: "/" },
+          match: { prefix: "/", port: i.options.port },
           action: {
             weightedTargets: virtualNodes.map((node, n) => ({
               virtualNode: node.name,

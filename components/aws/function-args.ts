@@ -1,22 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../core/validate";
+import { isDns1123Label } from "../core/names";
+import { AccessLogDestination, checkAccessLogs } from "./access-logs";
 import {
+  ACM_CERTIFICATE_ARN,
   APP_MESH_NAME_MAX,
   APP_MESH_ROUTE_PRIORITY,
   APP_MESH_WEIGHTED_TARGETS,
-  appMeshDuration,
   checkLatticeName,
-  HttpRetryEvent,
   LAMBDA_ALIAS_NAME,
   LAMBDA_ENV_KEY,
   LAMBDA_FUNCTION_NAME,
   LAMBDA_MEMORY_MB,
   LAMBDA_TIMEOUT_S,
-  LATTICE_IDLE_TIMEOUT_S,
+  LATTICE_CUSTOM_DOMAIN,
   LATTICE_SERVICE_NAME,
   LATTICE_TARGET_GROUP_NAME,
 } from "./limits";
 import { MeshNetworkSettings } from "./mesh-network";
+import { AliasLookup, checkRouting, NormalizedRouting, RoutingArgs } from "./routing";
 import { checkTags } from "./tags";
 
 /**
@@ -49,15 +51,16 @@ export interface FunctionUrlOptions {
   invokers?: pulumi.Input<string>[];
 }
 
-export interface RetryPolicyArgs {
-  /** Retries after the first try, >= 0. */
-  maxRetries: number;
-  /** Timeout of each try: "500ms", "2s". */
-  perRetryTimeout: string;
-  /** HTTP conditions that retry. At least one of these or `tcpRetryEvents`. */
-  httpRetryEvents?: HttpRetryEvent[];
-  /** TCP conditions that retry. */
-  tcpRetryEvents?: "connection-error"[];
+/**
+ * A custom domain name of a Lattice service, served by its HTTPS listener with your ACM
+ * certificate (same Region). Point the name at the service's generated domain with a CNAME.
+ * @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/service-custom-domain-name.html
+ */
+export interface CustomDomainArgs {
+  /** Lowercase DNS name, 3-255 characters, e.g. "orders.example.com". */
+  domainName: string;
+  /** ARN of an ACM certificate that covers `domainName`. */
+  certificateArn: string;
 }
 
 export interface LatticeFunctionOptions {
@@ -65,10 +68,12 @@ export interface LatticeFunctionOptions {
   serviceName?: string;
   /** Service auth type. @default the network's auth type */
   authType?: "AWS_IAM" | "NONE";
-  /** Idle timeout of connections, 60-600 s. @default Lattice's default */
-  idleTimeoutSeconds?: number;
   /** Principals allowed by the service auth policy besides this account's own. @default [] */
   allowedPrincipals?: string[];
+  /** Access logs of the service (see the network's `accessLogs`). @default none */
+  accessLogs?: AccessLogDestination;
+  /** A custom domain name with its certificate; callers get `https://<domainName>`. @default none */
+  customDomain?: CustomDomainArgs;
 }
 
 export interface AppMeshFunctionOptions {
@@ -76,13 +81,7 @@ export interface AppMeshFunctionOptions {
   port?: number;
   /** Route priority, 0-1000 (0 is highest). @default unset */
   priority?: number;
-  /** Retries of the route; every field is checked when given. @default none */
-  retryPolicy?: RetryPolicyArgs;
-  /** Route timeouts: "15s", "500ms". @default App Mesh's (15 s per request) */
-  timeout?: { perRequest?: string; idle?: string };
 }
-
-type AppMeshDuration = { unit: "s" | "ms"; value: number };
 
 /** What the checks hand back, defaults filled in. */
 export interface NormalizedFunctionArgs {
@@ -90,17 +89,8 @@ export interface NormalizedFunctionArgs {
   aliases: { name: string; version?: string; weight: number }[];
   url?: { authType: "AWS_IAM" | "NONE"; invokers?: pulumi.Input<string>[] };
   latticeServiceName: string;
-  appMesh: {
-    port: number;
-    priority?: number;
-    retryPolicy?: {
-      maxRetries: number;
-      perRetryTimeout: AppMeshDuration;
-      httpRetryEvents?: string[];
-      tcpRetryEvents?: string[];
-    };
-    timeout?: { perRequest?: AppMeshDuration; idle?: AppMeshDuration };
-  };
+  appMesh: { port: number; priority?: number } & NormalizedRouting["appMesh"];
+  routing: NormalizedRouting;
 }
 
 export interface CheckedInputs {
@@ -115,15 +105,17 @@ export interface CheckedInputs {
   url?: boolean | FunctionUrlOptions;
   lattice?: LatticeFunctionOptions;
   appMesh?: AppMeshFunctionOptions;
+  routing?: RoutingArgs;
   tags?: Record<string, string>;
 }
 
-function meshDuration(check: ArgChecker, argument: string, value: string | undefined) {
-  const ms = check.durationMs(argument, value, 1);
-  if (ms === undefined) return undefined;
-  if (!Number.isInteger(ms)) check.fail(argument, value, "must be whole milliseconds (ms or s)");
-  return appMeshDuration(ms);
-}
+/** Why App Mesh cannot reach a function URL with AWS_IAM auth, and what to use instead. */
+export const APP_MESH_IAM_URL_RULE =
+  'must be "NONE" with backend "app-mesh": callers reach the function URL through Envoy, and App ' +
+  "Mesh cannot make Envoy sign requests with SigV4 (its client policy has TLS settings only, " +
+  "API_ClientPolicy), so an AWS_IAM URL answers every mesh call with 403. Use backend " +
+  '"vpc-lattice" (callers sign with their role), or set url.authType "NONE": the URL\'s ' +
+  "resource policy then admits any caller, so the function must authenticate requests itself";
 
 /** Checks every argument MeshedFunction takes except the network and backends. */
 export function checkFunctionArgs(
@@ -131,6 +123,7 @@ export function checkFunctionArgs(
   name: string,
   args: CheckedInputs,
   network: MeshNetworkSettings,
+  aliasesOf: AliasLookup,
 ): NormalizedFunctionArgs {
   const functionName = args.functionName ?? name;
   check.pattern(
@@ -204,7 +197,15 @@ export function checkFunctionArgs(
   const url = urlGiven
     ? { authType: urlOptions.authType ?? "AWS_IAM", invokers: urlOptions.invokers }
     : undefined;
+  if (appMeshOnly && url?.authType === "AWS_IAM")
+    check.fail(
+      "url.authType",
+      urlOptions.authType === undefined ? "AWS_IAM (the default)" : url.authType,
+      APP_MESH_IAM_URL_RULE,
+    );
 
+  // Options that moved to `routing` are rejected by the schema with where they went
+  // (aws/key-hints.ts).
   const lattice = args.lattice ?? {};
   const latticeServiceName = lattice.serviceName ?? functionName;
   if (!appMeshOnly) {
@@ -217,12 +218,37 @@ export function checkFunctionArgs(
         LATTICE_TARGET_GROUP_NAME,
       ),
     );
-    check.int(
-      "lattice.idleTimeoutSeconds",
-      lattice.idleTimeoutSeconds,
-      LATTICE_IDLE_TIMEOUT_S.min,
-      LATTICE_IDLE_TIMEOUT_S.max,
-    );
+    checkAccessLogs(check, "lattice.accessLogs", lattice.accessLogs);
+    const domain = lattice.customDomain;
+    if (domain !== undefined) {
+      const name = check.require(
+        "lattice.customDomain.domainName",
+        domain.domainName,
+        "is required",
+      );
+      if (
+        typeof name !== "string" ||
+        name.length < LATTICE_CUSTOM_DOMAIN.min ||
+        name.length > LATTICE_CUSTOM_DOMAIN.max ||
+        !name.split(".").every(isDns1123Label) ||
+        !name.includes(".")
+      )
+        check.fail(
+          "lattice.customDomain.domainName",
+          name,
+          `must be a lowercase DNS name of ${LATTICE_CUSTOM_DOMAIN.min}-${LATTICE_CUSTOM_DOMAIN.max} characters with at least two labels`,
+        );
+      check.pattern(
+        "lattice.customDomain.certificateArn",
+        check.require(
+          "lattice.customDomain.certificateArn",
+          domain.certificateArn,
+          "is required: the HTTPS listener serves the custom domain with your ACM certificate",
+        ),
+        ACM_CERTIFICATE_ARN,
+        "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
+      );
+    }
   }
 
   const mesh = args.appMesh ?? {};
@@ -233,29 +259,7 @@ export function checkFunctionArgs(
     APP_MESH_ROUTE_PRIORITY.min,
     APP_MESH_ROUTE_PRIORITY.max,
   );
-  let retryPolicy: NormalizedFunctionArgs["appMesh"]["retryPolicy"];
-  if (mesh.retryPolicy !== undefined) {
-    const r = mesh.retryPolicy;
-    check.int("appMesh.retryPolicy.maxRetries", r.maxRetries, 0, Number.MAX_SAFE_INTEGER);
-    if ((r.httpRetryEvents ?? []).length === 0 && (r.tcpRetryEvents ?? []).length === 0)
-      check.fail(
-        "appMesh.retryPolicy",
-        r,
-        "needs at least one of httpRetryEvents or tcpRetryEvents",
-      );
-    retryPolicy = {
-      maxRetries: r.maxRetries,
-      perRetryTimeout: meshDuration(
-        check,
-        "appMesh.retryPolicy.perRetryTimeout",
-        r.perRetryTimeout,
-      )!,
-      ...(r.httpRetryEvents?.length ? { httpRetryEvents: r.httpRetryEvents } : {}),
-      ...(r.tcpRetryEvents?.length ? { tcpRetryEvents: r.tcpRetryEvents } : {}),
-    };
-  }
-  const perRequest = meshDuration(check, "appMesh.timeout.perRequest", mesh.timeout?.perRequest);
-  const idle = meshDuration(check, "appMesh.timeout.idle", mesh.timeout?.idle);
+  const routing = checkRouting(check, args.routing, network.backend, latticeServiceName, aliasesOf);
   if (appMeshOnly) {
     const serviceName = `${functionName}.${network.namespaceName}`;
     if (serviceName.length > APP_MESH_NAME_MAX)
@@ -270,14 +274,7 @@ export function checkFunctionArgs(
     aliases,
     url,
     latticeServiceName,
-    appMesh: {
-      port: mesh.port ?? 80,
-      priority: mesh.priority,
-      retryPolicy,
-      timeout:
-        perRequest || idle
-          ? { ...(perRequest ? { perRequest } : {}), ...(idle ? { idle } : {}) }
-          : undefined,
-    },
+    appMesh: { port: mesh.port ?? 80, priority: mesh.priority, ...routing.appMesh },
+    routing,
   };
 }

@@ -7,6 +7,8 @@ export {
 } from "./mesh-network";
 export type {
   MeshNetworkArgs,
+  LatticeMeshNetworkArgs,
+  AppMeshMeshNetworkArgs,
   MeshBackend,
   LatticeNetworkOptions,
   AppMeshNetworkOptions,
@@ -17,9 +19,25 @@ export type { MeshedFunctionArgs, MeshBackendRef } from "./meshed-function";
 export type {
   FunctionAlias,
   FunctionUrlOptions,
-  RetryPolicyArgs,
+  CustomDomainArgs,
   LatticeFunctionOptions,
   AppMeshFunctionOptions,
 } from "./function-args";
+export type {
+  RoutingArgs,
+  RetryPolicyArgs,
+  RouteTimeoutArgs,
+  RouteRuleArgs,
+  RouteMatchArgs,
+  HeaderMatchArgs,
+  PathMatchArgs,
+  RouteTargetArgs,
+} from "./routing";
+export type {
+  AccessLogDestination,
+  CloudWatchAccessLogs,
+  S3AccessLogs,
+  FirehoseAccessLogs,
+} from "./access-logs";
 export type { PolicyDocument, PolicyStatement } from "./policies";
 export { urlOriginationTls } from "./app-mesh-wiring";

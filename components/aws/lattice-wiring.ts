@@ -2,14 +2,30 @@ import * as pulumi from "@pulumi/pulumi";
 import * as lambda from "@pulumi/aws/lambda";
 import * as vpclattice from "@pulumi/aws/vpclattice";
 import { childName } from "../core/names";
+import { AccessLogs, createAccessLogs } from "./access-logs";
 import { LatticeFunctionOptions } from "./function-args";
 import { arnParts, latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
+import { NormalizedRouting, NormalizedRule, ruleTargetGroupName } from "./routing";
 
 /**
  * The VPC Lattice side of a MeshedFunction: one LAMBDA target group per alias (with the
  * permission Lattice needs to invoke it, scoped to that target group), a service whose HTTPS
- * listener forwards to the aliases by weight, its auth policy and its service-network association.
+ * listener forwards to the aliases by weight, listener rules ahead of that split, access logs,
+ * an optional custom domain, its auth policy and its service-network association.
+ *
+ * A target group serves the listeners of one service only ("To use a target group with a
+ * service, you must verify that the target group is not in use by a listener for any other
+ * service": https://docs.aws.amazon.com/vpc-lattice/latest/ug/create-target-group.html), so a
+ * rule that forwards to another function's alias gets a target group of its own, owned by this
+ * service, with its own invoke permission on that alias.
  */
+
+/** An alias of another function on the network that a rule forwards to. */
+export interface RuleTargetFunction {
+  functionName: pulumi.Output<string>;
+  aliasName: pulumi.Output<string>;
+  aliasArn: pulumi.Output<string>;
+}
 
 export interface LatticeWiringInputs {
   name: string;
@@ -20,63 +36,132 @@ export interface LatticeWiringInputs {
   options: LatticeFunctionOptions;
   fn: lambda.Function;
   aliases: { alias: lambda.Alias; name: string; weight: number }[];
+  routing: NormalizedRouting["lattice"];
+  /** An alias of another function on the network (by component name); undefined for this one. */
+  otherFunction: (fn: string, alias: string) => RuleTargetFunction | undefined;
   tags: Record<string, string>;
 }
 
 export interface LatticeWiring {
+  /** One per alias, in the order of the aliases. */
   targetGroups: vpclattice.TargetGroup[];
+  /** One per alias of another function that a rule forwards to, keyed `<function>-<alias>`. */
+  ruleTargetGroups: Record<string, vpclattice.TargetGroup>;
   permissions: lambda.Permission[];
   attachments: vpclattice.TargetGroupAttachment[];
   service: vpclattice.Service;
   authPolicy?: vpclattice.AuthPolicy;
   listener: vpclattice.Listener;
+  rules: vpclattice.ListenerRule[];
+  accessLogs?: AccessLogs;
   association: vpclattice.ServiceNetworkServiceAssociation;
-  /** `https://<generated Lattice domain>`. */
+  /** `https://<custom domain>`, else `https://<generated Lattice domain>`. */
   address: pulumi.Output<string>;
 }
 
 /** Lattice's event structure for Lambda targets; V2 carries the full request. */
 export const LAMBDA_EVENT_STRUCTURE_VERSION = "V2";
 
+/** A rule's match as Lattice takes it (API_HttpMatch). */
+export function latticeHttpMatch(m: NormalizedRule["match"]) {
+  return {
+    httpMatch: {
+      ...(m.headers.length
+        ? {
+            headerMatches: m.headers.map((h) => ({
+              name: h.name,
+              caseSensitive: h.caseSensitive,
+              match: { [h.type]: h.value },
+            })),
+          }
+        : {}),
+      ...(m.path
+        ? {
+            pathMatch: {
+              caseSensitive: m.path.caseSensitive,
+              match: { [m.path.type]: m.path.value },
+            },
+          }
+        : {}),
+      ...(m.method ? { method: m.method } : {}),
+    },
+  };
+}
+
 export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
   const opts = { parent: i.parent };
   const targetGroups: vpclattice.TargetGroup[] = [];
   const permissions: lambda.Permission[] = [];
   const attachments: vpclattice.TargetGroupAttachment[] = [];
-  for (const a of i.aliases) {
+  // A LAMBDA target group holding one alias, and the grant that lets Lattice invoke the alias
+  // through this target group and nothing wider.
+  const lambdaTarget = (
+    key: string,
+    tgName: string,
+    fn: {
+      functionName: pulumi.Input<string>;
+      qualifier: pulumi.Input<string>;
+      aliasArn: pulumi.Input<string>;
+    },
+    statementId: string,
+  ) => {
     const tg = new vpclattice.TargetGroup(
-      childName(i.name, `${a.name}-tg`),
+      childName(i.name, `${key}-tg`),
       {
-        name: `${i.serviceName}-${a.name}`,
+        name: tgName,
         type: "LAMBDA",
         config: { lambdaEventStructureVersion: LAMBDA_EVENT_STRUCTURE_VERSION },
         tags: i.tags,
       },
       opts,
     );
-    // Lattice invokes the alias as itself; the grant names this target group and nothing wider.
     const permission = new lambda.Permission(
-      childName(i.name, `${a.name}-lattice-invoke`),
+      childName(i.name, `${key}-lattice-invoke`),
       {
-        function: i.fn.name,
-        qualifier: a.alias.name,
+        function: fn.functionName,
+        qualifier: fn.qualifier,
         action: "lambda:InvokeFunction",
         principal: "vpc-lattice.amazonaws.com",
         sourceArn: tg.arn,
-        statementId: `vpc-lattice-${a.name}`,
+        statementId,
       },
       opts,
     );
     attachments.push(
       new vpclattice.TargetGroupAttachment(
-        childName(i.name, `${a.name}-target`),
-        { targetGroupIdentifier: tg.id, target: { id: a.alias.arn } },
+        childName(i.name, `${key}-target`),
+        { targetGroupIdentifier: tg.id, target: { id: fn.aliasArn } },
         { ...opts, dependsOn: [permission] },
       ),
     );
-    targetGroups.push(tg);
     permissions.push(permission);
+    return tg;
+  };
+  for (const a of i.aliases)
+    targetGroups.push(
+      lambdaTarget(
+        a.name,
+        `${i.serviceName}-${a.name}`,
+        { functionName: i.fn.name, qualifier: a.alias.name, aliasArn: a.alias.arn },
+        `vpc-lattice-${a.name}`,
+      ),
+    );
+  const ruleTargetGroups: Record<string, vpclattice.TargetGroup> = {};
+  for (const t of i.routing.rules.flatMap((r) => r.forward)) {
+    const key = `${t.function}-${t.alias}`;
+    const other = i.otherFunction(t.function, t.alias);
+    if (other === undefined || ruleTargetGroups[key]) continue;
+    // The statement lives in the other function's alias policy: named after this service.
+    ruleTargetGroups[key] = lambdaTarget(
+      `rule-${key}`,
+      ruleTargetGroupName(i.serviceName, t.function, t.alias),
+      { functionName: other.functionName, qualifier: other.aliasName, aliasArn: other.aliasArn },
+      `vpc-lattice-via-${i.serviceName}`,
+    );
   }
+  const targetGroupOf = (fn: string, alias: string) =>
+    ruleTargetGroups[`${fn}-${alias}`] ??
+    targetGroups[i.aliases.findIndex((x) => x.name === alias)];
 
   const authType = i.options.authType ?? i.defaultAuthType;
   const service = new vpclattice.Service(
@@ -84,8 +169,14 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     {
       name: i.serviceName,
       authType,
-      ...(i.options.idleTimeoutSeconds !== undefined
-        ? { idleTimeoutSeconds: i.options.idleTimeoutSeconds }
+      ...(i.routing.idleTimeoutSeconds !== undefined
+        ? { idleTimeoutSeconds: i.routing.idleTimeoutSeconds }
+        : {}),
+      ...(i.options.customDomain
+        ? {
+            customDomainName: i.options.customDomain.domainName,
+            certificateArn: i.options.customDomain.certificateArn,
+          }
         : {}),
       tags: i.tags,
     },
@@ -133,22 +224,54 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     },
     { ...opts, dependsOn: attachments },
   );
+  const rules = i.routing.rules.map(
+    (r) =>
+      new vpclattice.ListenerRule(
+        childName(i.name, `rule-${r.priority}`),
+        {
+          name: r.name,
+          serviceIdentifier: service.id,
+          listenerIdentifier: listener.arn,
+          priority: r.priority,
+          match: latticeHttpMatch(r.match),
+          action: {
+            forward: {
+              targetGroups: r.forward.map((t) => ({
+                targetGroupIdentifier: targetGroupOf(t.function, t.alias).id,
+                weight: t.weight,
+              })),
+            },
+          },
+          tags: i.tags,
+        },
+        opts,
+      ),
+  );
+  const accessLogs = i.options.accessLogs
+    ? createAccessLogs(i.name, i.parent, i.options.accessLogs, service.arn, i.serviceName, i.tags)
+    : undefined;
   const association = new vpclattice.ServiceNetworkServiceAssociation(
     childName(i.name, "association"),
     { serviceIdentifier: service.id, serviceNetworkIdentifier: i.serviceNetworkId, tags: i.tags },
-    { ...opts, dependsOn: [listener] },
+    { ...opts, dependsOn: [listener, ...rules] },
   );
-  const address = service.dnsEntries.apply((entries) => {
-    const domain = entries?.[0]?.domainName;
-    return domain ? `https://${domain}` : "";
-  });
+  const custom = i.options.customDomain?.domainName;
+  const address = custom
+    ? pulumi.output(`https://${custom}`)
+    : service.dnsEntries.apply((entries) => {
+        const domain = entries?.[0]?.domainName;
+        return domain ? `https://${domain}` : "";
+      });
   return {
     targetGroups,
+    ruleTargetGroups,
     permissions,
     attachments,
     service,
     authPolicy,
     listener,
+    rules,
+    accessLogs,
     association,
     address,
   };

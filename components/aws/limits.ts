@@ -27,6 +27,65 @@ export const LATTICE_LISTENER_NAME = { min: 3, max: 63, prefix: "listener-" } as
 /** Lattice service idle timeout, s. API_CreateService `idleTimeoutSeconds`. */
 export const LATTICE_IDLE_TIMEOUT_S = { min: 60, max: 600 } as const;
 const LATTICE_NAME = /^(?!-)(?!.*-$)(?!.*--)[a-z0-9-]+$/;
+/** Lattice listener rule names: 3-63, the same characters. API_CreateRule `name`. */
+export const LATTICE_RULE_NAME = { min: 3, max: 63, prefix: undefined } as const;
+/**
+ * Listener rules. Rules per listener: 10 (default quota, adjustable through Service Quotas):
+ * https://docs.aws.amazon.com/vpc-lattice/latest/ug/quotas.html. Priority 1-100:
+ * https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateRule.html
+ */
+export const LATTICE_RULES_PER_LISTENER = 10;
+export const LATTICE_RULE_PRIORITY = { min: 1, max: 100 } as const;
+/**
+ * Forward actions: 1-10 weighted target groups, each weight 0-999.
+ * https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_ForwardAction.html,
+ * https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_WeightedTargetGroup.html
+ */
+export const LATTICE_TARGET_GROUPS_PER_FORWARD = { min: 1, max: 10 } as const;
+export const LATTICE_WEIGHT = { min: 0, max: 999 } as const;
+/**
+ * Rule matches: up to 5 header matches (names 1-100, values 1-128 characters), paths 1-200
+ * characters starting with '/'. API_HttpMatch, API_HeaderMatch, API_HeaderMatchType,
+ * API_PathMatchType.
+ */
+export const LATTICE_HEADER_MATCHES_MAX = 5;
+export const LATTICE_HEADER_NAME = { min: 1, max: 100 } as const;
+export const LATTICE_HEADER_VALUE = { min: 1, max: 128 } as const;
+export const LATTICE_PATH = { min: 1, max: 200 } as const;
+/** Methods a rule matches. AWS::VpcLattice::Rule HttpMatch `Method` allowed values. */
+export const LATTICE_METHODS = [
+  "CONNECT",
+  "DELETE",
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "POST",
+  "PUT",
+  "TRACE",
+] as const;
+export type LatticeMethod = (typeof LATTICE_METHODS)[number];
+/**
+ * Custom domain names of a Lattice service: 3-255 characters.
+ * https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html
+ */
+export const LATTICE_CUSTOM_DOMAIN = { min: 3, max: 255 } as const;
+/** ACM certificate ARNs. https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html */
+export const ACM_CERTIFICATE_ARN =
+  /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/**
+ * Retention values CloudWatch Logs accepts, days.
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+/** Log group names: 1-512 of [.-_/#A-Za-z0-9]. API_CreateLogGroup. */
+export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+/** S3 bucket and Firehose delivery stream ARNs, the access log destinations besides log groups. */
+export const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+export const FIREHOSE_STREAM_ARN =
+  /^arn:aws[a-z-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream\/[a-zA-Z0-9._-]{1,64}$/;
 
 /** App Mesh: weighted targets per route action, weights, route priority, name length. */
 export const APP_MESH_WEIGHTED_TARGETS = { min: 1, max: 10 } as const;

@@ -10,6 +10,7 @@ import {
   EnvoyLogLevel,
   LATTICE_SERVICE_NETWORK_NAME,
 } from "./limits";
+import { AccessLogDestination, AccessLogs, checkAccessLogs, createAccessLogs } from "./access-logs";
 import { arnParts, latticeAccountAuthPolicy, PolicyDocument, policyJson } from "./policies";
 import { awsTags, checkTags } from "./tags";
 import { checkArgs } from "../core/args-schema";
@@ -27,9 +28,12 @@ export function appMeshWarning(network: string): string {
   return (
     `MeshNetwork ${network}: backend "app-mesh" uses AWS App Mesh, whose support AWS ended on ` +
     `${APP_MESH_END_OF_SUPPORT}. Migrate to Amazon VPC Lattice: set \`backend: "vpc-lattice"\` ` +
-    `(the default); MeshedFunction keeps the same arguments, its weighted aliases become a ` +
-    `Lattice listener's weighted target groups. ` +
-    `See https://docs.aws.amazon.com/vpc-lattice/latest/ug/what-is-vpc-lattice.html`
+    `(the default) and drop the network's \`appMesh\` options. Functions, aliases, roles and ` +
+    `Cloud Map registrations stay in place; weighted aliases become a Lattice listener's ` +
+    `weighted target groups, backends Lattice invoke grants; App Mesh resources are retained on ` +
+    `delete, so the next \`pulumi up\` drops them from the state without calling App Mesh. ` +
+    `See the README section "Moving off App Mesh" and ` +
+    `https://docs.aws.amazon.com/vpc-lattice/latest/ug/what-is-vpc-lattice.html`
   );
 }
 
@@ -57,6 +61,12 @@ export interface LatticeNetworkOptions {
    * by its identity policy). @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
    */
   authPolicy?: PolicyDocument;
+  /**
+   * Access logs of every request through the network: CloudWatch Logs (a log group with
+   * retention is created), S3 or Firehose. @default none
+   * @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/monitoring-access-logs.html
+   */
+  accessLogs?: AccessLogDestination;
 }
 
 export interface AppMeshNetworkOptions {
@@ -66,31 +76,42 @@ export interface AppMeshNetworkOptions {
   egressFilter?: "DROP_ALL" | "ALLOW_ALL";
   /** IP version Envoy prefers. @default unset (App Mesh's default) */
   ipPreference?: "IPv4_ONLY" | "IPv4_PREFERRED" | "IPv6_ONLY" | "IPv6_PREFERRED";
-  /** `APP_MESH_ENDPOINT` given to every function, as in the seed. @default "<meshName>.local:8080" */
-  endpoint?: string;
   /** `ENVOY_LOG_LEVEL` given to every function. @default "info" */
   envoyLogLevel?: EnvoyLogLevel;
 }
 
-export interface MeshNetworkArgs {
-  /**
-   * The mesh backend. `app-mesh` is kept for the product card and migrations only: AWS ended its
-   * support on 2026-09-30, and choosing it logs a warning. @default "vpc-lattice"
-   */
-  backend?: MeshBackend;
+interface CommonNetworkArgs {
   /**
    * Cloud Map HTTP namespace every function is registered in.
    * @default the component name
    * @see https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateHttpNamespace.html
    */
   namespaceName?: string;
-  /** Options of the `vpc-lattice` backend (an error with the other backend). */
-  lattice?: LatticeNetworkOptions;
-  /** Options of the `app-mesh` backend (an error with the other backend). */
-  appMesh?: AppMeshNetworkOptions;
   /** Tags on every resource; plain strings only. @default {} */
   tags?: Record<string, string>;
 }
+
+/** A network on VPC Lattice (the default). */
+export interface LatticeMeshNetworkArgs extends CommonNetworkArgs {
+  /** Selects VPC Lattice. @default "vpc-lattice" */
+  backend?: "vpc-lattice";
+  /** Options of the Lattice service network. @default {} */
+  lattice?: LatticeNetworkOptions;
+}
+
+/**
+ * A network on App Mesh, kept for the product card and migrations only: AWS ended its support on
+ * 2026-09-30, and choosing it logs a warning with the way to VPC Lattice.
+ */
+export interface AppMeshMeshNetworkArgs extends CommonNetworkArgs {
+  /** Selects App Mesh. */
+  backend: "app-mesh";
+  /** Options of the mesh. @default {} */
+  appMesh?: AppMeshNetworkOptions;
+}
+
+/** The network's backend and its options: options of the other backend cannot be written. */
+export type MeshNetworkArgs = LatticeMeshNetworkArgs | AppMeshMeshNetworkArgs;
 
 /** What a MeshedFunction reads from its network: plain values known at construction. */
 export interface MeshNetworkSettings {
@@ -98,8 +119,15 @@ export interface MeshNetworkSettings {
   namespaceName: string;
   latticeAuthType?: "AWS_IAM" | "NONE";
   meshName?: string;
-  endpoint?: string;
   envoyLogLevel?: EnvoyLogLevel;
+}
+
+/** What a network knows of each function on it (by component name), for routing rules. */
+export interface NetworkMember {
+  aliases: string[];
+  functionName: pulumi.Output<string>;
+  /** Name and ARN of each alias (as Outputs of the alias), by alias name. */
+  aliasRefs: Record<string, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>;
 }
 
 /**
@@ -118,12 +146,21 @@ export class MeshNetwork extends pulumi.ComponentResource {
   readonly authPolicy?: vpclattice.AuthPolicy;
   readonly mesh?: appmesh.Mesh;
   readonly meshName?: pulumi.Output<string>;
+  readonly accessLogs?: AccessLogs;
+  /** The functions on this network, by component name (MeshedFunction registers itself). */
+  readonly members = new Map<string, NetworkMember>();
 
   constructor(name: string, args: MeshNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshNetwork", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
-    const backend = args.backend ?? "vpc-lattice";
+    // Config reaches here untyped: both option blocks are read and the wrong one rejected.
+    const given = args as CommonNetworkArgs & {
+      backend?: MeshBackend;
+      lattice?: LatticeNetworkOptions;
+      appMesh?: AppMeshNetworkOptions & { endpoint?: unknown };
+    };
+    const backend = given.backend ?? "vpc-lattice";
     const namespaceName = args.namespaceName ?? name;
     check.pattern(
       "namespaceName",
@@ -132,22 +169,19 @@ export class MeshNetwork extends pulumi.ComponentResource {
       "must be 1-1024 printable characters without spaces",
     );
     checkTags(check, "tags", args.tags);
-    if (backend === "app-mesh" && args.lattice !== undefined)
-      check.fail("lattice", args.lattice, 'applies only to backend "vpc-lattice"');
-    if (backend === "vpc-lattice" && args.appMesh !== undefined)
-      check.fail("appMesh", args.appMesh, 'applies only to backend "app-mesh"');
+    // Options of the other backend are rejected by the schema (aws/key-hints.ts).
 
-    const lattice = args.lattice ?? {};
-    const mesh = args.appMesh ?? {};
+    const lattice = given.lattice ?? {};
+    const mesh = given.appMesh ?? {};
     const networkName = lattice.name ?? name;
     const meshName = mesh.meshName ?? name;
     if (backend === "vpc-lattice") {
       checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
       if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
         check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
+      checkAccessLogs(check, "lattice.accessLogs", lattice.accessLogs);
     } else {
       check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
-      check.pattern("appMesh.endpoint", mesh.endpoint, /^[^\s:]+:\d{1,5}$/, "must be host:port");
     }
 
     const tags = awsTags("MeshNetwork", name, args.tags);
@@ -167,6 +201,15 @@ export class MeshNetwork extends pulumi.ComponentResource {
         { name: networkName, authType, tags },
         { parent: this },
       );
+      if (lattice.accessLogs)
+        this.accessLogs = createAccessLogs(
+          name,
+          this,
+          lattice.accessLogs,
+          this.serviceNetwork.arn,
+          networkName,
+          tags,
+        );
       this.serviceNetworkId = this.serviceNetwork.id;
       this.serviceNetworkArn = this.serviceNetwork.arn;
       (lattice.vpcs ?? []).forEach((vpc, i) => {
@@ -202,7 +245,6 @@ export class MeshNetwork extends pulumi.ComponentResource {
         backend,
         namespaceName,
         meshName,
-        endpoint: mesh.endpoint ?? `${meshName}.local:8080`,
         envoyLogLevel: mesh.envoyLogLevel ?? "info",
       };
       this.mesh = new appmesh.Mesh(
@@ -215,7 +257,8 @@ export class MeshNetwork extends pulumi.ComponentResource {
           },
           tags,
         },
-        { parent: this },
+        // AWS retired the App Mesh API: removing the mesh must not call it (see appMeshWarning).
+        { parent: this, retainOnDelete: true },
       );
       this.meshName = this.mesh.name;
     }

@@ -24,10 +24,10 @@ import {
   Reserved,
 } from "./limits";
 import { MeshNetwork } from "./mesh-network";
+import { RoutingArgs } from "./routing";
 import {
   arnParts,
   BASIC_EXECUTION_POLICY,
-  functionUrlInvokeStatements,
   lambdaAssumeRolePolicy,
   latticeInvokeStatement,
   managedPolicyArn,
@@ -96,6 +96,11 @@ export interface MeshedFunctionArgs {
   lattice?: LatticeFunctionOptions;
   /** App Mesh options (network backend "app-mesh"). */
   appMesh?: AppMeshFunctionOptions;
+  /**
+   * Retries, timeouts and header/path/method rules, mapped to the network's backend; what the
+   * backend cannot do is rejected with the reason. @default none
+   */
+  routing?: RoutingArgs;
   /** Tags; plain strings only. @default {} */
   tags?: Record<string, string>;
 }
@@ -131,7 +136,13 @@ export class MeshedFunction extends pulumi.ComponentResource {
     const network = args.network;
     if (!(network instanceof MeshNetwork)) check.fail("network", network, "must be a MeshNetwork");
     const settings = network.settings;
-    const n = checkFunctionArgs(check, name, args, settings);
+    // Rules may forward to this function's other aliases or to functions built before it.
+    const ownAliases = (args.aliases ?? []).map((a) => a?.name);
+    const n = checkFunctionArgs(check, name, args, settings, (fn) => {
+      if (fn === name) return { aliases: ownAliases.length ? ownAliases : ["live"], own: true };
+      const member = network.members.get(fn);
+      return member && { aliases: member.aliases, own: false };
+    });
     const backends = args.backends ?? [];
     backends.forEach((b, i) => {
       if (!(b instanceof MeshedFunction) || b.backendRef.network !== network)
@@ -209,15 +220,11 @@ export class MeshedFunction extends pulumi.ComponentResource {
       this.rolePolicies.push(extra);
       grants.push(extra);
     }
-    if (backends.length) {
-      const statements =
-        settings.backend === "vpc-lattice"
-          ? pulumi
-              .all(backends.map((b) => b.backendRef.latticeServiceArn!))
-              .apply((arns) => [latticeInvokeStatement(arns)])
-          : pulumi
-              .all(backends.flatMap((b) => b.backendRef.aliasArns))
-              .apply(functionUrlInvokeStatements);
+    // App Mesh callers reach URLs with auth NONE (Envoy cannot sign): no identity grant applies.
+    if (backends.length && settings.backend === "vpc-lattice") {
+      const statements = pulumi
+        .all(backends.map((b) => b.backendRef.latticeServiceArn!))
+        .apply((arns) => [latticeInvokeStatement(arns)]);
       const calls = new iam.RolePolicy(
         childName(name, "backends"),
         { role: this.role.name, policy: policyJson(statements.apply(policyDocument)) },
@@ -229,7 +236,8 @@ export class MeshedFunction extends pulumi.ComponentResource {
 
     const meshEnv: Record<string, pulumi.Input<string>> = {};
     if (settings.backend === "app-mesh") {
-      meshEnv.APP_MESH_ENDPOINT = settings.endpoint!;
+      // What callers dial: the virtual service on the router's listener port.
+      meshEnv.APP_MESH_ENDPOINT = `${virtualServiceName}:${n.appMesh.port}`;
       meshEnv.ENVOY_LOG_LEVEL = settings.envoyLogLevel!;
     }
     for (const b of backends)
@@ -303,6 +311,17 @@ export class MeshedFunction extends pulumi.ComponentResource {
           name: a.name,
           weight: a.weight,
         })),
+        routing: n.routing.lattice,
+        otherFunction: (fn, alias) => {
+          const member = network.members.get(fn);
+          return fn === name || !member
+            ? undefined
+            : {
+                functionName: member.functionName,
+                aliasName: member.aliasRefs[alias].name,
+                aliasArn: member.aliasRefs[alias].arn,
+              };
+        },
         tags,
       });
       this.meshAddress = this.lattice.address;
@@ -357,6 +376,13 @@ export class MeshedFunction extends pulumi.ComponentResource {
       },
       parent,
     );
+    network.members.set(name, {
+      aliases: n.aliases.map((a) => a.name),
+      functionName: this.function.name,
+      aliasRefs: Object.fromEntries(
+        this.aliases.map((a, i) => [n.aliases[i].name, { name: a.name, arn: a.arn }]),
+      ),
+    });
     this.backendRef = {
       network,
       functionName: n.functionName,

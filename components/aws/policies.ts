@@ -89,27 +89,3 @@ export function latticeInvokeStatement(serviceArns: string[]): PolicyStatement {
     Resource: serviceArns.map(latticeInvokeResource),
   };
 }
-
-/**
- * Identity statements: call these functions through their IAM-authenticated URLs. Since October
- * 2025 a URL caller needs both `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction`.
- * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
- */
-export function functionUrlInvokeStatements(qualifiedArns: string[]): PolicyStatement[] {
-  return [
-    {
-      Sid: "InvokeMeshBackendUrls",
-      Effect: "Allow",
-      Action: "lambda:InvokeFunctionUrl",
-      Resource: qualifiedArns,
-      Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
-    },
-    {
-      Sid: "InvokeMeshBackendsViaUrl",
-      Effect: "Allow",
-      Action: "lambda:InvokeFunction",
-      Resource: qualifiedArns,
-      Condition: { Bool: { "lambda:InvokedViaFunctionUrl": "true" } },
-    },
-  ];
-}

@@ -93,9 +93,9 @@ function distance(a: string, b: string): number {
 /** What to say about unknown key `key` where `schema` (an object schema) applies. */
 export function unknownKeyHint(key: string, schema: Json): string {
   const known = Object.keys((schema.properties as Json | undefined) ?? {});
-  const upstream = (schema["x-upstream-keys"] as Record<string, string> | undefined)?.[key];
+  const hint = (schema["x-key-hints"] as Record<string, string> | undefined)?.[key];
   const list = known.length ? ` (known keys: ${known.join(", ")})` : "";
-  if (upstream) return `unknown key; upstream's \`${key}\` is ${upstream} here${list}`;
+  if (hint) return `unknown key; ${hint}${list}`;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
@@ -186,8 +186,13 @@ function explainAnyOf(ctx: Context, e: ErrorObject, at: string): string {
   let candidates = resolved.map((s, i) => ({ s, i }));
   if (disc && jsonType(data) === "object") {
     const value = (data as Json)[disc];
-    const matches = (c: unknown) => (Array.isArray(c) ? c.includes(value) : c === value);
-    candidates = candidates.filter(({ s }) => matches(constOf(s, disc)));
+    const matches = (s: Json) => {
+      const c = constOf(s, disc);
+      // An optional discriminator (`backend?: "vpc-lattice"`) is that branch's default.
+      if (value === undefined) return !(s.required as string[] | undefined)?.includes(disc);
+      return Array.isArray(c) ? c.includes(value) : c === value;
+    };
+    candidates = candidates.filter(({ s }) => matches(s));
     if (candidates.length === 0) {
       const allowed = objects.flatMap((s) => constOf(s, disc) as unknown[]);
       const path = at === "" ? disc : `${at}.${disc}`;

@@ -1,4 +1,6 @@
+import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as h from "../harness";
 import { MeshNetwork, MeshNetworkArgs } from "../../components/aws/mesh-network";
 import { MeshedFunctionArgs } from "../../components/aws/meshed-function";
 
@@ -28,6 +30,9 @@ export const T = {
   router: "aws:appmesh/virtualRouter:VirtualRouter",
   route: "aws:appmesh/route:Route",
   virtualService: "aws:appmesh/virtualService:VirtualService",
+  rule: "aws:vpclattice/listenerRule:ListenerRule",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  subscription: "aws:vpclattice/accessLogSubscription:AccessLogSubscription",
 } as const;
 
 export const ACCOUNT = "123456789012";
@@ -76,4 +81,70 @@ export function fnArgs(
 /** A policy document as recorded (a JSON string), parsed. */
 export function json(value: unknown): { Version?: string; Statement: Record<string, unknown>[] } {
   return JSON.parse(value as string);
+}
+
+/**
+ * `type::name` of every resource registered with `retainOnDelete` from now until the next
+ * `h.reset()`: the recording engine does not keep resource options, so this wraps its monitor.
+ */
+export function retainedOnDelete(): Set<string> {
+  interface Request {
+    getType(): string;
+    getName(): string;
+    getRetainondelete(): boolean;
+  }
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: Request, cb: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  const retained = new Set<string>();
+  monitor.registerResource = (req, cb) => {
+    if (req.getRetainondelete()) retained.add(`${req.getType()}::${req.getName()}`);
+    return register(req, cb);
+  };
+  return retained;
+}
+
+/**
+ * Asserts the LAMBDA target group `<owner>-<key>-tg` named `tgName`, the grant that lets Lattice
+ * invoke `fn:alias` through it (and nothing wider), and the attachment of the alias, with their
+ * exact inputs and dependencies.
+ */
+export function expectLambdaTarget(
+  owner: string,
+  key: string,
+  target: { fn: string; alias: string; tgName: string; statementId: string },
+): void {
+  const prefix = `${owner}-${key}`;
+  assert.deepEqual(h.get(T.targetGroup, `${prefix}-tg`).inputs, {
+    name: target.tgName,
+    type: "LAMBDA",
+    config: { lambdaEventStructureVersion: "V2" },
+    tags: fnTags(owner),
+  });
+  const grant = h.get(T.permission, `${prefix}-lattice-invoke`);
+  assert.deepEqual(grant.inputs, {
+    function: target.fn,
+    qualifier: target.alias,
+    action: "lambda:InvokeFunction",
+    principal: "vpc-lattice.amazonaws.com",
+    sourceArn: `${LATTICE_ARN}:targetgroup/tg-${target.tgName}`,
+    statementId: target.statementId,
+  });
+  // The grant names the alias as a qualifier: it waits for the alias.
+  assert.deepEqual(h.dependencies(grant), [
+    `${T.alias}::${target.fn}-${target.alias}`,
+    `${T.lambda}::${target.fn}-function`,
+    `${T.targetGroup}::${prefix}-tg`,
+  ]);
+  const attachment = h.get(T.target, `${prefix}-target`);
+  assert.deepEqual(attachment.inputs, {
+    targetGroupIdentifier: `${prefix}-tg-id`,
+    target: { id: `${LAMBDA_ARN}:${target.fn}:${target.alias}` },
+  });
+  assert.deepEqual(h.dependencies(attachment), [
+    `${T.alias}::${target.fn}-${target.alias}`,
+    `${T.permission}::${prefix}-lattice-invoke`,
+    `${T.targetGroup}::${prefix}-tg`,
+  ]);
 }

@@ -16,12 +16,12 @@ import { checkFunctionArgs } from "../../components/aws/function-args";
 import { urlHost } from "../../components/aws/app-mesh-wiring";
 import {
   arnParts,
-  functionUrlInvokeStatements,
   latticeAccountAuthPolicy,
   latticeInvokeStatement,
   managedPolicyArn,
 } from "../../components/aws/policies";
 import { checkTags } from "../../components/aws/tags";
+import { checkRouting } from "../../components/aws/routing";
 
 const check = new ArgChecker();
 
@@ -38,6 +38,8 @@ function passes(fn: () => void): boolean {
 const message = h.errorMessage;
 
 const lattice = { backend: "vpc-lattice", namespaceName: "mesh" } as const;
+/** No other function on the network. */
+const none = () => undefined;
 const minimal = { code: {}, runtime: "nodejs22.x" };
 
 describe("aws/limits", () => {
@@ -115,7 +117,7 @@ describe("aws/limits", () => {
           const ok = memorySize >= 128 && memorySize <= 10240 && timeout >= 1 && timeout <= 900;
           return (
             passes(() =>
-              checkFunctionArgs(check, "func", { ...minimal, memorySize, timeout }, lattice),
+              checkFunctionArgs(check, "func", { ...minimal, memorySize, timeout }, lattice, none),
             ) === ok
           );
         },
@@ -133,25 +135,56 @@ describe("aws/limits", () => {
           weights.every((w) => w >= 0 && w <= 100) &&
           weights.reduce((a, b) => a + b, 0) === 100;
         return (
-          passes(() => checkFunctionArgs(check, "func", { ...minimal, aliases }, lattice)) === ok
+          passes(() => checkFunctionArgs(check, "func", { ...minimal, aliases }, lattice, none)) ===
+          ok
         );
       }),
     );
   });
 
+  it("Lattice rules: at most 10, priorities 1-100 and unique, target weights 0-999", () => {
+    const self = () => ({ aliases: ["live", "canary"], own: true });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -2, max: 103 }), { maxLength: 12 }),
+        fc.array(fc.integer({ min: -2, max: 1002 }), { minLength: 2, maxLength: 2 }),
+        (priorities, weights) => {
+          const rules = priorities.map((priority) => ({
+            priority,
+            match: { method: "GET" as const },
+            forward: [
+              { function: "func", alias: "live", weight: weights[0] },
+              { function: "func", alias: "canary", weight: weights[1] },
+            ],
+          }));
+          const ok =
+            priorities.length <= 10 &&
+            new Set(priorities).size === priorities.length &&
+            priorities.every((p) => p >= 1 && p <= 100) &&
+            (priorities.length === 0 || weights.every((w) => w >= 0 && w <= 999));
+          const routing = () => checkRouting(check, { rules }, "vpc-lattice", "func", self);
+          return passes(routing) === ok;
+        },
+      ),
+    );
+  });
+
   it("normalizes defaults", () => {
-    assert.deepEqual(checkFunctionArgs(check, "func", minimal, lattice), {
+    assert.deepEqual(checkFunctionArgs(check, "func", minimal, lattice, none), {
       functionName: "func",
       aliases: [{ name: "live", version: undefined, weight: 100 }],
       url: undefined,
       latticeServiceName: "func",
       appMesh: { port: 80, priority: undefined, retryPolicy: undefined, timeout: undefined },
+      routing: {
+        appMesh: { retryPolicy: undefined, timeout: undefined },
+        lattice: { idleTimeoutSeconds: undefined, rules: [] },
+      },
     });
-    const mesh = checkFunctionArgs(check, "func", minimal, {
-      backend: "app-mesh",
-      namespaceName: "ns",
-    });
-    assert.deepEqual(mesh.url, { authType: "AWS_IAM", invokers: undefined });
+    const appMesh = { backend: "app-mesh", namespaceName: "ns" } as const;
+    const url = { authType: "NONE" } as const;
+    const mesh = checkFunctionArgs(check, "func", { ...minimal, url }, appMesh, none);
+    assert.deepEqual(mesh.url, { authType: "NONE", invokers: undefined });
   });
 
   it("tags, env suffixes and URL hosts", () => {
@@ -186,7 +219,7 @@ describe("aws/policies", () => {
     );
   });
 
-  it("builds the Lattice and URL statements exactly", () => {
+  it("builds the Lattice statements exactly", () => {
     assert.deepEqual(latticeAccountAuthPolicy("aws", "123456789012", "*"), {
       Version: "2012-10-17",
       Statement: [
@@ -204,11 +237,5 @@ describe("aws/policies", () => {
       Action: "vpc-lattice-svcs:Invoke",
       Resource: ["arn:s1/*", "arn:s2/*"],
     });
-    const [url, fn] = functionUrlInvokeStatements(["arn:f:live"]);
-    assert.deepEqual(url.Action, "lambda:InvokeFunctionUrl");
-    assert.deepEqual(url.Condition, { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } });
-    assert.deepEqual(fn.Action, "lambda:InvokeFunction");
-    assert.deepEqual(fn.Condition, { Bool: { "lambda:InvokedViaFunctionUrl": "true" } });
-    assert.deepEqual([url.Resource, fn.Resource], [["arn:f:live"], ["arn:f:live"]]);
   });
 });

@@ -7,13 +7,11 @@ import {
   appMeshWarning,
   MeshNetwork,
 } from "../../components/aws/mesh-network";
+import { retainedOnDelete, T } from "./fixtures";
 
-const NS = "aws:servicediscovery/httpNamespace:HttpNamespace";
-const SN = "aws:vpclattice/serviceNetwork:ServiceNetwork";
+const { namespace: NS, serviceNetwork: SN, authPolicy: AUTH, mesh: MESH, network: COMPONENT } = T;
+const { logGroup: LOG_GROUP, subscription: SUBSCRIPTION } = T;
 const VPC = "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation";
-const AUTH = "aws:vpclattice/authPolicy:AuthPolicy";
-const MESH = "aws:appmesh/mesh:Mesh";
-const COMPONENT = "mesh-serverless:aws:MeshNetwork";
 
 const captureWarnings = h.captureWarnings;
 
@@ -106,6 +104,7 @@ describe("aws/MeshNetwork", () => {
 
   it("GIVEN app-mesh THEN a mesh with egress filter and IP preference, and the end-of-support warning", async () => {
     let network: MeshNetwork | undefined;
+    const retained = retainedOnDelete();
     const warnings = await captureWarnings(async () => {
       network = new MeshNetwork("legacy", {
         backend: "app-mesh",
@@ -121,10 +120,15 @@ describe("aws/MeshNetwork", () => {
     assert.equal(
       appMeshWarning("legacy"),
       'MeshNetwork legacy: backend "app-mesh" uses AWS App Mesh, whose support AWS ended on 2026-09-30. ' +
-        'Migrate to Amazon VPC Lattice: set `backend: "vpc-lattice"` (the default); MeshedFunction keeps ' +
-        "the same arguments, its weighted aliases become a Lattice listener's weighted target groups. " +
-        "See https://docs.aws.amazon.com/vpc-lattice/latest/ug/what-is-vpc-lattice.html",
+        'Migrate to Amazon VPC Lattice: set `backend: "vpc-lattice"` (the default) and drop the ' +
+        "network's `appMesh` options. Functions, aliases, roles and Cloud Map registrations stay in " +
+        "place; weighted aliases become a Lattice listener's weighted target groups, backends Lattice " +
+        "invoke grants; App Mesh resources are retained on delete, so the next `pulumi up` drops them " +
+        'from the state without calling App Mesh. See the README section "Moving off App Mesh" and ' +
+        "https://docs.aws.amazon.com/vpc-lattice/latest/ug/what-is-vpc-lattice.html",
     );
+    // Removing the mesh must not call the retired API; the registry holds no App Mesh state.
+    assert.deepEqual([...retained], [`${MESH}::legacy-mesh`]);
     assert.deepEqual(h.countByType(), { [COMPONENT]: 1, [NS]: 1, [MESH]: 1 });
     assert.deepEqual(h.get(MESH, "legacy-mesh").inputs, {
       name: "serverless-mesh",
@@ -135,31 +139,77 @@ describe("aws/MeshNetwork", () => {
       tags: { "mesh-serverless:component": "MeshNetwork", "mesh-serverless:name": "legacy" },
     });
     assert.equal(h.get(NS, "legacy-registry").inputs.name, "serverless.local");
-    // The seed's wiring: APP_MESH_ENDPOINT serverless-mesh.local:8080, ENVOY_LOG_LEVEL info.
     assert.deepEqual(network!.settings, {
       backend: "app-mesh",
       namespaceName: "serverless.local",
       meshName: "serverless-mesh",
-      endpoint: "serverless-mesh.local:8080",
       envoyLogLevel: "info",
     });
   });
 
-  it("app-mesh: ALLOW_ALL egress, no IP preference, own endpoint and log level", async () => {
+  it("app-mesh: ALLOW_ALL egress, no IP preference, own log level", async () => {
     await captureWarnings(async () => {
       const n = new MeshNetwork("m", {
         backend: "app-mesh",
-        appMesh: {
-          egressFilter: "ALLOW_ALL",
-          endpoint: "envoy.internal:15001",
-          envoyLogLevel: "debug",
-        },
+        appMesh: { egressFilter: "ALLOW_ALL", envoyLogLevel: "debug" },
       });
       await h.settled();
-      assert.equal(n.settings.endpoint, "envoy.internal:15001");
       assert.equal(n.settings.envoyLogLevel, "debug");
     });
     assert.deepEqual(h.get(MESH, "m-mesh").inputs.spec, { egressFilter: { type: "ALLOW_ALL" } });
+  });
+
+  it("GIVEN access logs THEN a retained log group with retention and a subscription of the network", async () => {
+    const retained = retainedOnDelete();
+    new MeshNetwork("mesh", { lattice: { accessLogs: { type: "cloudwatch" } } });
+    new MeshNetwork("net-s3", {
+      lattice: {
+        name: "archive",
+        accessLogs: { type: "s3", bucketArn: "arn:aws:s3:::mesh-logs/lattice" },
+      },
+    });
+    new MeshNetwork("net-fh", {
+      lattice: {
+        accessLogs: {
+          type: "firehose",
+          deliveryStreamArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/mesh",
+        },
+      },
+    });
+    await h.settled();
+    const tags = (name: string) => ({
+      "mesh-serverless:component": "MeshNetwork",
+      "mesh-serverless:name": name,
+    });
+    const group = h.get(LOG_GROUP, "mesh-access-logs");
+    assert.deepEqual(group.inputs, {
+      name: "/aws/vendedlogs/vpc-lattice/mesh",
+      retentionInDays: 30,
+      tags: tags("mesh"),
+    });
+    assert.equal(h.parentOf(group)?.name, "mesh");
+    const sub = h.get(SUBSCRIPTION, "mesh-access-log-subscription");
+    assert.deepEqual(sub.inputs, {
+      resourceIdentifier: "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-mesh",
+      destinationArn:
+        "arn:aws:cloudwatch:us-east-1:123456789012:loggroup//aws/vendedlogs/vpc-lattice/mesh",
+      tags: tags("mesh"),
+    });
+    assert.deepEqual(h.dependencies(sub), [
+      `${LOG_GROUP}::mesh-access-logs`,
+      `${SN}::mesh-network`,
+    ]);
+    assert.deepEqual(h.get(SUBSCRIPTION, "net-s3-access-log-subscription").inputs, {
+      resourceIdentifier: "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-archive",
+      destinationArn: "arn:aws:s3:::mesh-logs/lattice",
+      tags: tags("net-s3"),
+    });
+    assert.equal(
+      h.get(SUBSCRIPTION, "net-fh-access-log-subscription").inputs.destinationArn,
+      "arn:aws:firehose:us-east-1:123456789012:deliverystream/mesh",
+    );
+    assert.deepEqual(h.names(LOG_GROUP), ["mesh-access-logs"]);
+    assert.deepEqual([...retained], [`${LOG_GROUP}::mesh-access-logs`]);
   });
 
   it("takes its provider from the caller", async () => {
@@ -230,15 +280,16 @@ describe("aws/MeshNetwork", () => {
       ],
       [
         "lattice on app-mesh",
-        () => new MeshNetwork("x", { backend: "app-mesh", lattice: {} }),
+        () => new MeshNetwork("x", { backend: "app-mesh", lattice: {} } as never),
         "lattice",
         'backend "vpc-lattice"',
       ],
       [
         "appMesh on lattice",
-        () => new MeshNetwork("x", { appMesh: {} }),
+        () => new MeshNetwork("x", { appMesh: {} } as never),
         "appMesh",
         'backend "app-mesh"',
+        "delete the block",
       ],
       [
         "mesh name",
@@ -274,10 +325,67 @@ describe("aws/MeshNetwork", () => {
       ],
       [
         "endpoint",
-        () => new MeshNetwork("x", { backend: "app-mesh", appMesh: { endpoint: "no-port" } }),
+        () =>
+          new MeshNetwork("x", {
+            backend: "app-mesh",
+            appMesh: { endpoint: "serverless-mesh.local:8080" } as never,
+          }),
         "appMesh.endpoint",
-        '"no-port"',
-        "host:port",
+        '"serverless-mesh.local:8080"',
+        "its own virtual service and router port",
+      ],
+      [
+        "access log type",
+        () => new MeshNetwork("xyz", { lattice: { accessLogs: { type: "kinesis" } as never } }),
+        "lattice.accessLogs.type",
+        '"kinesis"',
+        '"cloudwatch", "s3", "firehose"',
+      ],
+      [
+        "access log retention",
+        () =>
+          new MeshNetwork("xyz", {
+            lattice: { accessLogs: { type: "cloudwatch", retentionInDays: 10 } },
+          }),
+        "lattice.accessLogs.retentionInDays",
+        "10",
+        "must be one of 1, 3, 5, 7, 14, 30",
+      ],
+      [
+        "access log group name",
+        () =>
+          new MeshNetwork("xyz", {
+            lattice: { accessLogs: { type: "cloudwatch", logGroupName: "has space" } },
+          }),
+        "lattice.accessLogs.logGroupName",
+        '"has space"',
+      ],
+      [
+        "access log bucket",
+        () =>
+          new MeshNetwork("xyz", {
+            lattice: { accessLogs: { type: "s3", bucketArn: "mesh-logs" } },
+          }),
+        "lattice.accessLogs.bucketArn",
+        '"mesh-logs"',
+        "S3 bucket ARN",
+      ],
+      [
+        "access log bucket missing",
+        () => new MeshNetwork("xyz", { lattice: { accessLogs: { type: "s3" } as never } }),
+        "lattice.accessLogs.bucketArn",
+        "is required",
+      ],
+      [
+        "access log stream",
+        () =>
+          new MeshNetwork("xyz", {
+            lattice: {
+              accessLogs: { type: "firehose", deliveryStreamArn: "arn:aws:s3:::not-a-stream" },
+            },
+          }),
+        "lattice.accessLogs.deliveryStreamArn",
+        "Firehose delivery stream ARN",
       ],
       [
         "tag key",

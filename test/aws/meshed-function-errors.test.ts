@@ -10,8 +10,15 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
   type Case = [string, () => unknown, string, ...string[]];
   const lattice = () => quietNetwork("mesh");
   const mesh = () => quietNetwork("legacy", { backend: "app-mesh" });
+  // App Mesh functions need URLs with auth NONE (asserted in meshed-function-app-mesh.test.ts).
   const f = (args: Partial<Parameters<typeof fnArgs>[1]>, net = lattice()) =>
-    new MeshedFunction("fn-x", fnArgs(net, args));
+    new MeshedFunction(
+      "fn-x",
+      fnArgs(net, {
+        ...(net.settings.backend === "app-mesh" ? { url: { authType: "NONE" as const } } : {}),
+        ...args,
+      }),
+    );
   const many = (n: number) =>
     Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
   const cases: Case[] = [
@@ -107,6 +114,19 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       "unique",
     ],
     ["appMesh on lattice", () => f({ appMesh: {} }), "appMesh", 'backend "app-mesh"'],
+    [
+      "moved idle timeout",
+      () => f({ lattice: { idleTimeoutSeconds: 120 } as never }),
+      "lattice.idleTimeoutSeconds",
+      "120",
+      "moved to `routing.timeout.idle`",
+    ],
+    [
+      "moved retry policy",
+      () => f({ appMesh: { retryPolicy: { maxRetries: 1 } } as never }, mesh()),
+      "appMesh.retryPolicy",
+      "moved to `routing.retries`",
+    ],
     ["lattice on app-mesh", () => f({ lattice: {} }, mesh()), "lattice", 'backend "vpc-lattice"'],
     ["url off on app-mesh", () => f({ url: false }, mesh()), "url", "URL host"],
     ["url auth", () => f({ url: { authType: "OPEN" as never } }), "url.authType", '"OPEN"'],
@@ -152,17 +172,24 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
     ],
     [
       "idle low",
-      () => f({ lattice: { idleTimeoutSeconds: 59 } }),
-      "lattice.idleTimeoutSeconds",
-      "59",
-      "60 to 600",
+      () => f({ routing: { timeout: { idle: "59s" } } }),
+      "routing.timeout.idle",
+      '"59s"',
+      "whole seconds from 60 to 600",
     ],
     [
       "idle high",
-      () => f({ lattice: { idleTimeoutSeconds: 601 } }),
-      "lattice.idleTimeoutSeconds",
-      "601",
-      "60 to 600",
+      () => f({ routing: { timeout: { idle: "601s" } } }),
+      "routing.timeout.idle",
+      '"601s"',
+      "whole seconds from 60 to 600",
+    ],
+    [
+      "idle not whole seconds",
+      () => f({ routing: { timeout: { idle: "90500ms" } } }),
+      "routing.timeout.idle",
+      '"90500ms"',
+      "whole seconds",
     ],
     ["router port", () => f({ appMesh: { port: 0 } }, mesh()), "appMesh.port", "1 to 65535"],
     [
@@ -177,13 +204,13 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       () =>
         f(
           {
-            appMesh: {
-              retryPolicy: { perRetryTimeout: "1s", httpRetryEvents: ["server-error"] } as never,
+            routing: {
+              retries: { perRetryTimeout: "1s", httpRetryEvents: ["server-error"] } as never,
             },
           },
           mesh(),
         ),
-      "appMesh.retryPolicy.maxRetries",
+      "routing.retries.maxRetries",
       "is required",
     ],
     [
@@ -191,8 +218,8 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       () =>
         f(
           {
-            appMesh: {
-              retryPolicy: {
+            routing: {
+              retries: {
                 maxRetries: -1,
                 perRetryTimeout: "1s",
                 httpRetryEvents: ["server-error"],
@@ -201,7 +228,7 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
           },
           mesh(),
         ),
-      "appMesh.retryPolicy.maxRetries",
+      "routing.retries.maxRetries",
       "-1",
     ],
     [
@@ -209,17 +236,17 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       () =>
         f(
           {
-            appMesh: { retryPolicy: { maxRetries: 1, httpRetryEvents: ["server-error"] } as never },
+            routing: { retries: { maxRetries: 1, httpRetryEvents: ["server-error"] } as never },
           },
           mesh(),
         ),
-      "appMesh.retryPolicy.perRetryTimeout",
+      "routing.retries.perRetryTimeout",
       "is required",
     ],
     [
       "no retry events",
-      () => f({ appMesh: { retryPolicy: { maxRetries: 1, perRetryTimeout: "1s" } } }, mesh()),
-      "appMesh.retryPolicy",
+      () => f({ routing: { retries: { maxRetries: 1, perRetryTimeout: "1s" } } }, mesh()),
+      "routing.retries",
       "httpRetryEvents or tcpRetryEvents",
     ],
     [
@@ -227,8 +254,8 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       () =>
         f(
           {
-            appMesh: {
-              retryPolicy: {
+            routing: {
+              retries: {
                 maxRetries: 1,
                 perRetryTimeout: "1s",
                 httpRetryEvents: ["5xx" as never],
@@ -237,7 +264,7 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
           },
           mesh(),
         ),
-      "appMesh.retryPolicy.httpRetryEvents[0]",
+      "routing.retries.httpRetryEvents[0]",
       '"5xx"',
       '"server-error"',
     ],
@@ -246,8 +273,8 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       () =>
         f(
           {
-            appMesh: {
-              retryPolicy: {
+            routing: {
+              retries: {
                 maxRetries: 1,
                 perRetryTimeout: "1s",
                 tcpRetryEvents: ["reset" as never],
@@ -256,7 +283,7 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
           },
           mesh(),
         ),
-      "appMesh.retryPolicy.tcpRetryEvents[0]",
+      "routing.retries.tcpRetryEvents[0]",
       '"reset"',
       '"connection-error"',
     ],
@@ -265,8 +292,8 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       () =>
         f(
           {
-            appMesh: {
-              retryPolicy: {
+            routing: {
+              retries: {
                 maxRetries: 1,
                 perRetryTimeout: "soon",
                 httpRetryEvents: ["server-error"],
@@ -275,21 +302,21 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
           },
           mesh(),
         ),
-      "appMesh.retryPolicy.perRetryTimeout",
+      "routing.retries.perRetryTimeout",
       '"soon"',
       "a duration",
     ],
     [
       "sub-ms duration",
-      () => f({ appMesh: { timeout: { perRequest: "1500us" } } }, mesh()),
-      "appMesh.timeout.perRequest",
+      () => f({ routing: { timeout: { perRequest: "1500us" } } }, mesh()),
+      "routing.timeout.perRequest",
       '"1500us"',
       "whole milliseconds",
     ],
     [
       "zero duration",
-      () => f({ appMesh: { timeout: { idle: "0s" } } }, mesh()),
-      "appMesh.timeout.idle",
+      () => f({ routing: { timeout: { idle: "0s" } } }, mesh()),
+      "routing.timeout.idle",
       '"0s"',
       "at least 1ms",
     ],

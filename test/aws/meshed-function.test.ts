@@ -7,6 +7,7 @@ import { MeshedFunction } from "../../components/aws/meshed-function";
 import {
   ACCOUNT,
   CANARY as canary,
+  expectLambdaTarget,
   fnArgs,
   fnTags,
   json,
@@ -89,32 +90,12 @@ describe("aws/MeshedFunction on vpc-lattice", () => {
       functionName: "orders",
       functionVersion: "1",
     });
-    const tg = h.get(T.targetGroup, "orders-live-tg");
-    assert.deepEqual(tg.inputs, {
-      name: "orders-live",
-      type: "LAMBDA",
-      config: { lambdaEventStructureVersion: "V2" },
-      tags: fnTags("orders"),
-    });
-    const permission = h.get(T.permission, "orders-live-lattice-invoke");
-    assert.deepEqual(permission.inputs, {
-      function: "orders",
-      qualifier: "live",
-      action: "lambda:InvokeFunction",
-      principal: "vpc-lattice.amazonaws.com",
-      sourceArn: `${LATTICE}:targetgroup/tg-orders-live`,
+    expectLambdaTarget("orders", "live", {
+      fn: "orders",
+      alias: "live",
+      tgName: "orders-live",
       statementId: "vpc-lattice-live",
     });
-    const target = h.get(T.target, "orders-live-target");
-    assert.deepEqual(target.inputs, {
-      targetGroupIdentifier: "orders-live-tg-id",
-      target: { id: `${ARN}:orders:live` },
-    });
-    assert.deepEqual(h.dependencies(target), [
-      `${T.alias}::orders-live`,
-      `${T.permission}::orders-live-lattice-invoke`,
-      `${T.targetGroup}::orders-live-tg`,
-    ]);
     assert.deepEqual(h.get(T.latticeService, "orders-lattice").inputs, {
       name: "orders",
       authType: "AWS_IAM",
@@ -206,7 +187,8 @@ describe("aws/MeshedFunction on vpc-lattice", () => {
         ],
         url: true,
         attributes: { team: "payments" },
-        lattice: { idleTimeoutSeconds: 120, allowedPrincipals: ["210987654321"] },
+        lattice: { allowedPrincipals: ["210987654321"] },
+        routing: { timeout: { idle: "2m" } },
       }),
     );
     await h.settled();

@@ -10,7 +10,7 @@ import * as h from "../harness";
 describe("cli/artifacts", () => {
   beforeEach(() => h.reset());
 
-  it("names chart repositories after their owner, OCI registries after their last path part", () => {
+  it("names chart repositories after their owner (or first path part on a shared host), OCI registries after their last path part", () => {
     assert.equal(
       repositoryName("https://prometheus-community.github.io/helm-charts"),
       "prometheus-community",
@@ -19,6 +19,8 @@ describe("cli/artifacts", () => {
       repositoryName("https://istio-release.storage.googleapis.com/charts"),
       "istio-release",
     );
+    assert.equal(repositoryName("https://blob.istio.io/istio-release/charts"), "istio-release");
+    assert.equal(repositoryName("https://knative.github.io/operator"), "knative");
     assert.equal(repositoryName("oci://ghcr.io/example/charts"), "charts");
   });
 
@@ -52,25 +54,6 @@ describe("cli/artifacts", () => {
       metadata: { name: "c", namespace: "a" },
       data: { k: "v" },
     });
-  });
-
-  it("warns when DestinationRules of one cluster configure the same host", async () => {
-    const dr = (name: string, namespace: string, host: string) =>
-      new k8s.apiextensions.CustomResource(`${namespace}/${name}`, {
-        apiVersion: "networking.istio.io/v1",
-        kind: "DestinationRule",
-        metadata: { name, namespace },
-        spec: { host },
-      });
-    dr("a", "shop", "orders"); // short name: orders.shop.svc.cluster.local
-    dr("b", "shop", "orders.shop.svc.cluster.local");
-    dr("c", "other", "orders"); // another host: orders.other.svc.cluster.local
-    dr("d", "shop", "payments");
-    const { warnings } = await buildManifests(await h.settled());
-    assert.deepEqual(warnings, [
-      "DestinationRules shop/a, shop/b all configure host orders.shop.svc.cluster.local: " +
-        "Istio merges only their subsets and applies one rule's top-level trafficPolicy",
-    ]);
   });
 
   it("puts OCI charts in the helmfile as OCI repositories", async () => {

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
 import { exitCodeFor, main, parseArgs, render, SchemaError, summary } from "../../cli/render";
+import { AnalysisError } from "../../cli/render-analysis";
 import { UsageError } from "../../cli/stack-config";
 import { SECRET_PLACEHOLDER } from "../../cli/engine";
 import * as h from "../harness";
@@ -28,19 +29,8 @@ function readTree(dir: string): Record<string, string> {
 }
 
 /** Runs the CLI entry point with stdout/stderr captured. */
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return h.captureStdio(() => main(argv));
 }
 
 describe("cli/render", () => {
@@ -203,6 +193,46 @@ describe("cli/render", () => {
       });
       assert.ok(!fs.existsSync(out));
       assert.equal(exitCodeFor(new SchemaError([])), 1);
+    });
+
+    it("fails on an analyzer error (a negative route weight), naming rule and object, and writes nothing", async () => {
+      const out = path.join(tmp(), "never");
+      await assert.rejects(render({ stack: "badweight", root, out }), (err: unknown) => {
+        assert.ok(err instanceof AnalysisError);
+        assert.deepEqual(
+          err.findings.map((f) => [f.severity, f.code, f.kind, f.namespace, f.name, f.message]),
+          [
+            [
+              "error",
+              "MS103",
+              "VirtualService",
+              "shop",
+              "reviews",
+              "http[0].route[0]: weight -5 is negative",
+            ],
+          ],
+        );
+        assert.equal(exitCodeFor(err), 1);
+        return true;
+      });
+      assert.ok(!fs.existsSync(out));
+    });
+
+    it("exits 1 from the CLI on an analyzer error, printing the finding line", async () => {
+      const out = path.join(tmp(), "never");
+      process.chdir(root);
+      try {
+        const r = await runCli(["--stack", "badweight", "--out", out]);
+        assert.equal(r.code, 1);
+        assert.equal(
+          r.stderr,
+          "render failed: the analyzer found 1 error(s), 0 warning(s):\n" +
+            "  error MS103 VirtualService shop/reviews: http[0].route[0]: weight -5 is negative\n",
+        );
+        assert.ok(!fs.existsSync(out));
+      } finally {
+        process.chdir(path.join(__dirname, "..", ".."));
+      }
     });
 
     it("exits 1 from the CLI on a schema failure, naming the field", async () => {

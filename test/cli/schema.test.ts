@@ -27,7 +27,11 @@ describe("cli/schema", () => {
       const schema = JSON.parse(generated.get(`${c}.schema.json`)!);
       const root = schema.definitions[`${c}Args`];
       assert.equal(schema.$ref, `#/definitions/${c}Args`);
-      assert.equal(root.additionalProperties, false, c);
+      // A union (MeshNetwork: one branch per backend) closes every branch.
+      const branches = root.anyOf
+        ? root.anyOf.map((b: { $ref: string }) => schema.definitions[b.$ref.split("/").pop()!])
+        : [root];
+      for (const b of branches) assert.equal(b.additionalProperties, false, c);
     }
   });
 
@@ -63,10 +67,10 @@ describe("cli/schema", () => {
   it("attaches the upstream field names to the objects that express them", () => {
     const st = JSON.parse(generated.get("ServiceTraffic.schema.json")!);
     const route = st.definitions.HttpRouteArgs;
-    assert.equal(route["x-upstream-keys"].route, "`destinations`");
+    assert.equal(route["x-key-hints"].route, "upstream's `route` is `destinations` here");
     assert.equal(
-      route.properties.fault.properties.delay["x-upstream-keys"].percentage,
-      "`percent`",
+      route.properties.fault.properties.delay["x-key-hints"].percentage,
+      "upstream's `percentage` is `percent` here",
     );
   });
 });

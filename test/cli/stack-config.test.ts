@@ -53,6 +53,7 @@ describe("cli/stack-config", () => {
     assert.deepEqual(ok.secretKeys, ["fixture:dbPassword"]);
     assert.deepEqual(knownStacks(fixtureStacks), [
       "badschema",
+      "badweight",
       "malformed",
       "notmap",
       "ok",
@@ -61,7 +62,7 @@ describe("cli/stack-config", () => {
     assert.throws(
       () => readStackConfig(fixtureStacks, "fixture", "prod"),
       new UsageError(
-        'unknown stack "prod": known stacks are badschema, malformed, notmap, ok, rejected',
+        'unknown stack "prod": known stacks are badschema, badweight, malformed, notmap, ok, rejected',
       ),
     );
     assert.throws(

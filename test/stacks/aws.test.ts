@@ -59,13 +59,16 @@ describe("stacks/aws", () => {
     it("has one network per backend, and warns about App Mesh once", () => {
       assert.deepEqual(warnings, [appMeshWarning("legacy-mesh")]);
       const count = (type: string) => plan.filter((r) => r.type === type).length;
-      assert.equal(count("aws:lambda/function:Function"), 3);
-      assert.equal(count("aws:lambda/alias:Alias"), 5);
+      assert.equal(count("aws:lambda/function:Function"), 5);
+      assert.equal(count("aws:lambda/alias:Alias"), 7);
       assert.equal(count("aws:vpclattice/serviceNetwork:ServiceNetwork"), 1);
+      assert.equal(count("aws:vpclattice/listenerRule:ListenerRule"), 1);
+      assert.equal(count("aws:vpclattice/accessLogSubscription:AccessLogSubscription"), 2);
       assert.equal(count("aws:appmesh/mesh:Mesh"), 1);
+      assert.equal(count("aws:appmesh/virtualService:VirtualService"), 2);
       assert.equal(count("aws:servicediscovery/httpNamespace:HttpNamespace"), 2);
-      assert.equal(count("aws:servicediscovery/instance:Instance"), 3);
-      assert.equal(plan.length, 55);
+      assert.equal(count("aws:servicediscovery/instance:Instance"), 5);
+      assert.equal(plan.length, 88);
       const names = plan.map((r) => `${r.type}::${r.name}`);
       assert.equal(new Set(names).size, names.length, "resource names are unique per type");
     });
@@ -119,6 +122,193 @@ describe("stacks/aws", () => {
       assert.deepEqual(
         plan.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => r.name),
         ["orders-backends"],
+      );
+    });
+
+    it("sends the seeds' premium users to another function with a Lattice listener rule", () => {
+      const rule = one("aws:vpclattice/listenerRule:ListenerRule", "users-rule-10");
+      assert.deepEqual(rule.inputs, {
+        name: "users-rule-10",
+        serviceIdentifier: "users-lattice-id",
+        listenerIdentifier: "arn:aws:vpclattice:eu-west-1:123456789012:listener/users-https",
+        priority: 10,
+        match: {
+          httpMatch: {
+            headerMatches: [
+              { name: "user-type", caseSensitive: true, match: { exact: "premium" } },
+            ],
+          },
+        },
+        action: {
+          forward: {
+            targetGroups: [
+              { targetGroupIdentifier: "users-rule-premium-users-live-tg-id", weight: 1 },
+            ],
+          },
+        },
+        tags: { "mesh-serverless:component": "MeshedFunction", "mesh-serverless:name": "users" },
+      });
+      assert.deepEqual(rule.dependsOn, [
+        "aws:vpclattice/listener:Listener::users-https",
+        "aws:vpclattice/service:Service::users-lattice",
+        "aws:vpclattice/targetGroup:TargetGroup::users-rule-premium-users-live-tg",
+      ]);
+      // Everything else goes to users' own alias. A target group serves one service's
+      // listeners, so users reaches the premium function through a target group of its own.
+      assert.deepEqual(
+        one("aws:vpclattice/listener:Listener", "users-https").inputs.defaultAction,
+        {
+          forwards: [
+            { targetGroups: [{ targetGroupIdentifier: "users-live-tg-id", weight: 100 }] },
+          ],
+        },
+      );
+      assert.deepEqual(
+        one("aws:lambda/permission:Permission", "users-rule-premium-users-live-lattice-invoke")
+          .inputs,
+        {
+          function: "premium-users",
+          qualifier: "live",
+          action: "lambda:InvokeFunction",
+          principal: "vpc-lattice.amazonaws.com",
+          sourceArn:
+            "arn:aws:vpc-lattice:eu-west-1:123456789012:targetgroup/tg-users-premium-users-live",
+          statementId: "vpc-lattice-via-users",
+        },
+      );
+      assert.deepEqual(
+        one(
+          "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment",
+          "users-rule-premium-users-live-target",
+        ).inputs,
+        {
+          targetGroupIdentifier: "users-rule-premium-users-live-tg-id",
+          target: { id: "arn:aws:lambda:eu-west-1:123456789012:function:premium-users:live" },
+        },
+      );
+      assert.deepEqual(
+        one(
+          "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation",
+          "users-association",
+        ).dependsOn,
+        [
+          "aws:vpclattice/listener:Listener::users-https",
+          "aws:vpclattice/listenerRule:ListenerRule::users-rule-10",
+          "aws:vpclattice/service:Service::users-lattice",
+          "aws:vpclattice/serviceNetwork:ServiceNetwork::dev-mesh-network",
+        ],
+      );
+    });
+
+    it("logs the network to CloudWatch and the users service to S3, and serves orders on its own domain", () => {
+      assert.deepEqual(one("aws:cloudwatch/logGroup:LogGroup", "dev-mesh-access-logs").inputs, {
+        name: "/aws/vendedlogs/vpc-lattice/dev-mesh",
+        retentionInDays: 30,
+        tags: { "mesh-serverless:component": "MeshNetwork", "mesh-serverless:name": "dev-mesh" },
+      });
+      const network = one(
+        "aws:vpclattice/accessLogSubscription:AccessLogSubscription",
+        "dev-mesh-access-log-subscription",
+      );
+      assert.equal(
+        network.inputs.resourceIdentifier,
+        "arn:aws:vpc-lattice:eu-west-1:123456789012:servicenetwork/sn-dev-mesh",
+      );
+      assert.deepEqual(network.dependsOn, [
+        "aws:cloudwatch/logGroup:LogGroup::dev-mesh-access-logs",
+        "aws:vpclattice/serviceNetwork:ServiceNetwork::dev-mesh-network",
+      ]);
+      const users = one(
+        "aws:vpclattice/accessLogSubscription:AccessLogSubscription",
+        "users-access-log-subscription",
+      );
+      assert.deepEqual(
+        [users.inputs.resourceIdentifier, users.inputs.destinationArn],
+        [
+          "arn:aws:vpc-lattice:eu-west-1:123456789012:service/svc-users",
+          "arn:aws:s3:::mesh-serverless-dev-access-logs/users",
+        ],
+      );
+      const orders = one("aws:vpclattice/service:Service", "orders-lattice").inputs;
+      assert.deepEqual(
+        [orders.customDomainName, orders.certificateArn, orders.idleTimeoutSeconds],
+        [
+          "orders.dev.mesh-serverless.example.com",
+          "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+          120,
+        ],
+      );
+      assert.equal(
+        outputs.awsFunctions.orders.meshAddress,
+        "https://orders.dev.mesh-serverless.example.com",
+      );
+    });
+
+    it("gives App Mesh callers endpoints that name a virtual service and its router's port", () => {
+      const env = (name: string) =>
+        (
+          one("aws:lambda/function:Function", `${name}-function`).inputs.environment as {
+            variables: Record<string, string>;
+          }
+        ).variables;
+      const caller = env("legacy-caller");
+      // `http://<host>:<port>`, the port written out (URL would drop 80).
+      const backend = /^http:\/\/([^/]+)$/.exec(caller.MESH_BACKEND_SERVERLESS_FUNCTION)?.[1];
+      const endpoints = [
+        backend,
+        caller.APP_MESH_ENDPOINT,
+        env("serverless-function").APP_MESH_ENDPOINT,
+      ];
+      assert.deepEqual(endpoints, [
+        "serverless-function.serverless.local:80",
+        "legacy-caller.serverless.local:80",
+        "serverless-function.serverless.local:80",
+      ]);
+      for (const endpoint of endpoints) {
+        const [host, port] = endpoint.split(":");
+        const vs = plan.filter(
+          (r) => r.type === "aws:appmesh/virtualService:VirtualService" && r.inputs.name === host,
+        );
+        assert.equal(vs.length, 1, host);
+        const routerName = (
+          vs[0].inputs.spec as { provider: { virtualRouter: { virtualRouterName: string } } }
+        ).provider.virtualRouter.virtualRouterName;
+        const router = plan.filter(
+          (r) =>
+            r.type === "aws:appmesh/virtualRouter:VirtualRouter" && r.inputs.name === routerName,
+        );
+        assert.equal(router.length, 1, routerName);
+        assert.deepEqual(router[0].inputs.spec, {
+          listeners: [{ portMapping: { port: Number(port), protocol: "http" } }],
+        });
+      }
+      const callerNode = one("aws:appmesh/virtualNode:VirtualNode", "legacy-caller-live-node");
+      assert.deepEqual((callerNode.inputs.spec as { backends: unknown }).backends, [
+        {
+          virtualService: {
+            virtualServiceName: "serverless-function.serverless.local",
+            clientPolicy: {
+              tls: {
+                enforce: true,
+                ports: [443],
+                validation: {
+                  trust: { file: { certificateChain: "/etc/ssl/certs/ca-bundle.crt" } },
+                },
+              },
+            },
+          },
+        },
+      ]);
+      assert.deepEqual(
+        plan
+          .filter((r) => r.type === "aws:lambda/functionUrl:FunctionUrl")
+          .map((r) => `${r.name} ${String(r.inputs.authorizationType)}`)
+          .sort(),
+        [
+          "legacy-caller-live-url NONE",
+          "serverless-function-canary-url NONE",
+          "serverless-function-stable-url NONE",
+        ],
       );
     });
 
@@ -180,6 +370,46 @@ describe("stacks/aws", () => {
         "Image",
       );
       assert.deepEqual(Object.keys(out.awsFunctions as object), ["api", "web"]);
+    });
+
+    it("builds the functions that rules forward to first, and passes routing through", async () => {
+      deployAws(
+        section({
+          networks: { "mesh-a": {} },
+          functions: {
+            users: fn("mesh-a", {
+              routing: {
+                timeout: { idle: "90s" },
+                rules: [
+                  {
+                    priority: 5,
+                    match: { method: "DELETE" },
+                    forward: [{ function: "admin" }],
+                  },
+                ],
+              },
+            }),
+            admin: fn("mesh-a"),
+          },
+        }),
+        {},
+      );
+      await h.settled();
+      assert.deepEqual(
+        h.resources("aws:lambda/function:Function").map((r) => r.name),
+        ["admin-function", "users-function"],
+      );
+      const rule = h.get("aws:vpclattice/listenerRule:ListenerRule", "users-rule-5");
+      assert.deepEqual(rule.inputs.match, { httpMatch: { method: "DELETE" } });
+      assert.deepEqual(rule.inputs.action, {
+        forward: {
+          targetGroups: [{ targetGroupIdentifier: "users-rule-admin-live-tg-id", weight: 1 }],
+        },
+      });
+      assert.equal(
+        h.get("aws:vpclattice/service:Service", "users-lattice").inputs.idleTimeoutSeconds,
+        90,
+      );
     });
 
     it("names the full key of every config mistake", () => {
@@ -251,7 +481,7 @@ describe("stacks/aws", () => {
       );
       await rejects(
         aws({ networks: { "mesh-a": { backend: "istio" } } }),
-        'invalid `mesh-serverless:aws.networks.mesh-a.backend` "istio": must be one of "vpc-lattice", "app-mesh"',
+        'invalid `mesh-serverless:aws.networks.mesh-a.backend` "istio": must be "vpc-lattice" or "app-mesh"',
       );
       await rejects(
         aws({ functions: { f1: { ...fn("mesh-a"), alias: [] } } }),

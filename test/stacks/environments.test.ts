@@ -91,16 +91,34 @@ describe("stacks: every environment", () => {
     );
   });
 
-  it("only the seeds carry colliding DestinationRules (as the seed documents wrote them)", () => {
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(stacks).map(([n, r]) => [n, r.result.warnings.length])),
-      { "aws-dev": 0, dev: 0, prod: 0, seeds: 2, staging: 0 },
-    );
+  it("every stack passes the analyzer (0 errors); its warnings are the ones listed", () => {
+    // Errors would have failed the render. istiod's Service comes from its Helm chart, outside
+    // the rendered manifests; the seeds' warnings are the seed documents' own choices.
+    const codes = (r: Rendered) => r.result.warnings.map((w) => w.split(" ").slice(0, 4).join(" "));
+    const istiod = "warning MS405 ServiceMonitor istio-system/istio-component-monitor:";
+    assert.deepEqual(Object.fromEntries(Object.entries(stacks).map(([n, r]) => [n, codes(r)])), {
+      "aws-dev": [],
+      dev: [istiod],
+      prod: [istiod],
+      staging: [istiod],
+      seeds: [
+        "warning MS403 AuthorizationPolicy default/api-access-control:",
+        "warning MS403 AuthorizationPolicy default/knative-allow:",
+        "warning MS404 AuthorizationPolicy default/api-access-control:",
+        "warning MS404 AuthorizationPolicy default/knative-allow:",
+        "warning MS404 AuthorizationPolicy serverless/serverless-authz:",
+        "warning MS405 ServiceMonitor monitoring/serverless-monitor:",
+        "warning MS406 DestinationRule default/high-availability:",
+        "warning MS406 DestinationRule serverless/function-connection-pool:",
+        "warning MS601 Service serverless/user-function:",
+      ],
+    });
   });
 
   it("prod runs more replicas of the control planes than staging, and staging more than dev", () => {
-    const pilot = (s: string) => values(release(stacks[s], "istiod")).pilot?.autoscaleMin;
-    const gateway = (s: string) => values(release(stacks[s], "gateway")).replicaCount;
+    // Both Istio charts autoscale: the minimum goes to their HPAs (see platform/replicas.test.ts).
+    const pilot = (s: string) => values(release(stacks[s], "istiod")).autoscaleMin;
+    const gateway = (s: string) => values(release(stacks[s], "gateway")).autoscaling?.minReplicas;
     const knativeHa = (s: string) =>
       find(stacks[s], "KnativeServing", "knative-serving").spec["high-availability"]?.replicas;
     const prom = (s: string) =>

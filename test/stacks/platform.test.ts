@@ -33,26 +33,34 @@ describe("stacks/platform", () => {
         ).map((r) => [r.name, { chart: r.chart, version: r.version, needs: r.needs ?? [] }]),
       );
       assert.deepEqual(releases, {
-        "istio-base": { chart: "istio-release/base", version: "1.30.5", needs: [] },
+        "istio-base": { chart: "istio-release/base", version: "1.31.1", needs: [] },
         istiod: {
           chart: "istio-release/istiod",
-          version: "1.30.5",
+          version: "1.31.1",
           needs: ["istio-system/istio-base"],
         },
         "istio-ingressgateway": {
           chart: "istio-release/gateway",
-          version: "1.30.5",
+          version: "1.31.1",
           needs: ["istio-system/istio-base", "istio-system/istiod"],
         },
         "knative-operator": { chart: "knative/knative-operator", version: "v1.23.0", needs: [] },
-        jaeger: { chart: "jaegertracing/jaeger", version: "4.4.8", needs: [] },
+        jaeger: { chart: "jaegertracing/jaeger", version: "4.11.1", needs: [] },
         "kube-prometheus-stack": {
           chart: "prometheus-community/kube-prometheus-stack",
-          version: "85.1.2",
+          version: "88.5.3",
           needs: [],
         },
         fluentd: { chart: "fluent/fluentd", version: "0.6.0", needs: [] },
       });
+      // Istio's charts come from its current repository (the GCS bucket is retired after 1.30).
+      assert.ok(
+        (helmfile.repositories as { name: string; url: string }[]).some(
+          (r) =>
+            r.name === "istio-release" && r.url === "https://blob.istio.io/istio-release/charts",
+        ),
+        JSON.stringify(helmfile.repositories),
+      );
     });
 
     it("writes a manifest for every CR, all valid against their upstream schema", () => {

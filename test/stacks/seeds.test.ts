@@ -442,6 +442,9 @@ const EXPECTED: Expected[] = [
     name: "serverless-monitor",
     spec: {
       selector: { matchLabels: { app: "serverless-function" } },
+      // seed: no namespaceSelector, so only `monitoring` (where nothing has the label) is looked
+      // in; the seeds' functions run in default and serverless.
+      namespaceSelector: { matchNames: ["default", "serverless"] },
       endpoints: [{ port: "http-metrics", path: "/metrics", interval: "30s" }],
     },
   },
@@ -527,8 +530,10 @@ const EXPECTED: Expected[] = [
       hard: {
         "requests.cpu": "4",
         "requests.memory": "8Gi",
-        "limits.cpu": "8",
-        "limits.memory": "16Gi",
+        // seed: limits.cpu "8", limits.memory 16Gi. At max scale the pods need 44 CPU / 16.5Gi of
+        // limits (istio-proxy's 2 CPU / 1Gi limit each); analyzer rule MS601.
+        "limits.cpu": "48",
+        "limits.memory": "24Gi",
       },
     },
   },

@@ -62,7 +62,7 @@ describe("stacks/services", () => {
     await h.settled();
     const vs = (name: string) =>
       h.get("kubernetes:networking.istio.io/v1:VirtualService", `shop/${name}`).inputs.spec;
-    assert.deepEqual(vs("orders-ingress"), {
+    assert.deepEqual(vs("orders-ingress-route"), {
       hosts: ["a.example.com"],
       gateways: ["shop/public"],
       http: [
@@ -79,7 +79,7 @@ describe("stacks/services", () => {
         },
       ],
     });
-    assert.deepEqual(vs("direct-ingress"), {
+    assert.deepEqual(vs("direct-ingress-route"), {
       hosts: ["b.example.com"],
       gateways: ["shop/public"],
       http: [{ route: [{ destination: { host: "direct-private.shop.svc.cluster.local" } }] }],

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { FLUENTD_OPENSEARCH_IMAGE_TAG } from "./versions";
 import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { checkArgs } from "../../core/args-schema";
@@ -244,13 +243,16 @@ export function fluentdValues(i: {
   path: string;
   registry?: string;
 }): Values {
-  const values: Values = { fileConfigs: fluentdPipeline(i.output, i.path), kind: "DaemonSet" };
-  const image: Values = {};
+  const values: Values = {
+    fileConfigs: fluentdPipeline(i.output, i.path),
+    kind: "DaemonSet",
+    // The chart's default image variant (elasticsearch7) carries the Elasticsearch plugin only.
+    // The chart builds the tag from its appVersion and `variant` (templates/_pod.tpl:
+    // "v<appVersion>-debian-<variant>-<variantVersion>"), so image and chart move together.
+    ...(i.output.type === "opensearch" ? { variant: "opensearch" } : {}),
+  };
   if (i.registry !== undefined)
-    image.repository = `${i.registry}/fluent/fluentd-kubernetes-daemonset`;
-  // The chart's default image variant carries the Elasticsearch plugin only.
-  if (i.output.type === "opensearch") image.tag = FLUENTD_OPENSEARCH_IMAGE_TAG;
-  if (Object.keys(image).length > 0) values.image = image;
+    values.image = { repository: `${i.registry}/fluent/fluentd-kubernetes-daemonset` };
   const o = i.output;
   if (o.type !== "stdout" && o.credentials) {
     const c = o.credentials;

@@ -1,3 +1,4 @@
+import type { ArgChecker } from "../../core/validate";
 import type { Values } from "./helm";
 
 /**
@@ -27,6 +28,27 @@ export interface IstioTracingProvider {
   service: string;
   /** OTLP gRPC port. */
   port: number;
+  /**
+   * Percentage of requests traced mesh-wide where no `Telemetry` sets a rate, 0.01-100 with 0.01
+   * precision (`meshConfig.defaultConfig.tracing.sampling`). @default Istio's 1
+   */
+  samplingPercentage?: number;
+}
+
+/**
+ * Checks a trace sampling percentage: `min`-100 with 0.01 precision, as Istio's Telemetry API and
+ * MeshConfig take it (https://istio.io/latest/docs/tasks/observability/distributed-tracing/sampling/).
+ */
+export function checkSamplingPercentage(
+  check: ArgChecker,
+  argument: string,
+  value: number | undefined,
+  min: number,
+): void {
+  check.number(argument, value, min, 100);
+  if (value !== undefined && Math.abs(Math.round(value * 100) - value * 100) > 1e-9) {
+    check.fail(argument, value, "must have at most two decimals (precision 0.01)");
+  }
 }
 
 /** The ingress gateway (chart `gateway`). */
@@ -67,8 +89,28 @@ export interface IstiodValuesInput {
   replicas?: number;
 }
 
-/** The charts' HPA maximum is 5; a larger minimum raises it to match. */
+/** The charts' HPA maximum is 5 (istiod `autoscaleMax`, gateway `autoscaling.maxReplicas`). */
 const CHART_HPA_MAX = 5;
+
+/**
+ * The tracing part of `meshConfig`. The extension provider alone traces nothing: a proxy gets a
+ * tracer only from a `Telemetry` selecting a provider or from `defaultProviders.tracing`
+ * (istio/istio pilot/pkg/model/telemetry.go `Tracing`: with neither it returns nil and
+ * pilot/pkg/networking/core/tracing.go falls back to the legacy, provider-less configuration).
+ * So the provider is also the mesh's default. The rate, where no Telemetry sets one, is
+ * `defaultConfig.tracing.sampling` (tracing.go: provider sampler > Telemetry
+ * randomSamplingPercentage > defaultConfig.tracing.sampling > PILOT_TRACE_SAMPLING).
+ */
+function tracingMeshConfig(t: IstioTracingProvider): Values {
+  return {
+    ...(t.samplingPercentage !== undefined
+      ? { defaultConfig: { tracing: { sampling: t.samplingPercentage } } }
+      : {}),
+    defaultProviders: { tracing: [t.name] },
+    enableTracing: true,
+    extensionProviders: [{ name: t.name, opentelemetry: { port: t.port, service: t.service } }],
+  };
+}
 
 /** Values of chart `istiod`. */
 export function istiodValues(i: IstiodValuesInput): Values {
@@ -76,36 +118,31 @@ export function istiodValues(i: IstiodValuesInput): Values {
     accessLogEncoding: i.accessLogEncoding,
     accessLogFile: i.accessLogFile,
     trustDomain: i.trustDomain,
+    ...(i.tracing ? tracingMeshConfig(i.tracing) : {}),
   };
-  if (i.tracing) {
-    meshConfig.enableTracing = true;
-    meshConfig.extensionProviders = [
-      {
-        name: i.tracing.name,
-        opentelemetry: { port: i.tracing.port, service: i.tracing.service },
-      },
-    ];
-  }
   const global: Values = { istioNamespace: i.namespace };
   if (i.registry !== undefined) global.hub = `${i.registry}/istio`;
+  // The istiod chart reads these at the top level (`.Values.cni`, `.Values.autoscaleMin`, ...):
+  // `pilot.*` is IstioOperator's spelling, which the chart ignores.
   return {
+    // Sidecar injection without the istio-init container (the ambient profile sets its own).
+    ...(i.cni && i.profile !== "ambient" ? { cni: { enabled: true } } : {}),
+    ...(i.replicas !== undefined ? hpaBounds("autoscaleMin", "autoscaleMax", i.replicas) : {}),
     global,
     meshConfig,
     ...(i.profile === "ambient" ? { profile: "ambient" } : {}),
-    ...(pilot(i) ? { pilot: pilot(i) } : {}),
     ...(i.revision !== undefined ? { revision: i.revision } : {}),
   };
 }
 
-function pilot(i: IstiodValuesInput): Values | undefined {
-  const out: Values = {};
-  if (i.cni && i.profile !== "ambient") out.cni = { enabled: true };
-  if (i.replicas !== undefined) {
-    out.autoscaleMin = i.replicas;
-    out.replicaCount = i.replicas;
-    if (i.replicas > CHART_HPA_MAX) out.autoscaleMax = i.replicas;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
+/**
+ * A minimum replica count as the charts take it. Both charts autoscale by default and then
+ * ignore `replicaCount` (istiod templates/deployment.yaml and gateway templates/deployment.yaml
+ * set `spec.replicas` only `if not` autoscaling), so the minimum goes to the HPA, whose maximum
+ * rises to match when above the chart's.
+ */
+function hpaBounds(minKey: string, maxKey: string, n: number): Values {
+  return { [minKey]: n, ...(n > CHART_HPA_MAX ? { [maxKey]: n } : {}) };
 }
 
 /** Values of chart `gateway` (its image comes from istiod's injection template). */
@@ -114,13 +151,9 @@ export function gatewayValues(i: {
   serviceType: GatewayServiceType;
   replicas?: number;
 }): Values {
-  const n = i.replicas;
   return {
-    ...(n !== undefined
-      ? {
-          autoscaling: { minReplicas: n, ...(n > CHART_HPA_MAX ? { maxReplicas: n } : {}) },
-          replicaCount: n,
-        }
+    ...(i.replicas !== undefined
+      ? { autoscaling: hpaBounds("minReplicas", "maxReplicas", i.replicas) }
       : {}),
     ...(i.revision !== undefined ? { revision: i.revision } : {}),
     service: { type: i.serviceType },

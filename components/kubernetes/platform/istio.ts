@@ -8,6 +8,7 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValues, helmRelease } from "./helm";
 import {
+  checkSamplingPercentage,
   cniValues,
   gatewaySelector,
   gatewayValues,
@@ -88,6 +89,13 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     );
     check.dnsSubdomain("tracing.service", args.tracing.service);
     check.port("tracing.port", args.tracing.port);
+    // 0 is not a rate here: Istio reads defaultConfig.tracing.sampling 0 as unset (1%).
+    checkSamplingPercentage(
+      check,
+      "tracing.samplingPercentage",
+      args.tracing.samplingPercentage,
+      0.01,
+    );
   }
   const mtls = args.mtls ?? "STRICT";
   check.int("replicas", args.replicas, 1, 50);
@@ -133,13 +141,18 @@ export interface IstioMeshArgs {
   accessLogEncoding?: "TEXT" | "JSON";
   /** `meshConfig.trustDomain`. @default "cluster.local" */
   trustDomain?: string;
-  /** Tracing provider added to `meshConfig.extensionProviders`. @default none */
+  /**
+   * Tracing provider: added to `meshConfig.extensionProviders` and made the mesh's default
+   * (`meshConfig.defaultProviders.tracing`), so every proxy reports spans to it.
+   * @default none
+   */
   tracing?: IstioTracingProvider;
   /** Mesh-wide `PeerAuthentication` mode in the root namespace. @default "STRICT" */
   mtls?: MtlsMode;
   /**
-   * Minimum replicas of istiod and the ingress gateway (their HPA minimum, 1-50; the HPA
-   * maximum is raised to match when above the charts' 5). @default the charts' 1
+   * Minimum replicas of istiod and the ingress gateway, 1-50: both charts autoscale, so this is
+   * the HPA minimum (istiod `autoscaleMin`, gateway `autoscaling.minReplicas`; the maximum is
+   * raised to match when above the charts' 5). @default the charts' 1
    */
   replicas?: number;
   /** Image registry mirror for air-gapped clusters (`global.hub` = `<registry>/istio`). */

@@ -7,7 +7,7 @@ import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
-import type { IstioTracingProvider } from "./istio";
+import { checkSamplingPercentage, type IstioTracingProvider } from "./istio-values";
 import { CHARTS } from "./versions";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/Jaeger.schema.json";
@@ -63,7 +63,13 @@ export function jaegerConfig(maxTraces: number): Values {
   };
 }
 
-/** Values of chart `jaeger` (4.x deploys Jaeger v2 as one Deployment). */
+/**
+ * Values of chart `jaeger` 4.x (Jaeger v2 as one Deployment). Each key is one the chart reads
+ * (jaegertracing/helm-charts charts/jaeger, 4.4.7 to 4.11.1): `jaeger.enabled` gates
+ * templates/jaeger/jaeger-deploy.yaml, a non-empty `userconfig` becomes the `user-config`
+ * ConfigMap the container starts with (`--config`), `global.imageRegistry` goes through the
+ * Bitnami `common.images.image` helper.
+ */
 export function jaegerValues(i: { maxTraces: number; registry?: string }): Values {
   return {
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
@@ -97,10 +103,7 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
   const maxTraces = args.maxTraces ?? 100_000;
   check.int("maxTraces", maxTraces, 1, 100_000_000);
   const sampling = args.samplingPercentage ?? 1;
-  check.number("samplingPercentage", sampling, 0, 100);
-  if (Math.abs(Math.round(sampling * 100) - sampling * 100) > 1e-9) {
-    check.fail("samplingPercentage", sampling, "must have at most two decimals (precision 0.01)");
-  }
+  checkSamplingPercentage(check, "samplingPercentage", sampling, 0);
   const providerName = args.providerName ?? "jaeger";
   check.pattern(
     "providerName",

@@ -112,7 +112,17 @@ export const GRAFANA_DEFAULT_PASSWORD_WARNING =
   "Grafana is installed with the chart's default admin password: create a Secret with " +
   "admin-user/admin-password in the release namespace and set `grafanaAdminSecret`, or `grafana: false`";
 
-/** Values of chart `kube-prometheus-stack`. */
+/**
+ * Values of chart `kube-prometheus-stack`.
+ *
+ * CRDs: Helm installs a chart's `crds/` once and never upgrades them, and prometheus-operator's
+ * CRDs change with the chart's majors (86, 87 and 88 moved to operator v0.91, v0.92, v0.93;
+ * the chart's UPGRADE.md asks for a `kubectl apply --server-side` of each CRD before upgrading).
+ * `crds.upgradeJob.enabled` runs that apply as a pre-install/pre-upgrade/pre-rollback hook Job
+ * (charts/crds/templates/upgrade/job.yaml) from the CRDs packed in the chart itself, so they move
+ * with the pinned version, before the operator starts; a `helm.sh/v3` Release runs hooks. An
+ * explicit step would have to copy the CRDs into this package or download them at deploy time.
+ */
 export function prometheusValues(i: {
   retention: string;
   retentionSize?: string;
@@ -125,6 +135,7 @@ export function prometheusValues(i: {
 }): Values {
   return {
     alertmanager: { enabled: i.alertmanager },
+    crds: { upgradeJob: { enabled: true } },
     ...(i.registry !== undefined ? { global: { imageRegistry: i.registry } } : {}),
     grafana: {
       enabled: i.grafana,

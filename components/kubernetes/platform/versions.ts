@@ -1,17 +1,9 @@
 /**
  * Every chart the platform installs, pinned in one table. Nothing is resolved at deploy time: the
- * exact version here (or a caller's override, validated by `checkChartVersion`) is what Helm
- * installs. Where each pin was checked:
- *
- * - Istio 1.30.5: istio.io/latest/news/releases/1.30.x/announcing-1.30.5 (charts `base`,
- *   `istiod`, `gateway`, `cni`, `ztunnel` share the Istio release version).
- * - knative-operator v1.23.0: the chart index of github.com/knative/operator (index.yaml /
- *   index.html, "Chart Version: v1.23.0 | App Version: 1.23.0"); the chart's own tag keeps its "v".
- * - jaeger 4.4.8 (Jaeger v2, appVersion 2.14.1): jaegertracing/helm-charts charts/jaeger/Chart.yaml;
- *   chart 4.x is the v2 line (helm-charts PR #660 "Upgrade main charts to Jaeger v2").
- * - kube-prometheus-stack 85.1.2: prometheus-community/helm-charts release
- *   kube-prometheus-stack-85.1.2.
- * - fluentd 0.6.0: fluent/helm-charts charts/fluentd/CHANGELOG.md ("[v0.6.0] - 2025-08-14").
+ * exact version here (or a caller's override, validated by `chartVersion` in helm.ts) is what Helm
+ * installs. `PIN_SOURCES` says, per pin, when that version was released and where that was read;
+ * a test checks each pin against the released-versions lists in `../shared/charts/<chart>/RELEASES`
+ * and that it is the newest there unless `notNewest` says why not.
  */
 
 /** A chart in a repository. */
@@ -27,10 +19,17 @@ export interface ChartSource {
 /** Keys of the pinned table; also the keys of a `versions` override. */
 export type ChartKey = "istio" | "knativeOperator" | "jaeger" | "kubePrometheusStack" | "fluentd";
 
-const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+/**
+ * Istio's Helm repository. From 1.31 Istio publishes nothing to
+ * `istio-release.storage.googleapis.com`, which is switched off for good on 2026-12-08/09
+ * (istio.io/latest/news/releases/1.31.x/announcing-1.31/upgrade-notes/, "Deprecation of GCP
+ * infrastructure and hosting"); charts are at `blob.istio.io/istio-release/charts` (OCI:
+ * `oci://ghcr.io/istio/release/charts`).
+ */
+const ISTIO_REPO = "https://blob.istio.io/istio-release/charts";
 
 /** The pinned Istio release; its charts are versioned together. */
-export const ISTIO_VERSION = "1.30.5";
+export const ISTIO_VERSION = "1.31.1";
 
 /** Istio charts by role; all take `ISTIO_VERSION` (or the `istio` override). */
 export const ISTIO_CHARTS = {
@@ -51,17 +50,54 @@ export const CHARTS: Readonly<Record<ChartKey, ChartSource>> = Object.freeze({
   jaeger: {
     chart: "jaeger",
     repo: "https://jaegertracing.github.io/helm-charts",
-    version: "4.4.8",
+    version: "4.11.1",
   },
   kubePrometheusStack: {
     chart: "kube-prometheus-stack",
     repo: "https://prometheus-community.github.io/helm-charts",
-    version: "85.1.2",
+    version: "88.5.3",
   },
   fluentd: {
     chart: "fluentd",
     repo: "https://fluent.github.io/helm-charts",
     version: "0.6.0",
+  },
+});
+
+/** When a pinned version was released and where that was read. */
+export interface PinSource {
+  /** Release date (UTC), `YYYY-MM-DD`. */
+  released: string;
+  /** Where the version and date were read. */
+  source: string;
+  /** Why a newer released version is not pinned; unset: the pin is the newest release. */
+  notNewest?: string;
+}
+
+export const PIN_SOURCES: Readonly<Record<ChartKey, PinSource>> = Object.freeze({
+  istio: {
+    released: "2026-09-21",
+    source:
+      "istio.io/latest/news/releases/1.31.x/announcing-1.31.1 (charts base, istiod, gateway, cni, ztunnel share the release version; published to blob.istio.io/istio-release/charts)",
+  },
+  knativeOperator: {
+    released: "2026-08-04",
+    source:
+      'knative/operator gh-pages index.yaml ("Chart Version: v1.23.0 | App Version: 1.23.0"); the chart\'s own tag keeps its "v"',
+  },
+  jaeger: {
+    released: "2026-06-14",
+    source:
+      "jaegertracing/helm-charts tag jaeger-4.11.1 (gh-pages index.yaml; appVersion 2.19.0, Jaeger v2). 4.4.8 was never released: PR #738 was closed unmerged and the index goes 4.4.7 -> 4.5.0",
+  },
+  kubePrometheusStack: {
+    released: "2026-08-21",
+    source:
+      "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (prometheus-operator v0.93.1, grafana subchart 12.11.1)",
+  },
+  fluentd: {
+    released: "2026-08-14",
+    source: "fluent/helm-charts gh-pages index.yaml and charts/fluentd/CHANGELOG.md ([v0.6.0])",
   },
 });
 
@@ -85,11 +121,3 @@ export const VERSION_RULE =
 export function isPinnedVersion(version: unknown): version is string {
   return typeof version === "string" && SEMVER.test(version);
 }
-
-/**
- * Image for an OpenSearch output: the fluentd chart's default image variant carries only the
- * Elasticsearch plugin. Tag of fluent/fluentd-kubernetes-daemonset's `debian-opensearch`
- * variant (its README lists `v1.19.0-debian-opensearch-1.1`); override with
- * `fluentd.values.image.tag`.
- */
-export const FLUENTD_OPENSEARCH_IMAGE_TAG = "v1.19.0-debian-opensearch-1.1";

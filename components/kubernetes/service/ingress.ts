@@ -72,7 +72,10 @@ export interface IngressArgs {
   port?: number;
   /** Host header the destination sees (`rewrite.authority` on the generated routes). */
   authority?: string;
-  /** VirtualService name. @default "<service>-ingress" (the component name for IngressRoute) */
+  /**
+   * VirtualService name. Not `<ksvc>-ingress` or `<ksvc>-mesh`: net-istio owns those names.
+   * @default "<service>-ingress-route" (the component name for IngressRoute)
+   */
   name?: string;
 }
 
@@ -206,10 +209,17 @@ export function checkIngress(
   checkTraffic(check, prefix, ctx, ingressTraffic(ctx, i, "x"));
 }
 
+/**
+ * net-istio creates and owns the VirtualServices `<ksvc>-ingress` and `<ksvc>-mesh` in a Knative
+ * Service's namespace (knative/net-istio pkg/reconciler/ingress/resources/names/names.go) and
+ * refuses objects it does not own, so the default name ends in neither suffix.
+ */
+export const INGRESS_ROUTE_SUFFIX = "ingress-route";
+
 export function ingressObjects(
   ctx: ServiceContext,
   i: IngressArgs,
-  defaultName = childName(ctx.name, "ingress"),
+  defaultName = childName(ctx.name, INGRESS_ROUTE_SUFFIX),
 ): TrafficObjects {
   return trafficObjects(ctx, ingressTraffic(ctx, i, defaultName), "ingress");
 }

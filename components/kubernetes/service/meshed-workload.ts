@@ -118,7 +118,9 @@ export class MeshedWorkload extends pulumi.ComponentResource {
       this.service = new k8s.core.v1.Service(
         rn,
         {
-          metadata: meta,
+          // The pods' selector labels on the Service too: the ServiceMonitor selects Services by
+          // them (analyzer rule MS405 found it selecting nothing without them).
+          metadata: { ...meta, labels: { ...labels, ...ctx.selector } },
           spec: {
             selector: ctx.selector,
             ports: ports.map((p, i) => ({

@@ -1,10 +1,14 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as h from "../../harness";
 import {
   Fluentd,
   fluentdPipeline,
   fluentdValues,
 } from "../../../components/kubernetes/platform/fluentd";
+import { CHARTS } from "../../../components/kubernetes/platform/versions";
+import { chartDir, skipWithoutChartData } from "./upstream-charts";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -189,20 +193,35 @@ describe("platform/Fluentd", () => {
     );
   });
 
-  it("an OpenSearch output gets the image variant that carries its plugin", () => {
+  it("an OpenSearch output picks the chart's `opensearch` image variant, never a tag of its own", () => {
     const path = "/var/log/containers/*.log";
     const os = fluentdValues({ output: { type: "opensearch", host: "os.logging.svc" }, path });
-    assert.deepEqual(os.image, { tag: "v1.19.0-debian-opensearch-1.1" });
+    // The chart derives the tag from its appVersion and the variant: image and chart move together.
+    assert.equal(os.variant, "opensearch");
+    assert.equal(os.image, undefined);
     const mirrored = fluentdValues({
       output: { type: "opensearch", host: "os.logging.svc" },
       path,
       registry: "harbor.corp/mirror",
     });
+    assert.equal(mirrored.variant, "opensearch");
     assert.deepEqual(mirrored.image, {
       repository: "harbor.corp/mirror/fluent/fluentd-kubernetes-daemonset",
-      tag: "v1.19.0-debian-opensearch-1.1",
     });
     const es = fluentdValues({ output: { type: "elasticsearch", host: "es.logging.svc" }, path });
+    assert.equal(es.variant, undefined, "the chart's default variant carries Elasticsearch");
     assert.equal(es.image, undefined);
+  });
+
+  it("`opensearch` is a variant the pinned chart lists", function () {
+    skipWithoutChartData(this);
+    // values.yaml documents the variants in the comment above `variant:`.
+    const text = fs.readFileSync(
+      path.join(chartDir("fluentd", CHARTS.fluentd.version), "values.yaml"),
+      "utf8",
+    );
+    const comment = /^# (.*)\nvariant: /m.exec(text);
+    assert.ok(comment, "no variant list above `variant:`");
+    assert.ok(comment[1].split(/,\s*/).includes("opensearch"), comment[1]);
   });
 });

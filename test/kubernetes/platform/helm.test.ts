@@ -25,8 +25,8 @@ describe("platform/versions", () => {
     assert.deepEqual(CHARTS, {
       istio: {
         chart: "istiod",
-        repo: "https://istio-release.storage.googleapis.com/charts",
-        version: "1.30.5",
+        repo: "https://blob.istio.io/istio-release/charts",
+        version: "1.31.1",
       },
       knativeOperator: {
         chart: "knative-operator",
@@ -36,16 +36,16 @@ describe("platform/versions", () => {
       jaeger: {
         chart: "jaeger",
         repo: "https://jaegertracing.github.io/helm-charts",
-        version: "4.4.8",
+        version: "4.11.1",
       },
       kubePrometheusStack: {
         chart: "kube-prometheus-stack",
         repo: "https://prometheus-community.github.io/helm-charts",
-        version: "85.1.2",
+        version: "88.5.3",
       },
       fluentd: { chart: "fluentd", repo: "https://fluent.github.io/helm-charts", version: "0.6.0" },
     });
-    assert.equal(ISTIO_VERSION, "1.30.5");
+    assert.equal(ISTIO_VERSION, "1.31.1");
     assert.ok(Object.isFrozen(CHARTS));
     for (const c of Object.values(CHARTS)) assert.ok(isPinnedVersion(c.version), c.version);
   });

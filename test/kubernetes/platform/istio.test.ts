@@ -9,7 +9,7 @@ import {
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const PEER = "kubernetes:security.istio.io/v1:PeerAuthentication";
-const REPO = "https://istio-release.storage.googleapis.com/charts";
+const REPO = "https://blob.istio.io/istio-release/charts";
 
 function release(name: string): Record<string, unknown> {
   return h.get(RELEASE, name).inputs;
@@ -34,12 +34,12 @@ describe("platform/IstioMesh", () => {
       namespace: "istio-system",
       repositoryOpts: { repo: REPO },
       values: {},
-      version: "1.30.5",
+      version: "1.31.1",
     });
     const istiod = release("mesh-istiod");
     assert.equal(istiod.name, "istiod");
     assert.equal(istiod.chart, "istiod");
-    assert.equal(istiod.version, "1.30.5");
+    assert.equal(istiod.version, "1.31.1");
     assert.equal(istiod.namespace, "istio-system");
     assert.equal(istiod.createNamespace, undefined);
     assert.deepEqual(istiod.repositoryOpts, { repo: REPO });
@@ -135,8 +135,8 @@ describe("platform/IstioMesh", () => {
       mtls: "PERMISSIVE",
       registry: "registry.local:5000/mirror",
       values: {
-        istiod: { pilot: { resources: { requests: { cpu: "1" } } } },
-        gateway: { replicaCount: 2 },
+        istiod: { resources: { requests: { cpu: "1" } } },
+        gateway: { autoscaling: { enabled: false }, replicaCount: 2 },
       },
     });
     await h.settled();
@@ -149,6 +149,7 @@ describe("platform/IstioMesh", () => {
       meshConfig: {
         accessLogEncoding: "JSON",
         accessLogFile: "",
+        defaultProviders: { tracing: ["otel"] },
         enableTracing: true,
         extensionProviders: [
           {
@@ -158,7 +159,9 @@ describe("platform/IstioMesh", () => {
         ],
         trustDomain: "prod.example.com",
       },
-      pilot: { cni: { enabled: true }, resources: { requests: { cpu: "1" } } },
+      // The chart reads `cni` and `resources` at the top level (IstioOperator nests them in `pilot`).
+      cni: { enabled: true },
+      resources: { requests: { cpu: "1" } },
       revision: "1-31-0",
     });
     assert.deepEqual(release("canary-cni").values, {
@@ -170,6 +173,7 @@ describe("platform/IstioMesh", () => {
     assert.equal(gw.namespace, "ingress");
     assert.equal(gw.createNamespace, true);
     assert.deepEqual(gw.values, {
+      autoscaling: { enabled: false },
       replicaCount: 2,
       revision: "1-31-0",
       service: { type: "NodePort" },
@@ -182,6 +186,32 @@ describe("platform/IstioMesh", () => {
     assert.equal(mesh.revision, "1-31-0");
     assert.equal(mesh.tracingProvider, "otel");
     assert.equal(mesh.gatewayNamespace, "ingress");
+  });
+
+  it("GIVEN tracing THEN the provider is the mesh's default, so every proxy reports spans at the given rate", async () => {
+    // Without defaultProviders (or a Telemetry selecting it) istiod gives proxies no tracer for
+    // an extension provider: istio/istio pilot/pkg/model/telemetry.go `Tracing`.
+    const collector = "otel-collector.observability.svc.cluster.local";
+    new IstioMesh("plain");
+    new IstioMesh("traced", {
+      tracing: { name: "otel", service: collector, port: 4317, samplingPercentage: 12.5 },
+    });
+    await h.settled();
+    const meshConfig = (name: string) =>
+      (release(name).values as { meshConfig: Record<string, unknown> }).meshConfig;
+    // No tracing: no provider and no sampling in the mesh config.
+    assert.deepEqual(Object.keys(meshConfig("plain-istiod")), [
+      "accessLogEncoding",
+      "accessLogFile",
+      "trustDomain",
+    ]);
+    assert.deepEqual(meshConfig("traced-istiod"), {
+      ...meshConfig("plain-istiod"),
+      defaultConfig: { tracing: { sampling: 12.5 } },
+      defaultProviders: { tracing: ["otel"] },
+      enableTracing: true,
+      extensionProviders: [{ name: "otel", opentelemetry: { port: 4317, service: collector } }],
+    });
   });
 
   it("GIVEN gateway false THEN installs no gateway", async () => {
@@ -234,6 +264,24 @@ describe("platform/IstioMesh", () => {
         "DNS-1123 subdomain",
       ],
       [{ tracing: { name: "x", service: "j.t", port: 0 } }, "tracing.port", "0", "from 1 to 65535"],
+      [
+        { tracing: { name: "x", service: "j.t", port: 4317, samplingPercentage: 0 } },
+        "tracing.samplingPercentage",
+        "0",
+        "from 0.01 to 100",
+      ],
+      [
+        { tracing: { name: "x", service: "j.t", port: 4317, samplingPercentage: 100.5 } },
+        "tracing.samplingPercentage",
+        "100.5",
+        "from 0.01 to 100",
+      ],
+      [
+        { tracing: { name: "x", service: "j.t", port: 4317, samplingPercentage: 0.125 } },
+        "tracing.samplingPercentage",
+        "0.125",
+        "at most two decimals",
+      ],
       [{ registry: "https://r.io" }, "registry", "https://r.io", "image registry host"],
       [{ values: { istiod: [1] } }, "values.istiod", "[1]", "must be a mapping"],
     ];

@@ -24,7 +24,7 @@ describe("platform/Jaeger", () => {
     const r = h.get(RELEASE, "tr-release").inputs;
     assert.equal(r.name, "jaeger");
     assert.equal(r.chart, "jaeger");
-    assert.equal(r.version, "4.4.8");
+    assert.equal(r.version, "4.11.1");
     assert.equal(r.namespace, "tracing");
     assert.equal(r.createNamespace, true);
     assert.deepEqual(r.repositoryOpts, { repo: "https://jaegertracing.github.io/helm-charts" });

@@ -39,24 +39,25 @@ describe("platform/MeshPlatform", () => {
       )
       .sort();
     assert.deepEqual(releases, [
-      "istio-system/istio-base base@1.30.5",
-      "istio-system/istio-ingressgateway gateway@1.30.5",
-      "istio-system/istiod istiod@1.30.5",
+      "istio-system/istio-base base@1.31.1",
+      "istio-system/istio-ingressgateway gateway@1.31.1",
+      "istio-system/istiod istiod@1.31.1",
       "knative-operator/knative-operator knative-operator@v1.23.0",
       "logging/fluentd fluentd@0.6.0",
-      "monitoring/kube-prometheus-stack kube-prometheus-stack@85.1.2",
-      "tracing/jaeger jaeger@4.4.8",
+      "monitoring/kube-prometheus-stack kube-prometheus-stack@88.5.3",
+      "tracing/jaeger jaeger@4.11.1",
     ]);
-    // istiod points its tracing provider at the Jaeger component's OTLP receiver.
-    assert.deepEqual(
-      (values("plat-istio-istiod").meshConfig as Record<string, unknown>).extensionProviders,
-      [
-        {
-          name: "jaeger",
-          opentelemetry: { port: 4317, service: "jaeger.tracing.svc.cluster.local" },
-        },
-      ],
-    );
+    // istiod points its tracing provider at the Jaeger component's OTLP receiver and makes it
+    // the mesh's default; Jaeger's root-namespace Telemetry sets the rate (it wins over meshConfig).
+    const meshConfig = values("plat-istio-istiod").meshConfig as Record<string, unknown>;
+    assert.deepEqual(meshConfig.extensionProviders, [
+      {
+        name: "jaeger",
+        opentelemetry: { port: 4317, service: "jaeger.tracing.svc.cluster.local" },
+      },
+    ]);
+    assert.deepEqual(meshConfig.defaultProviders, { tracing: ["jaeger"] });
+    assert.equal(meshConfig.defaultConfig, undefined);
     assert.deepEqual(h.dependencies(h.get(KS, "plat-knative-serving")), [
       "kubernetes:core/v1:Namespace::plat-knative-namespace",
       `${RELEASE}::plat-istio-base`,
@@ -248,16 +249,27 @@ describe("platform/MeshPlatform", () => {
       assert.equal(h.providerOf(r), "pulumi:providers:kubernetes::cluster", r.name);
   });
 
-  it("GIVEN jaeger off and an own tracing provider THEN the mesh traces there", async () => {
+  it("GIVEN jaeger off and an own tracing provider THEN every proxy traces there without a Telemetry", async () => {
     const p = new MeshPlatform("own", {
       jaeger: false,
-      istio: { tracing: { name: "otel", service: "collector.obs.svc.cluster.local", port: 4317 } },
+      istio: {
+        tracing: {
+          name: "otel",
+          service: "collector.obs.svc.cluster.local",
+          port: 4317,
+          samplingPercentage: 5,
+        },
+      },
     });
     await h.settled();
     const meshConfig = values("own-istio-istiod").meshConfig as Record<string, unknown>;
     assert.deepEqual(meshConfig.extensionProviders, [
       { name: "otel", opentelemetry: { port: 4317, service: "collector.obs.svc.cluster.local" } },
     ]);
+    // The mesh's default provider is what makes istiod give proxies a tracer when no Telemetry
+    // selects one (istio/istio pilot/pkg/model/telemetry.go `Tracing`).
+    assert.deepEqual(meshConfig.defaultProviders, { tracing: ["otel"] });
+    assert.deepEqual(meshConfig.defaultConfig, { tracing: { sampling: 5 } });
     assert.equal(p.mesh.tracingProvider, "otel");
     assert.equal(h.resources("kubernetes:telemetry.istio.io/v1:Telemetry").length, 0);
   });

@@ -28,7 +28,7 @@ describe("platform/Prometheus", () => {
     const r = h.get(RELEASE, "mon-release").inputs;
     assert.equal(r.name, "kube-prometheus-stack");
     assert.equal(r.chart, "kube-prometheus-stack");
-    assert.equal(r.version, "85.1.2");
+    assert.equal(r.version, "88.5.3");
     assert.equal(r.namespace, "monitoring");
     assert.equal(r.createNamespace, true);
     assert.deepEqual(r.repositoryOpts, {
@@ -36,6 +36,8 @@ describe("platform/Prometheus", () => {
     });
     assert.deepEqual(r.values, {
       alertmanager: { enabled: true },
+      // Helm never upgrades CRDs; the chart's hook Job applies the ones it packs.
+      crds: { upgradeJob: { enabled: true } },
       grafana: { enabled: true },
       prometheus: {
         prometheusSpec: {
@@ -66,6 +68,7 @@ describe("platform/Prometheus", () => {
     const r = h.get(RELEASE, "mon-release").inputs;
     assert.deepEqual(r.values, {
       alertmanager: { enabled: false },
+      crds: { upgradeJob: { enabled: true } },
       global: { imageRegistry: "mirror.local:5000" },
       grafana: { enabled: false },
       prometheus: {

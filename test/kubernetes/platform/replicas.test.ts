@@ -6,6 +6,10 @@ import {
   prometheusValues,
 } from "../../../components/kubernetes/platform/prometheus";
 import { MeshPlatform } from "../../../components/kubernetes/platform/platform";
+import { CHARTS } from "../../../components/kubernetes/platform/versions";
+import { deepMerge, Values } from "../../../components/core/values";
+import { chartDefaults } from "./chart-values-check";
+import { readChartYaml, skipWithoutChartData } from "./upstream-charts";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const KS = "kubernetes:operator.knative.dev/v1beta1:KnativeServing";
@@ -22,24 +26,24 @@ const istiodInput = {
 describe("platform replicas (per-environment high availability)", () => {
   beforeEach(() => h.reset());
 
-  it("istiod: the HPA minimum and replica count; the maximum rises only above the chart's 5", () => {
-    assert.equal(istiodValues(istiodInput).pilot, undefined);
-    assert.deepEqual(istiodValues({ ...istiodInput, replicas: 3 }).pilot, {
+  it("istiod: the HPA minimum at the top level; the maximum rises only above the chart's 5", () => {
+    for (const key of ["autoscaleMin", "autoscaleMax", "replicaCount", "pilot"])
+      assert.equal(key in istiodValues(istiodInput), false, key);
+    assert.deepEqual(istiodValues({ ...istiodInput, replicas: 3 }), {
+      ...istiodValues(istiodInput),
       autoscaleMin: 3,
-      replicaCount: 3,
     });
-    assert.deepEqual(istiodValues({ ...istiodInput, replicas: 8, cni: true }).pilot, {
+    assert.deepEqual(istiodValues({ ...istiodInput, replicas: 8, cni: true }), {
+      ...istiodValues(istiodInput),
       autoscaleMax: 8,
       autoscaleMin: 8,
       cni: { enabled: true },
-      replicaCount: 8,
     });
   });
 
-  it("gateway: replicaCount and autoscaling.minReplicas", () => {
+  it("gateway: autoscaling.minReplicas (and maxReplicas above 5), no replicaCount", () => {
     assert.deepEqual(gatewayValues({ serviceType: "LoadBalancer", replicas: 2 }), {
       autoscaling: { minReplicas: 2 },
-      replicaCount: 2,
       service: { type: "LoadBalancer" },
     });
     assert.deepEqual(gatewayValues({ serviceType: "LoadBalancer", replicas: 6 }).autoscaling, {
@@ -47,6 +51,55 @@ describe("platform replicas (per-environment high availability)", () => {
       maxReplicas: 6,
     });
     assert.deepEqual(gatewayValues({ serviceType: "NodePort" }), { service: { type: "NodePort" } });
+  });
+
+  describe("what the charts' templates make of it (../shared/charts values.yaml + template rules)", () => {
+    before(function () {
+      skipWithoutChartData(this);
+    });
+    const merged = (chart: string, values: Values) =>
+      deepMerge(chartDefaults(readChartYaml(chart, CHARTS.istio.version, "values.yaml")), values);
+    /**
+     * Replica bounds per istiod's templates: autoscale.yaml renders the HPA only `if and
+     * .Values.autoscaleEnabled .Values.autoscaleMin .Values.autoscaleMax`; deployment.yaml sets
+     * `replicas: .Values.replicaCount` only `if not .Values.autoscaleEnabled`.
+     */
+    function istiodReplicas(values: Values): { min: unknown; max: unknown } {
+      const v = merged("istiod", values);
+      if (!v.autoscaleEnabled) return { min: v.replicaCount ?? 1, max: v.replicaCount ?? 1 };
+      if (v.autoscaleMin && v.autoscaleMax) return { min: v.autoscaleMin, max: v.autoscaleMax };
+      return { min: 1, max: 1 };
+    }
+    /**
+     * Per the gateway's templates: hpa.yaml renders `if and .Values.autoscaling.enabled (eq
+     * .Values.kind "Deployment")`; deployment.yaml sets replicas only `if not` autoscaling.
+     */
+    function gatewayReplicas(values: Values): { min: unknown; max: unknown } {
+      const v = merged("gateway", values);
+      const a = v.autoscaling as { enabled: boolean; minReplicas: number; maxReplicas: number };
+      if (a.enabled && v.kind === "Deployment") return { min: a.minReplicas, max: a.maxReplicas };
+      return { min: v.replicaCount ?? 1, max: v.replicaCount ?? 1 };
+    }
+
+    it("istiod runs at least the requested replicas", () => {
+      const values = (n: number) => istiodValues({ ...istiodInput, replicas: n });
+      assert.deepEqual(istiodReplicas(values(3)), { min: 3, max: 5 });
+      assert.deepEqual(istiodReplicas(values(8)), { min: 8, max: 8 });
+      assert.deepEqual(istiodReplicas(istiodValues(istiodInput)), { min: 1, max: 5 });
+      // IstioOperator's spelling, which this package used to write, changes nothing.
+      assert.deepEqual(istiodReplicas({ pilot: { autoscaleMin: 3, replicaCount: 3 } }), {
+        min: 1,
+        max: 5,
+      });
+    });
+
+    it("the gateway runs at least the requested replicas", () => {
+      const values = (n: number) => gatewayValues({ serviceType: "LoadBalancer", replicas: n });
+      assert.deepEqual(gatewayReplicas(values(3)), { min: 3, max: 5 });
+      assert.deepEqual(gatewayReplicas(values(8)), { min: 8, max: 8 });
+      // replicaCount alone is ignored while the chart autoscales.
+      assert.deepEqual(gatewayReplicas({ replicaCount: 3 }), { min: 1, max: 5 });
+    });
   });
 
   it("prometheus: prometheusSpec.replicas only when given", () => {
@@ -68,11 +121,10 @@ describe("platform replicas (per-environment high availability)", () => {
     const istiod = h.resources(RELEASE).find((r) => r.inputs.chart === "istiod")!;
     const gateway = h.resources(RELEASE).find((r) => r.inputs.chart === "gateway")!;
     const prom = h.resources(RELEASE).find((r) => r.inputs.chart === "kube-prometheus-stack")!;
-    assert.deepEqual((istiod.inputs.values as { pilot: unknown }).pilot, {
-      autoscaleMin: 3,
-      replicaCount: 3,
-    });
-    assert.equal((gateway.inputs.values as { replicaCount: number }).replicaCount, 3);
+    assert.equal((istiod.inputs.values as Values).autoscaleMin, 3);
+    assert.equal("pilot" in (istiod.inputs.values as Values), false);
+    assert.deepEqual((gateway.inputs.values as Values).autoscaling, { minReplicas: 3 });
+    assert.equal("replicaCount" in (gateway.inputs.values as Values), false);
     const promSpec = (
       prom.inputs.values as { prometheus: { prometheusSpec: { replicas: number } } }
     ).prometheus.prometheusSpec;

@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import { lines } from "../../analysis/helpers";
+import { K8sObject } from "../../../components/analysis";
 import * as h from "../../harness";
 import { MeshedWorkload } from "../../../components/kubernetes/service/meshed-workload";
 import { FakeRelease, labels, parent, RELEASE, spec, T } from "./helpers";
@@ -76,10 +78,18 @@ describe("kubernetes/service MeshedWorkload", () => {
       assert.deepEqual(r.inputs.metadata, {
         name: "reviews",
         namespace: "shop",
-        labels: labels("reviews", "workload"),
+        // The Service also carries the pod selector: the ServiceMonitor selects Services by it.
+        labels: { ...labels("reviews", "workload"), ...(t === T.svc ? selector : {}) },
       });
       assert.equal(parent(r), "mesh-serverless:service:MeshedWorkload::reviews");
     }
+    assert.deepEqual(
+      lines(
+        "MS405",
+        [T.svc, T.sm].map((t) => h.get(t, "shop/reviews").inputs as unknown as K8sObject),
+      ),
+      [],
+    );
     assert.deepEqual(
       h.dependencies(h.get(T.deploy, "shop/reviews")),
       [RELEASE, `${T.sa}::shop/reviews`].sort(),

@@ -111,7 +111,7 @@ describe("kubernetes/service ServerlessService", () => {
     assert.deepEqual((spec(T.sm, "shop/orders") as { selector: unknown }).selector, {
       matchLabels: { "serving.knative.dev/service": "orders" },
     });
-    assert.deepEqual(spec(T.vs, "shop/orders-ingress"), {
+    assert.deepEqual(spec(T.vs, "shop/orders-ingress-route"), {
       hosts: ["orders.example.com"],
       gateways: ["istio-ingress/public"],
       http: [
@@ -142,7 +142,7 @@ describe("kubernetes/service ServerlessService", () => {
       [T.sm, "shop/orders", "observability"],
       [T.pr, "shop/orders", "observability"],
       [T.tel, "shop/orders", "observability"],
-      [T.vs, "shop/orders-ingress", "ingress"],
+      [T.vs, "shop/orders-ingress-route", "ingress"],
     ];
     for (const [type, name, part] of parts) {
       const r = h.get(type, name);
