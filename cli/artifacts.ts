@@ -2,6 +2,17 @@ import { stringify } from "yaml";
 import { validateManifest } from "../components/core/schema";
 import { sortKeys } from "../components/core/values";
 import { RecordedResource, Recording } from "./engine";
+import {
+  ClusterTarget,
+  decorate,
+  GitOpsTool,
+  isCustomResource,
+  kustomization,
+  ManifestMetadata,
+  Phase,
+  phaseOf,
+  PHASES,
+} from "./gitops";
 
 /**
  * Turns a recording into the files `pulumi up` would amount to: Kubernetes manifests, a
@@ -28,6 +39,17 @@ export interface ManifestResult {
   invalid: SchemaProblem[];
   /** `apiVersion kind` -> why it was not validated. */
   unvalidated: Record<string, string>;
+  /** Cluster directory (`manifests[/<provider>]`) -> its phase directories, in order. */
+  phases: Record<string, Phase[]>;
+  /** Argo CD sync wave of the resources phase: after every Helm release. */
+  resourcesWave: number;
+}
+
+export interface ArtifactOptions {
+  /** Label objects as managed by this tool instead of pulumi. */
+  gitops?: GitOpsTool;
+  /** kubectl context of the default provider (the stack's `kubernetes:context`). */
+  kubeContext?: string;
 }
 
 /** Kubernetes objects (not Helm releases, providers or remote components) of the recording. */
@@ -71,8 +93,27 @@ function kindRank(kind: string): number {
 interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name?: string; namespace?: string };
+  metadata: ManifestMetadata;
   [k: string]: unknown;
+}
+
+/** Sync wave of each Helm release (by URN): 1 + the deepest wave among the releases it needs. */
+export function releaseWaves(recording: Recording): Map<string, number> {
+  const releases = recording.resources.filter((r) => r.type === HELM_RELEASE);
+  const byUrn = new Map(releases.map((r) => [r.urn, r]));
+  const waves = new Map<string, number>();
+  const wave = (r: RecordedResource, seen: Set<string>): number => {
+    const known = waves.get(r.urn);
+    if (known !== undefined) return known;
+    if (seen.has(r.urn)) return 1; // the engine rejects cycles; stay finite anyway
+    seen.add(r.urn);
+    const needs = r.dependencies.map((u) => byUrn.get(u)).filter((d) => d !== undefined);
+    const w = 1 + Math.max(0, ...needs.map((d) => wave(d, seen)));
+    waves.set(r.urn, w);
+    return w;
+  };
+  for (const r of releases) wave(r, new Set());
+  return waves;
 }
 
 /** A manifest with apiVersion, kind and metadata first, the rest sorted. */
@@ -92,7 +133,11 @@ export function clusterDir(recording: Recording, r: RecordedResource): string {
   return p ? `manifests/${p.name}` : "manifests";
 }
 
-export async function buildManifests(recording: Recording): Promise<ManifestResult> {
+export async function buildManifests(
+  recording: Recording,
+  options: ArtifactOptions = {},
+): Promise<ManifestResult> {
+  const resourcesWave = 1 + Math.max(0, ...releaseWaves(recording).values());
   const groups = new Map<string, Manifest[]>();
   const invalid: SchemaProblem[] = [];
   const unvalidated: Record<string, string> = {};
@@ -109,9 +154,12 @@ export async function buildManifests(recording: Recording): Promise<ManifestResu
       invalid.push({ object: objectId(m), message: verdict.message });
     if (verdict.status === "unvalidated") unvalidated[`${m.apiVersion} ${m.kind}`] = verdict.reason;
     else validated++;
-    const file = `${clusterDir(recording, r)}/${m.metadata?.namespace ?? "_cluster"}.yaml`;
+    const phase = phaseOf(m);
+    const dir = `${clusterDir(recording, r)}/${phase}`;
+    const file = `${dir}/${m.metadata?.namespace ?? "_cluster"}.yaml`;
     const list = groups.get(file) ?? [];
-    list.push(m);
+    const wave = phase === PHASES[0] ? 0 : resourcesWave;
+    list.push(decorate(m, wave, isCustomResource(m.apiVersion), options.gitops));
     groups.set(file, list);
   });
   const files: Files = {};
@@ -127,8 +175,15 @@ export async function buildManifests(recording: Recording): Promise<ManifestResu
       );
     files[file] = list.map((m) => stringify(orderedManifest(m), { lineWidth: 0 })).join("---\n");
   }
+  const phases: Record<string, Phase[]> = {};
+  for (const dir of [...new Set(Object.keys(files).map((f) => f.slice(0, f.lastIndexOf("/"))))]) {
+    const cluster = dir.slice(0, dir.lastIndexOf("/"));
+    phases[cluster] = [...(phases[cluster] ?? []), dir.slice(cluster.length + 1) as Phase].sort();
+    const inDir = Object.keys(files).filter((f) => f.startsWith(`${dir}/`) && f.endsWith(".yaml"));
+    files[`${dir}/kustomization.yaml`] = kustomization(inDir.map((f) => f.slice(dir.length + 1)));
+  }
   invalid.sort((a, b) => a.object.localeCompare(b.object));
-  return { files, objects, validated, invalid, unvalidated };
+  return { phases, resourcesWave, files, objects, validated, invalid, unvalidated };
 }
 
 /** A short, stable name for a chart repository URL, as helmfile's `repositories` want one. */
@@ -157,16 +212,71 @@ interface ReleaseInputs {
   values?: Record<string, unknown>;
 }
 
-export function buildHelmfile(recording: Recording): { files: Files; releases: number } {
+/**
+ * The kubectl context a resource's cluster is reached with, when the render knows it. helmfile
+ * takes it per release (`releases[].kubeContext`, passed to helm as --kube-context):
+ * https://github.com/helmfile/helmfile/blob/main/docs/index.md
+ */
+function kubeContextOf(
+  recording: Recording,
+  r: RecordedResource,
+  fallback?: string,
+): string | undefined {
+  const p = recording.providerOf(r);
+  if (!p) return fallback;
+  return typeof p.inputs.context === "string" ? p.inputs.context : undefined;
+}
+
+/** Every cluster a render targets: its manifests directory, provider, context and release count. */
+export function clusterTargets(
+  recording: Recording,
+  manifests: ManifestResult,
+  options: ArtifactOptions = {},
+): ClusterTarget[] {
+  const targets = new Map<string, ClusterTarget>();
+  for (const r of recording.resources) {
+    const release = r.type === HELM_RELEASE;
+    if (!release && !isKubernetesObject(r)) continue;
+    const dir = clusterDir(recording, r);
+    const p = recording.providerOf(r);
+    const t = targets.get(dir) ?? {
+      dir,
+      ...(p ? { provider: p.name } : {}),
+      context: kubeContextOf(recording, r, options.kubeContext),
+      kubeconfig: p?.inputs.kubeconfig !== undefined,
+      phases: manifests.phases[dir] ?? [],
+      releases: 0,
+    };
+    if (release) t.releases++;
+    targets.set(dir, t);
+  }
+  return [...targets.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/** A release as helmfile's `needs` name it: `namespace/name`. */
+export function releaseKey(r: RecordedResource): string {
+  const i = r.redacted as ReleaseInputs;
+  return `${i.namespace ?? "default"}/${i.name ?? r.name}`;
+}
+
+/** `namespace/name` -> sync wave of every Helm release, sorted. */
+export function releaseWaveTable(recording: Recording): Record<string, number> {
+  const waves = [...releaseWaves(recording)].map(([urn, w]) => {
+    const r = recording.byUrn(urn);
+    return [r ? releaseKey(r) : urn, w] as const;
+  });
+  return Object.fromEntries(waves.sort((a, b) => a[0].localeCompare(b[0])));
+}
+
+export function buildHelmfile(
+  recording: Recording,
+  options: ArtifactOptions = {},
+): { files: Files; releases: number } {
   const releases = recording.resources.filter((r) => r.type === HELM_RELEASE);
   if (releases.length === 0) return { files: {}, releases: 0 };
   const repos = new Map<string, string>(); // url -> name
   const byUrn = new Map(releases.map((r) => [r.urn, r]));
   const files: Files = {};
-  const key = (r: RecordedResource): string => {
-    const i = r.redacted as ReleaseInputs;
-    return `${i.namespace ?? "default"}/${i.name ?? r.name}`;
-  };
   const entries = releases.map((r) => {
     const i = r.redacted as ReleaseInputs;
     const name = i.name ?? r.name;
@@ -189,11 +299,13 @@ export function buildHelmfile(recording: Recording): { files: Files; releases: n
     const needs = r.dependencies
       .map((u) => byUrn.get(u))
       .filter((d): d is RecordedResource => !!d)
-      .map(key)
+      .map(releaseKey)
       .sort();
+    const kubeContext = kubeContextOf(recording, r, options.kubeContext);
     return {
       name,
       namespace,
+      ...(kubeContext ? { kubeContext } : {}),
       chart,
       version: i.version,
       ...(i.createNamespace ? { createNamespace: true } : {}),

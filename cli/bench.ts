@@ -7,6 +7,9 @@ import * as v8 from "v8";
 import * as vm from "vm";
 import * as k8s from "@pulumi/kubernetes";
 import { buildManifests, isKubernetesObject } from "./artifacts";
+import { buildTopologyFiles } from "./topology-render";
+import { diffRenders } from "./diff";
+import { readRender } from "./render-reader";
 import { benchStackYaml } from "./bench-services";
 import { render } from "./render";
 import { UsageError } from "./stack-config";
@@ -61,6 +64,10 @@ export interface Measurement {
   cpuMs: number;
   /** Of which: validating and serialising the manifests again after the run (estimate). */
   artifactsMs: number;
+  /** Of which: building the topology and laying out topology.svg again (estimate). */
+  topologyMs: number;
+  /** Not in wallMs: reading the render back twice and diffing it with itself (`diff`). */
+  diffMs: number;
   /** Peak resident set of the process, MB. */
   peakRssMb: number;
   /** Heap still in use after the render and a full GC, with the recording alive, MB. */
@@ -115,6 +122,12 @@ export async function runMode(mode: Mode, dir: string): Promise<Measurement> {
   const again = performance.now();
   await buildManifests(result.recording);
   const artifactsMs = performance.now() - again;
+  const drawing = performance.now();
+  await buildTopologyFiles(result.recording, BENCH_STACK);
+  const topologyMs = performance.now() - drawing;
+  const diffing = performance.now();
+  diffRenders(readRender(result.out), readRender(result.out));
+  const diffMs = performance.now() - diffing;
   const liveMb = liveHeapMb();
   if (mode === "ours") {
     const bodies: Body[] = result.recording.resources
@@ -130,6 +143,8 @@ export async function runMode(mode: Mode, dir: string): Promise<Measurement> {
     wallMs,
     cpuMs,
     artifactsMs,
+    topologyMs,
+    diffMs,
     peakRssMb,
     liveHeapMb: liveMb,
   };
@@ -174,6 +189,8 @@ export function table(services: number, runs: Measurement[], load: number[]): st
       "cpu ms",
       "cpu ms/object",
       "artifacts ms",
+      "topology ms",
+      "diff ms",
       "peak RSS MB",
       "KB/resource",
       "live heap MB",
@@ -192,6 +209,8 @@ export function table(services: number, runs: Measurement[], load: number[]): st
       wallMs: median(ms.map((r) => r.wallMs)),
       cpuMs: median(ms.map((r) => r.cpuMs)),
       artifactsMs: median(ms.map((r) => r.artifactsMs)),
+      topologyMs: median(ms.map((r) => r.topologyMs)),
+      diffMs: median(ms.map((r) => r.diffMs)),
       peakRssMb: median(ms.map((r) => r.peakRssMb)),
       liveHeapMb: median(ms.map((r) => r.liveHeapMb)),
     };
@@ -208,6 +227,8 @@ export function table(services: number, runs: Measurement[], load: number[]): st
       m.cpuMs.toFixed(0),
       (m.cpuMs / m.objects).toFixed(2),
       m.artifactsMs.toFixed(0),
+      m.topologyMs.toFixed(0),
+      m.diffMs.toFixed(0),
       m.peakRssMb.toFixed(0),
       ((m.peakRssMb * 1024) / m.resources).toFixed(0),
       m.liveHeapMb.toFixed(0),

@@ -2,7 +2,20 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, Recording, SECRET_PLACEHOLDER, settle } from "./engine";
-import { buildAwsPlan, buildHelmfile, buildManifests, Files, SchemaProblem } from "./artifacts";
+import {
+  buildAwsPlan,
+  buildHelmfile,
+  buildManifests,
+  clusterTargets,
+  Files,
+  releaseWaveTable,
+  SchemaProblem,
+} from "./artifacts";
+import { GITOPS_TOOLS, GitOpsTool, Layout, nextSteps } from "./gitops";
+import { DiffOutputOptions, runDiff } from "./diff";
+import { entityOf, fingerprintFile, stackFilePath } from "./fingerprints";
+import { buildTopologyFiles } from "./topology-render";
+import { readRender } from "./render-reader";
 import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";
 import { AnalysisError, analyzeRecording } from "./render-analysis";
@@ -20,6 +33,8 @@ export interface RenderOptions {
   root?: string;
   /** The program module; default `<root>/stacks/index.ts`. */
   program?: string;
+  /** The tool that will manage the objects (`--gitops`); labels them `managed-by: <tool>`. */
+  gitops?: GitOpsTool;
 }
 
 export interface RenderResult {
@@ -36,6 +51,9 @@ export interface RenderResult {
   outputs: Record<string, unknown>;
   recording: Recording;
   millis: number;
+  /** Clusters, phases and waves: what the next steps apply, in order. */
+  layout: Layout;
+  gitops?: GitOpsTool;
 }
 
 /** Schema failures: the render stops with exit code 1 and writes nothing. */
@@ -105,16 +123,25 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     Error.stackTraceLimit = traceLimit;
   }
 
-  const manifests = await buildManifests(recording);
+  const artifactOptions = { gitops: options.gitops, kubeContext: config["kubernetes:context"] };
+  const manifests = await buildManifests(recording, artifactOptions);
   if (manifests.invalid.length > 0) throw new SchemaError(manifests.invalid);
   const analysis = analyzeRecording(recording);
-  const helm = buildHelmfile(recording);
+  const helm = buildHelmfile(recording, artifactOptions);
   const plan = buildAwsPlan(recording, options.stack);
   const files: Files = {
     ...manifests.files,
     ...helm.files,
     ...plan.files,
     "outputs.json": `${JSON.stringify(sortKeys(outputs), null, 2)}\n`,
+    ...(await buildTopologyFiles(recording, options.stack)),
+    ...fingerprintFile({
+      project,
+      stack: options.stack,
+      stackFile: stackFilePath(root, options.stack),
+      recording,
+      entityOf: (r) => entityOf(recording, r),
+    }),
   };
 
   fs.rmSync(out, { recursive: true, force: true });
@@ -138,6 +165,14 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     outputs,
     recording,
     millis: Date.now() - started,
+    gitops: options.gitops,
+    layout: {
+      clusters: clusterTargets(recording, manifests, artifactOptions),
+      helmfile: helm.releases > 0,
+      awsPlan: plan.resources > 0,
+      releaseWaves: releaseWaveTable(recording),
+      resourcesWave: manifests.resourcesWave,
+    },
   };
 }
 
@@ -166,18 +201,31 @@ export function summary(stack: string, r: RenderResult): string {
     `Files written (${r.files.length}):`,
   );
   for (const f of r.files) lines.push(`  ${f}`);
-  lines.push("", `Done in ${(r.millis / 1000).toFixed(2)} s`);
+  lines.push(
+    "",
+    `Done in ${(r.millis / 1000).toFixed(2)} s`,
+    "",
+    ...nextSteps(r.out, r.layout, r.gitops),
+  );
   return lines.join("\n");
 }
 
-interface CliArgs {
+interface CliArgs extends DiffOutputOptions {
   stack: string;
   out?: string;
+  gitops?: GitOpsTool;
+  /** An earlier render to compare this one with (`--diff <dir>`). */
+  diff?: string;
 }
+
+const USAGE =
+  "usage: npm run render -- --stack <name> [--out <dir>] [--gitops <tool>] " +
+  "[--diff <dir> [--exit-code] [--markdown <file>]]";
 
 export function parseArgs(argv: string[]): CliArgs {
   let stack: string | undefined;
   let out: string | undefined;
+  const more: Omit<CliArgs, "stack" | "out"> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] =
@@ -191,14 +239,24 @@ export function parseArgs(argv: string[]): CliArgs {
     };
     if (flag === "--stack" || flag === "-s") stack = value();
     else if (flag === "--out" || flag === "-o") out = value();
-    else
-      throw new UsageError(
-        `unknown argument "${a}": usage: npm run render -- --stack <name> [--out <dir>]`,
-      );
+    else if (flag === "--gitops") more.gitops = gitopsTool(value());
+    else if (flag === "--diff") more.diff = value();
+    else if (flag === "--markdown") more.markdown = value();
+    else if (flag === "--exit-code") more.exitCode = true;
+    else throw new UsageError(`unknown argument "${a}": ${USAGE}`);
   }
-  if (!stack)
-    throw new UsageError("missing --stack: usage: npm run render -- --stack <name> [--out <dir>]");
-  return { stack, out };
+  if (!stack) throw new UsageError(`missing --stack: ${USAGE}`);
+  if ((more.exitCode || more.markdown) && !more.diff)
+    throw new UsageError(
+      `--exit-code and --markdown compare with an earlier render: add --diff <dir>`,
+    );
+  return { stack, out, ...more };
+}
+
+function gitopsTool(v: string): GitOpsTool {
+  if (!(GITOPS_TOOLS as readonly string[]).includes(v))
+    throw new UsageError(`--gitops is "${v}": must be one of ${GITOPS_TOOLS.join(", ")}`);
+  return v as GitOpsTool;
 }
 
 /** Exit code for an error: 2 for usage and rejected config, 1 for anything else. */
@@ -237,9 +295,11 @@ export function errorText(err: unknown, resource?: string): string {
 export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
+    // Read before rendering: the earlier render may be the very directory this one replaces.
+    const before = args.diff ? readRender(args.diff) : undefined;
     const result = await render(args);
     process.stdout.write(`${summary(args.stack, result)}\n`);
-    return 0;
+    return before ? runDiff(before, result.out, args) : 0;
   } catch (err) {
     process.stderr.write(`${errorText(err, await resourceLabel(err))}\n`);
     return exitCodeFor(err);

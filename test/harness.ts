@@ -222,19 +222,8 @@ export async function captureWarnings(fn: () => unknown): Promise<[string, unkno
   return calls;
 }
 
-/** The message of the `pulumi.ResourceError` that `fn` throws (pure checks, no resources). */
-export function errorMessage(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof pulumi.ResourceError, `not a ResourceError: ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail("expected an error");
-}
-
-/** Runs a CLI entry point with stdout and stderr captured. */
-export async function captureStdio(
+/** Runs a command's entry point with stdout and stderr recorded instead of printed. */
+export async function captureOutput(
   run: () => number | Promise<number>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -249,4 +238,15 @@ export async function captureStdio(
     process.stdout.write = out;
     process.stderr.write = err;
   }
+}
+
+/** The message of the `pulumi.ResourceError` that `fn` throws (pure checks, no resources). */
+export function errorMessage(fn: () => void): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof pulumi.ResourceError, `not a ResourceError: ${String(e)}`);
+    return e.message;
+  }
+  return assert.fail("expected an error");
 }

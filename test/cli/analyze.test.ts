@@ -17,7 +17,7 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-const run = (argv: string[]) => h.captureStdio(() => main(argv));
+const run = (argv: string[]) => h.captureOutput(() => main(argv));
 
 const KSVC = `apiVersion: serving.knative.dev/v1
 kind: Service

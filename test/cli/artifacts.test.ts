@@ -42,16 +42,23 @@ describe("cli/artifacts", () => {
     new k8s.core.v1.Namespace("b", { metadata: { name: "b" } });
     const { files, objects, invalid } = await buildManifests(await h.settled());
     assert.deepEqual(Object.keys(files), [
-      "manifests/_cluster.yaml",
-      "manifests/prod-cluster/_cluster.yaml",
-      "manifests/prod-cluster/a.yaml",
+      "manifests/1-cluster/_cluster.yaml",
+      "manifests/prod-cluster/1-cluster/_cluster.yaml",
+      "manifests/prod-cluster/2-resources/a.yaml",
+      "manifests/1-cluster/kustomization.yaml",
+      "manifests/prod-cluster/1-cluster/kustomization.yaml",
+      "manifests/prod-cluster/2-resources/kustomization.yaml",
     ]);
     assert.equal(objects, 3);
     assert.deepEqual(invalid, []);
-    assert.deepEqual(parse(files["manifests/prod-cluster/a.yaml"]), {
+    assert.deepEqual(parse(files["manifests/prod-cluster/2-resources/a.yaml"]), {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "c", namespace: "a" },
+      metadata: {
+        annotations: { "argocd.argoproj.io/sync-wave": "1" },
+        name: "c",
+        namespace: "a",
+      },
       data: { k: "v" },
     });
   });

@@ -233,7 +233,7 @@ describe("cli/bench", () => {
       for (const m of [ours, floor]) {
         assert.ok(m.wallMs > 0 && m.cpuMs > 0 && m.peakRssMb > 0 && m.liveHeapMb > 0);
         assert.ok(m.liveHeapMb < m.peakRssMb);
-        assert.ok(m.artifactsMs >= 0 && m.loadMs >= 0);
+        assert.ok(m.artifactsMs >= 0 && m.loadMs >= 0 && m.topologyMs > 0 && m.diffMs > 0);
       }
       const files = (mode: string) =>
         fs.readdirSync(path.join(dir, `out-${mode}`, "manifests")).sort();
@@ -284,6 +284,8 @@ describe("cli/bench", () => {
         wallMs,
         cpuMs: wallMs * 2,
         artifactsMs: 5,
+        topologyMs: 7,
+        diffMs: 9,
         peakRssMb,
         liveHeapMb: peakRssMb / 4,
       });
@@ -306,6 +308,8 @@ describe("cli/bench", () => {
         "660",
         "6.60",
         "5",
+        "7",
+        "9",
         "220",
         "1877",
         "55",
@@ -323,6 +327,8 @@ describe("cli/bench", () => {
         "300",
         "3.00",
         "5",
+        "7",
+        "9",
         "100",
         "1024",
         "25",

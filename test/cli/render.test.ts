@@ -30,7 +30,7 @@ function readTree(dir: string): Record<string, string> {
 
 /** Runs the CLI entry point with stdout/stderr captured. */
 function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return h.captureStdio(() => main(argv));
+  return h.captureOutput(() => main(argv));
 }
 
 describe("cli/render", () => {
@@ -47,14 +47,19 @@ describe("cli/render", () => {
       files = readTree(out);
     });
 
-    it("writes manifests per namespace, a helmfile with values files, the AWS plan and outputs", () => {
+    it("writes manifests per phase and namespace, a helmfile with values files, the AWS plan, outputs, fingerprints and the topology", () => {
       assert.deepEqual(Object.keys(files).sort(), [
         "aws-plan.json",
+        "fingerprints.json",
         "helmfile.yaml",
-        "manifests/_cluster.yaml",
-        "manifests/observability.yaml",
-        "manifests/shop.yaml",
+        "manifests/1-cluster/_cluster.yaml",
+        "manifests/1-cluster/kustomization.yaml",
+        "manifests/2-resources/kustomization.yaml",
+        "manifests/2-resources/observability.yaml",
+        "manifests/2-resources/shop.yaml",
         "outputs.json",
+        "topology.md",
+        "topology.svg",
         "values/istio-system/istio-base.yaml",
         "values/istio-system/istiod.yaml",
       ]);
@@ -66,7 +71,7 @@ describe("cli/render", () => {
     });
 
     it("orders manifests by kind and name, with structured config applied", () => {
-      const shop = parseAllDocuments(files["manifests/shop.yaml"]).map((d) => d.toJS());
+      const shop = parseAllDocuments(files["manifests/2-resources/shop.yaml"]).map((d) => d.toJS());
       assert.deepEqual(
         shop.map((m) => `${m.kind}/${m.metadata.name}`),
         ["Secret/db", "VirtualService/reviews"],
@@ -74,21 +79,25 @@ describe("cli/render", () => {
       assert.deepEqual(shop[1], {
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
-        metadata: { name: "reviews", namespace: "shop" },
+        metadata: {
+          annotations: { "argocd.argoproj.io/sync-wave": "3" },
+          name: "reviews",
+          namespace: "shop",
+        },
         spec: {
           hosts: ["reviews"],
           http: [{ route: [{ destination: { host: "reviews" }, weight: 100 }] }],
         },
       });
-      assert.deepEqual(parse(files["manifests/_cluster.yaml"]), {
+      assert.deepEqual(parse(files["manifests/1-cluster/_cluster.yaml"]), {
         apiVersion: "v1",
         kind: "Namespace",
-        metadata: { name: "shop" },
+        metadata: { annotations: { "argocd.argoproj.io/sync-wave": "0" }, name: "shop" },
       });
     });
 
     it("never writes a secret: secure config reaches the program as a placeholder", () => {
-      const shop = parseAllDocuments(files["manifests/shop.yaml"]).map((d) => d.toJS());
+      const shop = parseAllDocuments(files["manifests/2-resources/shop.yaml"]).map((d) => d.toJS());
       assert.deepEqual(shop[0].stringData, { password: SECRET_PLACEHOLDER });
       assert.deepEqual(parse(files["values/istio-system/istiod.yaml"]), {
         pilot: { replicaCount: 2 },
@@ -160,7 +169,7 @@ describe("cli/render", () => {
         text,
         /^ {2}unvalidated: jaegertracing\.io\/v1 Jaeger \(no published schema for API group jaegertracing\.io\)$/m,
       );
-      assert.match(text, /^Files written \(8\):$/m);
+      assert.match(text, /^Files written \(13\):$/m);
       assert.match(text, /^Done in \d+\.\d\d s$/m);
     });
 

@@ -41,7 +41,12 @@ describe("stacks/aws", () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "aws-dev-"));
       const calls = await h.captureWarnings(async () => {
         const result = await render({ stack: "aws-dev", out });
-        assert.deepEqual(result.files, ["aws-plan.json", "outputs.json"]);
+        assert.deepEqual(result.files, [
+          "aws-plan.json",
+          "outputs.json",
+          "topology.md",
+          "topology.svg",
+        ]);
       });
       warnings = calls.map(([msg]) => msg);
       const doc = JSON.parse(fs.readFileSync(path.join(out, "aws-plan.json"), "utf8"));

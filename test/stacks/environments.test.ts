@@ -30,7 +30,9 @@ async function renderStack(stack: string): Promise<Rendered> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `env-${stack}-`));
   const result = await render({ stack, root, out });
   const manifests: Manifest[] = [];
-  for (const file of result.files.filter((f) => f.startsWith("manifests/"))) {
+  for (const file of result.files.filter(
+    (f) => f.startsWith("manifests/") && !f.endsWith("/kustomization.yaml"),
+  )) {
     for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, file), "utf8")))
       manifests.push(doc.toJS());
   }

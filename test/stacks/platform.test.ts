@@ -82,12 +82,21 @@ describe("stacks/platform", () => {
             return `${m.apiVersion} ${m.kind} ${m.metadata.name}`;
           });
       const expected: [string, string][] = [
-        ["istio-system.yaml", "monitoring.coreos.com/v1 PodMonitor envoy-stats-monitor"],
-        ["istio-system.yaml", "security.istio.io/v1 PeerAuthentication default"],
-        ["istio-system.yaml", "monitoring.coreos.com/v1 ServiceMonitor istio-component-monitor"],
-        ["istio-system.yaml", "telemetry.istio.io/v1 Telemetry mesh-default"],
-        ["knative-serving.yaml", "operator.knative.dev/v1beta1 KnativeServing knative-serving"],
-        ["_cluster.yaml", "v1 Namespace knative-serving"],
+        [
+          "2-resources/istio-system.yaml",
+          "monitoring.coreos.com/v1 PodMonitor envoy-stats-monitor",
+        ],
+        ["2-resources/istio-system.yaml", "security.istio.io/v1 PeerAuthentication default"],
+        [
+          "2-resources/istio-system.yaml",
+          "monitoring.coreos.com/v1 ServiceMonitor istio-component-monitor",
+        ],
+        ["2-resources/istio-system.yaml", "telemetry.istio.io/v1 Telemetry mesh-default"],
+        [
+          "2-resources/knative-serving.yaml",
+          "operator.knative.dev/v1beta1 KnativeServing knative-serving",
+        ],
+        ["1-cluster/_cluster.yaml", "v1 Namespace knative-serving"],
       ];
       for (const [file, object] of expected)
         assert.ok(kinds(file).includes(object), `${file}: ${object}`);
@@ -108,7 +117,10 @@ describe("stacks/platform", () => {
           .memory.max_traces,
         50000,
       );
-      const istio = fs.readFileSync(path.join(out, "manifests", "istio-system.yaml"), "utf8");
+      const istio = fs.readFileSync(
+        path.join(out, "manifests", "2-resources", "istio-system.yaml"),
+        "utf8",
+      );
       assert.match(istio, /randomSamplingPercentage: 100/);
       const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
       assert.deepEqual(outputs.platform, {

@@ -582,7 +582,9 @@ describe("seeds stack (acceptance set)", function () {
     assert.deepEqual(result.unvalidated, {}, "every object has a published schema");
     assert.equal(result.validated, result.manifests);
     rendered = new Map();
-    for (const file of result.files.filter((f) => f.endsWith(".yaml"))) {
+    for (const file of result.files.filter(
+      (f) => f.startsWith("manifests/") && !f.endsWith("kustomization.yaml"),
+    )) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, file), "utf8"))) {
         const m = doc.toJS() as Manifest;
         rendered.set(id({ ...m, name: m.metadata.name, namespace: m.metadata.namespace }), m);
