@@ -266,12 +266,28 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
-/** One line for usage/config errors; schema errors list every object; bugs keep their stack. */
-export function errorText(err: unknown): string {
+/**
+ * `Type name` of the component a `ResourceError` is about (`ServerlessService orders`), read from
+ * its URN, so a stack with many services says which one was rejected.
+ */
+export async function resourceLabel(err: unknown): Promise<string | undefined> {
+  if (!(err instanceof pulumi.ResourceError) || !err.resource) return undefined;
+  const resource = err.resource;
+  const urn = await Promise.race([
+    new Promise<string>((resolve) => resource.urn.apply(resolve)),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref()),
+  ]);
+  const m = urn && /::([^:]+:)*([^:$]+)::([^:]+)$/.exec(urn);
+  return m ? `${m[2]} ${m[3]}` : undefined;
+}
+
+/** Usage/config errors whole (with the component they are about); schema errors list every
+ * object; bugs keep their stack. */
+export function errorText(err: unknown, resource?: string): string {
   if (err instanceof SchemaError || err instanceof AnalysisError)
     return `render failed: ${err.message}`;
   const message = err instanceof Error ? err.message : String(err);
-  if (exitCodeFor(err) === 2) return `render failed: ${message.split("\n")[0]}`;
+  if (exitCodeFor(err) === 2) return `render failed: ${resource ? `${resource}: ` : ""}${message}`;
   const stack = err instanceof Error && err.stack?.includes("\n") ? err.stack : undefined;
   return `render failed: ${stack ?? `${message} (run with RENDER_TRACES=1 for a stack trace)`}`;
 }
@@ -285,7 +301,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${summary(args.stack, result)}\n`);
     return before ? runDiff(before, result.out, args) : 0;
   } catch (err) {
-    process.stderr.write(`${errorText(err)}\n`);
+    process.stderr.write(`${errorText(err, await resourceLabel(err))}\n`);
     return exitCodeFor(err);
   }
 }

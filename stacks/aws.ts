@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/aws/provider";
-import { MeshNetwork, MeshNetworkArgs, MESH_BACKENDS } from "../components/aws/mesh-network";
-import { MeshedFunction, MeshedFunctionArgs } from "../components/aws/meshed-function";
-import { FunctionAlias } from "../components/aws/function-args";
-import { RoutingArgs } from "../components/aws/routing";
-import { describeValue } from "../components/core/errors";
-import { Section, StackConfigError } from "./config";
+import { MeshNetwork } from "../components/aws/mesh-network";
+import { MeshedFunction } from "../components/aws/meshed-function";
+import { fail, protect } from "./config";
+import type { AwsConfig } from "./config-types";
 
 /**
  * Config key `aws`: Lambda functions on a mesh network (VPC Lattice, or App Mesh for migrations).
@@ -31,45 +29,36 @@ import { Section, StackConfigError } from "./config";
  * The stack only translates config into component args; the components validate them.
  */
 export function deployAws(
-  config: Section,
+  config: AwsConfig,
   opts: pulumi.ComponentResourceOptions,
+  key = "mesh-serverless:aws",
 ): Record<string, pulumi.Input<unknown>> {
   const providers = new Map<string, Provider>();
-  for (const [name, p] of config.named("providers")) {
-    const roleArn = p.string("assumeRoleArn");
+  for (const [name, p] of Object.entries(config.providers ?? {})) {
+    const roleArn = p.assumeRoleArn;
     providers.set(
       name,
       new Provider(name, {
-        region: p.requireString("region"),
+        region: p.region,
         ...(roleArn ? { assumeRoles: [{ roleArn }] } : {}),
       }),
     );
-    p.done();
   }
 
   const networks = new Map<string, MeshNetwork>();
   const networkOpts = new Map<string, pulumi.ComponentResourceOptions>();
-  for (const [name, n] of config.named("networks")) {
-    const provider = n.string("provider");
+  for (const [name, n] of Object.entries(config.networks ?? {})) {
+    const { provider, namespace, ...args } = n;
     if (provider !== undefined && !providers.has(provider))
-      fail(n.key("provider"), provider, `must name an entry of ${config.key("providers")}`);
-    // Both option blocks are passed as given; MeshNetwork rejects the one of the other backend.
-    const args = {
-      backend: n.oneOf("backend", MESH_BACKENDS),
-      namespaceName: n.string("namespace"),
-      lattice: n.raw("lattice"),
-      appMesh: n.raw("appMesh"),
-      tags: n.stringMap("tags"),
-    } as MeshNetworkArgs;
-    n.done();
+      fail(`${key}.networks.${name}.provider`, provider, `must name an entry of ${key}.providers`);
     const withProvider = provider
       ? { ...opts, providers: { aws: providers.get(provider)! } }
       : opts;
     networkOpts.set(name, withProvider);
-    networks.set(name, new MeshNetwork(name, args, withProvider));
+    networks.set(name, new MeshNetwork(name, { ...args, namespaceName: namespace }, withProvider));
   }
 
-  const specs = new Map(config.named("functions"));
+  const specs = new Map(Object.entries(config.functions ?? {}));
   const built = new Map<string, MeshedFunction>();
   const building = new Set<string>();
   // Backends are built before their callers, whatever order the file lists them in.
@@ -77,59 +66,48 @@ export function deployAws(
     const done = built.get(name);
     if (done) return done;
     const f = specs.get(name);
-    if (!f) return fail(from!, name, `must name an entry of ${config.key("functions")}`);
-    if (building.has(name)) fail(f.key("backends"), name, "backends must not form a cycle");
+    const at = `${key}.functions.${name}`;
+    if (!f) return fail(from!, name, `must name an entry of ${key}.functions`);
+    if (building.has(name)) fail(`${at}.backends`, name, "backends must not form a cycle");
     building.add(name);
-    const networkName = f.requireString("network");
+    const { network: networkName, inline, path, image, backends, environment, ...rest } = f;
     const network = networks.get(networkName);
-    if (!network)
-      fail(f.key("network"), networkName, `must name an entry of ${config.key("networks")}`);
-    const backends = (f.strings("backends") ?? []).map((b) => build(b, f.key("backends")));
-    // Functions that rules forward to are built first too (the network resolves them by name).
-    const routing = f.raw<RoutingArgs>("routing");
-    for (const rule of Array.isArray(routing?.rules) ? routing.rules : [])
-      for (const t of Array.isArray(rule?.forward) ? rule.forward : [])
-        if (typeof t?.function === "string" && t.function !== name && specs.has(t.function))
-          build(t.function, f.key("routing"));
-    const inline = f.string("inline");
-    const path = f.string("path");
+    if (!network) fail(`${at}.network`, networkName, `must name an entry of ${key}.networks`);
     if (inline !== undefined && path !== undefined)
-      fail(f.key("path"), path, "give one of inline, path or image");
-    const args: MeshedFunctionArgs = {
-      network,
-      functionName: f.string("functionName"),
-      code:
-        inline !== undefined
-          ? new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(inline) })
-          : path !== undefined
-            ? new pulumi.asset.FileArchive(path)
-            : undefined,
-      imageUri: f.string("image"),
-      runtime: f.string("runtime"),
-      handler: f.string("handler"),
-      memorySize: f.number("memorySize"),
-      timeout: f.number("timeout"),
-      environment: f.inputMap("environment"),
-      vpc: f.raw("vpc"),
-      policyStatements: f.raw("policyStatements"),
-      aliases: f.raw<FunctionAlias[]>("aliases"),
-      url: f.raw("url"),
-      backends,
-      attributes: f.stringMap("attributes"),
-      lattice: f.raw("lattice"),
-      appMesh: f.raw("appMesh"),
-      routing,
-      tags: f.stringMap("tags"),
-    };
-    f.done();
-    // A function lives where its network lives: the same provider.
-    const fn = new MeshedFunction(name, args, networkOpts.get(networkName));
+      fail(`${at}.path`, path, "give one of inline, path or image");
+    // Functions that rules forward to are built first too (the network resolves them by name).
+    for (const rule of rest.routing?.rules ?? [])
+      for (const t of rule.forward ?? [])
+        if (t.function !== undefined && t.function !== name && specs.has(t.function))
+          build(t.function, `${at}.routing`);
+    const fn = new MeshedFunction(
+      name,
+      {
+        ...rest,
+        network,
+        code:
+          inline !== undefined
+            ? new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(inline) })
+            : path !== undefined
+              ? new pulumi.asset.FileArchive(path)
+              : undefined,
+        imageUri: image,
+        // A `secure:` value anywhere under `aws` makes the key secret: keep env values so.
+        environment:
+          environment &&
+          Object.fromEntries(
+            Object.entries(environment).map(([k, v]) => [k, protect(key, v as string)]),
+          ),
+        backends: (backends ?? []).map((b) => build(b, `${at}.backends`)),
+      },
+      // A function lives where its network lives: the same provider.
+      networkOpts.get(networkName),
+    );
     building.delete(name);
     built.set(name, fn);
     return fn;
   };
   for (const name of specs.keys()) build(name);
-  config.done();
 
   const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
   return {
@@ -159,8 +137,4 @@ export function deployAws(
       ]),
     ),
   };
-}
-
-function fail(path: string, value: unknown, allowed: string): never {
-  throw new StackConfigError(`config \`${path}\` is ${describeValue(value)}: ${allowed}`);
 }

@@ -1,17 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describeValue } from "../components/core/errors";
+import { invalidMessage } from "../components/core/errors";
+import { schemaProblem } from "../components/core/args-schema";
+import stackFileSchema from "../schema/stack-config.schema.json";
+import type { StackConfig } from "./config-types";
 
 /**
- * Typed, validated reading of stack config. Every error names the full key
- * (`mesh-serverless:platform.istio.revision`), the value and what is allowed, and is a
- * `pulumi.RunError`, so `pulumi up` prints it without a stack trace and the renderer exits 2.
+ * Bad stack config: the message names the full key (`mesh-serverless:services.serverless.orders.
+ * scale.min`), the value (never a secret's) and what is allowed. A `pulumi.RunError`, so
+ * `pulumi up` prints it without a stack trace and the renderer exits 2.
  */
 export class StackConfigError extends pulumi.RunError {
   override name = "StackConfigError";
 }
 
-function fail(path: string, value: unknown, allowed: string): never {
-  throw new StackConfigError(`config \`${path}\` is ${describeValue(value)}: ${allowed}`);
+/** The one way stacks/ rejects config: the house message on a full config key. */
+export function fail(key: string, value: unknown, allowed: string): never {
+  throw new StackConfigError(invalidMessage(key, value, allowed));
 }
 
 /** Whether the engine marked a config key secret (a `secure:` value anywhere inside it). */
@@ -21,182 +25,42 @@ export function isSecretKey(fullKey: string): boolean {
   return runtime.isConfigSecret?.(fullKey) ?? false;
 }
 
+/** StackConfig's schema with the stack file's definitions in reach (compiled once, on use). */
+const stackConfigSchema = {
+  $ref: "#/definitions/StackConfig",
+  definitions: stackFileSchema.definitions,
+};
+
+/** A config value as the engine hands it over: structured values are JSON text. */
+function parsed(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // not JSON after all: the schema says what the key needed
+  }
+}
+
 /**
- * One object of config with the key path that leads to it. `secret` is true when the top-level
- * key holds a `secure:` value: the engine then marks the whole key secret, so values that may
- * carry it (env, credentials) must be read with `input`/`inputMap` to stay secret in state.
+ * The project's config, read once and checked as a whole against `schema/stack-config.schema.json`
+ * before any resource is built: an unknown key at any depth, a wrong type or a value outside an
+ * enum fails with its full config path. The per-area files only map it to components.
  */
-export class Section {
-  private readonly used = new Set<string>();
-
-  constructor(
-    readonly path: string,
-    readonly value: Record<string, unknown>,
-    readonly secret = false,
-  ) {}
-
-  /** A structured top-level key of the project's config, or undefined when not set. */
-  static root(key: string, config = new pulumi.Config()): Section | undefined {
-    const full = `${config.name}:${key}`;
-    let value: unknown;
-    try {
-      value = config.getObject<unknown>(key);
-    } catch {
-      fail(full, config.get(key), "must be a structured (YAML mapping) value");
-    }
-    if (value === undefined) return undefined;
-    return Section.of(full, value, isSecretKey(full));
+export function readConfig(config = new pulumi.Config()): StackConfig {
+  const prefix = `${config.name}:`;
+  const all = pulumi.runtime.allConfig();
+  const value: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(all)) {
+    if (key.startsWith(prefix)) value[key.slice(prefix.length)] = parsed(text);
   }
+  const problem = schemaProblem(stackConfigSchema, value, prefix, (path) =>
+    isSecretKey(path.replace(/^([^.[]+).*$/, "$1")),
+  );
+  if (problem) throw new StackConfigError(problem);
+  return value as unknown as StackConfig;
+}
 
-  static of(path: string, value: unknown, secret = false): Section {
-    if (value === null || typeof value !== "object" || Array.isArray(value))
-      fail(path, value, "must be a mapping");
-    return new Section(path, value as Record<string, unknown>, secret);
-  }
-
-  /** `value` as an input that stays secret when this section's key is secret. */
-  protect<T>(value: T): pulumi.Input<T> {
-    return this.secret ? (pulumi.secret(value) as pulumi.Input<T>) : value;
-  }
-
-  /** A string that may carry a `secure:` value: secret in state when the key is secret. */
-  input(key: string): pulumi.Input<string> | undefined {
-    const v = this.string(key);
-    return v === undefined ? undefined : this.protect(v);
-  }
-
-  /** A string map (env) whose values stay secret in state when the key is secret. */
-  inputMap(key: string): Record<string, pulumi.Input<string>> | undefined {
-    const m = this.stringMap(key);
-    if (m === undefined) return undefined;
-    return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, this.protect(v)]));
-  }
-
-  private at(key: string): unknown {
-    this.used.add(key);
-    return this.value[key];
-  }
-
-  key(key: string): string {
-    return `${this.path}.${key}`;
-  }
-
-  has(key: string): boolean {
-    return this.value[key] !== undefined;
-  }
-
-  string(key: string): string | undefined;
-  string(key: string, fallback: string): string;
-  string(key: string, fallback?: string): string | undefined {
-    const v = this.at(key);
-    if (v === undefined) return fallback;
-    if (typeof v !== "string") fail(this.key(key), v, "must be a string");
-    return v;
-  }
-
-  requireString(key: string): string {
-    const v = this.string(key);
-    if (v === undefined || v === "") fail(this.key(key), v, "is required: a non-empty string");
-    return v;
-  }
-
-  oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined;
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T;
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback?: T): T | undefined {
-    const v = this.string(key);
-    if (v === undefined) return fallback;
-    if (!allowed.includes(v as T)) fail(this.key(key), v, `must be one of ${allowed.join(", ")}`);
-    return v as T;
-  }
-
-  number(
-    key: string,
-    opts: { min?: number; max?: number; integer?: boolean } = {},
-  ): number | undefined {
-    const v = this.at(key);
-    if (v === undefined) return undefined;
-    const { min = -Infinity, max = Infinity, integer = false } = opts;
-    const range = `${integer ? "an integer" : "a number"}${min > -Infinity ? ` >= ${min}` : ""}${max < Infinity ? ` <= ${max}` : ""}`;
-    if (
-      typeof v !== "number" ||
-      !Number.isFinite(v) ||
-      (integer && !Number.isInteger(v)) ||
-      v < min ||
-      v > max
-    ) {
-      fail(this.key(key), v, `must be ${range}`);
-    }
-    return v;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const v = this.at(key);
-    if (v === undefined) return undefined;
-    if (typeof v !== "boolean") fail(this.key(key), v, "must be true or false");
-    return v;
-  }
-
-  strings(key: string): string[] | undefined {
-    const v = this.at(key);
-    if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((s) => typeof s !== "string"))
-      fail(this.key(key), v, "must be a list of strings");
-    return v as string[];
-  }
-
-  /** A string-to-string mapping (labels, env, headers). */
-  stringMap(key: string): Record<string, string> | undefined {
-    const v = this.at(key);
-    if (v === undefined) return undefined;
-    if (
-      v === null ||
-      typeof v !== "object" ||
-      Array.isArray(v) ||
-      Object.values(v).some((s) => typeof s !== "string")
-    ) {
-      fail(this.key(key), v, "must be a mapping of strings to strings");
-    }
-    return v as Record<string, string>;
-  }
-
-  section(key: string): Section | undefined {
-    const v = this.at(key);
-    return v === undefined ? undefined : Section.of(this.key(key), v, this.secret);
-  }
-
-  /** A list of mappings. */
-  sections(key: string): Section[] {
-    const v = this.at(key);
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) fail(this.key(key), v, "must be a list of mappings");
-    return v.map((item, i) => Section.of(`${this.key(key)}[${i}]`, item, this.secret));
-  }
-
-  /** A mapping of names to mappings (e.g. services by name). */
-  named(key: string): [string, Section][] {
-    const s = this.section(key);
-    if (!s) return [];
-    return Object.keys(s.value).map((name) => [
-      name,
-      Section.of(s.key(name), s.at(name), this.secret),
-    ]);
-  }
-
-  /** A value passed on untouched (component args checked by the component itself). */
-  raw<T>(key: string): T | undefined {
-    return this.at(key) as T | undefined;
-  }
-
-  /** Fails on keys that were never read: a typo must not be silently ignored. */
-  done(): void {
-    const unknown = Object.keys(this.value).filter((k) => !this.used.has(k));
-    if (unknown.length > 0) {
-      const allowed = [...this.used].sort().join(", ") || "none";
-      fail(
-        this.key(unknown[0]),
-        this.value[unknown[0]],
-        `is not a known key here; known keys: ${allowed}`,
-      );
-    }
-  }
+/** `value`, kept secret in state when config key `key` holds a `secure:` value. */
+export function protect<T>(key: string, value: T): pulumi.Input<T> {
+  return isSecretKey(key) ? (pulumi.secret(value) as pulumi.Input<T>) : value;
 }

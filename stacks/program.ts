@@ -1,20 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Section } from "./config";
+import { readConfig } from "./config";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
-import { checkEnvironment, readClouds, readEnvironment, rejectUnknownKeys } from "./environment";
+import { checkEnvironment } from "./environment";
+import type { StackConfig } from "./config-types";
 
 /**
  * The Kubernetes provider: an explicit one when `kubeconfig` (a secret) or `kubernetes.context`
  * is set, so the cluster is named in config rather than taken from whatever kubectl context the
  * deploying machine has.
  */
-export function kubernetesOptions(config = new pulumi.Config()): pulumi.ComponentResourceOptions {
-  const kubeconfig = config.getSecret("kubeconfig");
-  const section = Section.root("kubernetes", config);
-  const context = section?.string("context");
-  section?.done();
+export function kubernetesOptions(
+  stack: StackConfig,
+  config = new pulumi.Config(),
+): pulumi.ComponentResourceOptions {
+  const kubeconfig =
+    stack.kubeconfig === undefined ? undefined : config.requireSecret("kubeconfig");
+  const context = stack.kubernetes?.context;
   if (kubeconfig === undefined && context === undefined) return {};
   const provider = new k8s.Provider("cluster", {
     ...(kubeconfig ? { kubeconfig } : {}),
@@ -24,13 +27,13 @@ export function kubernetesOptions(config = new pulumi.Config()): pulumi.Componen
 }
 
 /** Services of `services` (serverless, workloads, observability) that declare alert rules. */
-function servicesWithAlerts(services: unknown): string[] {
-  const out: string[] = [];
-  for (const kind of ["serverless", "workloads", "observability"]) {
-    const entries = (services as Record<string, Record<string, { alerts?: unknown }>>)?.[kind];
-    for (const [name, e] of Object.entries(entries ?? {})) if (e?.alerts) out.push(name);
-  }
-  return out.sort();
+function servicesWithAlerts(services: StackConfig["services"]): string[] {
+  const kinds = [services?.serverless, services?.workloads, services?.observability];
+  return kinds
+    .flatMap((entries) => Object.entries(entries ?? {}))
+    .filter(([, e]) => e.alerts)
+    .map(([name]) => name)
+    .sort();
 }
 
 /**
@@ -38,16 +41,16 @@ function servicesWithAlerts(services: unknown): string[] {
  * Alertmanager is off, or Alertmanager has no `alerting` (the chart's config sends every alert
  * to its `null` receiver).
  */
-export function unroutedAlertsWarning(config = new pulumi.Config()): string | undefined {
-  const withAlerts = servicesWithAlerts(config.getObject<unknown>("services"));
+export function unroutedAlertsWarning(stack: StackConfig): string | undefined {
+  const withAlerts = servicesWithAlerts(stack.services);
   if (withAlerts.length === 0) return undefined;
-  const prometheus = config.getObject<Record<string, unknown>>("platform")?.prometheus;
+  const prometheus = stack.platform?.prometheus;
   const why =
     prometheus === false
       ? "Prometheus is not installed (`platform.prometheus: false`)"
-      : (prometheus as { alertmanager?: unknown } | undefined)?.alertmanager === false
+      : prometheus !== true && prometheus?.alertmanager === false
         ? "Alertmanager is off (`platform.prometheus.alertmanager: false`)"
-        : !(prometheus as { alerting?: unknown } | undefined)?.alerting
+        : prometheus === true || !prometheus?.alerting
           ? "Alertmanager has no receivers (`platform.prometheus.alerting`), so the chart's `null` receiver drops them"
           : undefined;
   return why && `alert rules of ${withAlerts.join(", ")} reach nobody: ${why}`;
@@ -56,30 +59,26 @@ export function unroutedAlertsWarning(config = new pulumi.Config()): string | un
 /** The program: builds what the stack's config selects and returns the stack outputs. */
 export async function main(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config();
-  rejectUnknownKeys(config);
-  const environment = readEnvironment(config);
-  const clouds = readClouds(config);
-  checkEnvironment(environment, clouds, config);
+  // The whole config is checked against the stack schema before anything is built.
+  const stack = readConfig(config);
+  const { environment } = stack;
+  const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
+  checkEnvironment(stack, config.name);
   const outputs: Record<string, unknown> = { stack: pulumi.getStack(), environment, clouds };
   if (clouds.includes("kubernetes")) {
-    const opts = kubernetesOptions(config);
-    const platformConfig = Section.root("platform", config);
-    const platform = platformConfig ? deployPlatform(platformConfig, opts) : undefined;
+    const opts = kubernetesOptions(stack, config);
+    const platform = stack.platform ? deployPlatform(stack.platform, opts) : undefined;
     Object.assign(outputs, platform?.outputs);
-    const servicesConfig = Section.root("services", config);
-    if (servicesConfig)
-      Object.assign(outputs, deployServices(servicesConfig, platform?.mesh ?? {}, opts));
-    const unrouted = unroutedAlertsWarning(config);
+    if (stack.services)
+      Object.assign(outputs, deployServices(stack.services, platform?.mesh ?? {}, opts));
+    const unrouted = unroutedAlertsWarning(stack);
     if (unrouted) pulumi.log.warn(unrouted);
   }
-  if (clouds.includes("aws")) {
-    const awsConfig = Section.root("aws", config);
-    if (awsConfig) {
-      // Loaded only for stacks that use AWS: @pulumi/aws costs about a second to load.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { deployAws } = require("./aws") as typeof import("./aws");
-      Object.assign(outputs, deployAws(awsConfig, {}));
-    }
+  if (clouds.includes("aws") && stack.aws) {
+    // Loaded only for stacks that use AWS: @pulumi/aws costs about a second to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { deployAws } = require("./aws") as typeof import("./aws");
+    Object.assign(outputs, deployAws(stack.aws, {}, `${config.name}:aws`));
   }
   return outputs;
 }

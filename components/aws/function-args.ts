@@ -194,7 +194,6 @@ export function checkFunctionArgs(
     );
   const urlGiven = args.url ?? appMeshOnly;
   const urlOptions = typeof urlGiven === "object" ? urlGiven : {};
-  check.oneOf("url.authType", urlOptions.authType, ["AWS_IAM", "NONE"]);
   const url = urlGiven
     ? { authType: urlOptions.authType ?? "AWS_IAM", invokers: urlOptions.invokers }
     : undefined;
@@ -205,23 +204,8 @@ export function checkFunctionArgs(
       APP_MESH_IAM_URL_RULE,
     );
 
-  // Options that moved to the backend-neutral `routing` (config reaches here untyped).
-  const moved: [string, unknown, string][] = [
-    [
-      "lattice.idleTimeoutSeconds",
-      (args.lattice as Record<string, unknown>)?.idleTimeoutSeconds,
-      "routing.timeout.idle",
-    ],
-    [
-      "appMesh.retryPolicy",
-      (args.appMesh as Record<string, unknown>)?.retryPolicy,
-      "routing.retries",
-    ],
-    ["appMesh.timeout", (args.appMesh as Record<string, unknown>)?.timeout, "routing.timeout"],
-  ];
-  for (const [argument, value, now] of moved)
-    if (value !== undefined)
-      check.fail(argument, value, `moved to \`${now}\`, which both backends read`);
+  // Options that moved to `routing` are rejected by the schema with where they went
+  // (aws/key-hints.ts).
   const lattice = args.lattice ?? {};
   const latticeServiceName = lattice.serviceName ?? functionName;
   if (!appMeshOnly) {
@@ -234,7 +218,6 @@ export function checkFunctionArgs(
         LATTICE_TARGET_GROUP_NAME,
       ),
     );
-    check.oneOf("lattice.authType", lattice.authType, ["AWS_IAM", "NONE"]);
     checkAccessLogs(check, "lattice.accessLogs", lattice.accessLogs);
     const domain = lattice.customDomain;
     if (domain !== undefined) {

@@ -7,13 +7,14 @@ import { childName } from "../core/names";
 import {
   APP_MESH_NAME_MAX,
   checkLatticeName,
-  ENVOY_LOG_LEVELS,
   EnvoyLogLevel,
   LATTICE_SERVICE_NETWORK_NAME,
 } from "./limits";
 import { AccessLogDestination, AccessLogs, checkAccessLogs, createAccessLogs } from "./access-logs";
 import { arnParts, latticeAccountAuthPolicy, PolicyDocument, policyJson } from "./policies";
 import { awsTags, checkTags } from "./tags";
+import { checkArgs } from "../core/args-schema";
+import schema from "../../schema/MeshNetwork.schema.json";
 
 /** The mesh data planes a function can be wired into. */
 export const MESH_BACKENDS = ["vpc-lattice", "app-mesh"] as const;
@@ -151,6 +152,7 @@ export class MeshNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshNetwork", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     // Config reaches here untyped: both option blocks are read and the wrong one rejected.
     const given = args as CommonNetworkArgs & {
@@ -159,7 +161,6 @@ export class MeshNetwork extends pulumi.ComponentResource {
       appMesh?: AppMeshNetworkOptions & { endpoint?: unknown };
     };
     const backend = given.backend ?? "vpc-lattice";
-    check.oneOf("backend", backend, MESH_BACKENDS);
     const namespaceName = args.namespaceName ?? name;
     check.pattern(
       "namespaceName",
@@ -168,14 +169,7 @@ export class MeshNetwork extends pulumi.ComponentResource {
       "must be 1-1024 printable characters without spaces",
     );
     checkTags(check, "tags", args.tags);
-    if (backend === "app-mesh" && given.lattice !== undefined)
-      check.fail("lattice", given.lattice, 'applies only to backend "vpc-lattice"');
-    if (backend === "vpc-lattice" && given.appMesh !== undefined)
-      check.fail(
-        "appMesh",
-        given.appMesh,
-        'applies only to backend "app-mesh"; when moving to VPC Lattice delete the block (the mesh is retained on delete)',
-      );
+    // Options of the other backend are rejected by the schema (aws/key-hints.ts).
 
     const lattice = given.lattice ?? {};
     const mesh = given.appMesh ?? {};
@@ -183,26 +177,11 @@ export class MeshNetwork extends pulumi.ComponentResource {
     const meshName = mesh.meshName ?? name;
     if (backend === "vpc-lattice") {
       checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
-      check.oneOf("lattice.authType", lattice.authType, ["AWS_IAM", "NONE"]);
       if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
         check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
       checkAccessLogs(check, "lattice.accessLogs", lattice.accessLogs);
     } else {
       check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
-      check.oneOf("appMesh.egressFilter", mesh.egressFilter, ["DROP_ALL", "ALLOW_ALL"]);
-      check.oneOf("appMesh.ipPreference", mesh.ipPreference, [
-        "IPv4_ONLY",
-        "IPv4_PREFERRED",
-        "IPv6_ONLY",
-        "IPv6_PREFERRED",
-      ]);
-      check.oneOf("appMesh.envoyLogLevel", mesh.envoyLogLevel, ENVOY_LOG_LEVELS);
-      if (mesh.endpoint !== undefined)
-        check.fail(
-          "appMesh.endpoint",
-          mesh.endpoint,
-          "is no longer an option: each function's APP_MESH_ENDPOINT is its own virtual service and router port, the address callers dial",
-        );
     }
 
     const tags = awsTags("MeshNetwork", name, args.tags);

@@ -37,6 +37,8 @@ import {
   VPC_ACCESS_EXECUTION_POLICY,
 } from "./policies";
 import { awsTags } from "./tags";
+import { checkArgs } from "../core/args-schema";
+import schema from "../../schema/MeshedFunction.schema.json";
 
 /** What a caller needs of a function it lists as a backend. */
 export interface MeshBackendRef {
@@ -129,6 +131,7 @@ export class MeshedFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshedFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshedFunction", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     const network = args.network;
     if (!(network instanceof MeshNetwork)) check.fail("network", network, "must be a MeshNetwork");
@@ -174,12 +177,6 @@ export class MeshedFunction extends pulumi.ComponentResource {
           `attributes.${key}`,
           key,
           `is set by the component (${INSTANCE_ATTRIBUTES.join(", ")})`,
-        );
-      if (typeof value !== "string")
-        check.fail(
-          `attributes.${key}`,
-          "(not a plain string)",
-          "must be a plain string; secrets and Outputs never go into Cloud Map",
         );
       attributes[key] = value;
     }

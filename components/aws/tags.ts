@@ -22,11 +22,11 @@ export function checkTags(
         `tag keys must be 1-${TAG_KEY_MAX} characters and not start with "aws:"`,
       );
     }
-    if (typeof value !== "string" || value.length > TAG_VALUE_MAX) {
+    if (value.length > TAG_VALUE_MAX) {
       check.fail(
         `${argument}.${key}`,
-        typeof value === "string" ? value : "(not a plain string)",
-        `tag values must be plain strings of at most ${TAG_VALUE_MAX} characters (never secrets or Outputs)`,
+        value,
+        `tag values must be at most ${TAG_VALUE_MAX} characters`,
       );
     }
   }

@@ -1,12 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** Renders a value for an error message: strings quoted, everything else as JSON. */
+/** Renders a value for an error message: strings quoted, everything else as JSON; an Output (it may
+ * hold a secret) only as `[Output]`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
+  if (pulumi.Output.isInstance(value)) return "[Output]";
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   try {
-    const json = JSON.stringify(value);
+    const json = JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
+      return pulumi.Output.isInstance(this[key]) ? "[Output]" : v;
+    });
     return json.length > 120 ? `${json.slice(0, 117)}...` : json;
   } catch {
     return String(value);

@@ -103,9 +103,9 @@ export class ArgChecker {
     return ms;
   }
 
-  /** Weights of a split: integers 0-100 that sum to 100. */
-  weights(argument: string, weights: readonly number[]): void {
-    weights.forEach((w, i) => this.int(`${argument}[${i}].weight`, w, 0, 100));
+  /** Weights of a split (`argument[i].<field>`): integers 0-100 that sum to 100. */
+  weights(argument: string, weights: readonly number[], field = "weight"): void {
+    weights.forEach((w, i) => this.int(`${argument}[${i}].${field}`, w, 0, 100));
     const sum = weights.reduce((a, b) => a + b, 0);
     if (weights.length > 0 && sum !== 100) {
       this.fail(argument, weights, `weights must sum to 100 (they sum to ${sum})`);

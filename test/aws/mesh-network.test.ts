@@ -397,7 +397,8 @@ describe("aws/MeshNetwork", () => {
         "tag secret",
         () => new MeshNetwork("x", { tags: { owner: pulumi.secret("me") as never } }),
         "tags.owner",
-        "never secrets",
+        "[Output]",
+        "not an Output or a secret",
       ],
     ];
     for (const [title, build, argument, ...mentions] of cases) {

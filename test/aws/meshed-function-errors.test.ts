@@ -42,7 +42,8 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       "tag",
       () => f({ tags: { team: pulumi.output("x") as never } }),
       "tags.team",
-      "never secrets or Outputs",
+      "[Output]",
+      "not an Output or a secret",
     ],
     ["no aliases", () => f({ aliases: [] }), "aliases", "1-10 aliases"],
     [
@@ -349,7 +350,8 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       "secret attribute",
       () => f({ attributes: { token: pulumi.secret("s") as never } }),
       "attributes.token",
-      "never go into Cloud Map",
+      "[Output]",
+      "not an Output or a secret",
     ],
     [
       "too many attributes",

@@ -93,15 +93,15 @@ describe("cli/artifacts", () => {
     assert.deepEqual(buildAwsPlan(rec, "s"), { files: {}, resources: 0 });
   });
 
-  it("treats a rejected component argument as a config error (exit 2, one line)", () => {
+  it("treats a rejected component argument as a config error (exit 2, the whole message, naming the component)", () => {
     const err = new pulumi.ResourceError(
       "invalid `weight` 120: must be an integer from 0 to 100\nmore",
       undefined,
     );
     assert.equal(exitCodeFor(err), 2);
     assert.equal(
-      errorText(err),
-      "render failed: invalid `weight` 120: must be an integer from 0 to 100",
+      errorText(err, "ServiceTraffic reviews"),
+      "render failed: ServiceTraffic reviews: invalid `weight` 120: must be an integer from 0 to 100\nmore",
     );
     assert.equal(exitCodeFor(new TypeError("bug")), 1);
     assert.match(errorText(new TypeError("bug")), /^render failed: TypeError: bug\n {4}at /);

@@ -5,7 +5,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { render } from "../../cli/render";
 import { deployAws } from "../../stacks/aws";
-import { Section } from "../../stacks/config";
+import type { AwsConfig } from "../../stacks/config-types";
+import { rejects } from "./run";
 import { appMeshWarning } from "../../components/aws/mesh-network";
 import * as h from "../harness";
 
@@ -18,7 +19,7 @@ interface PlanResource {
   inputs: Record<string, unknown>;
 }
 
-const section = (value: Record<string, unknown>) => Section.of("mesh-serverless:aws", value);
+const section = (value: Record<string, unknown>) => value as unknown as AwsConfig;
 const fn = (network: string, extra: Record<string, unknown> = {}) => ({
   network,
   runtime: "nodejs22.x",
@@ -422,7 +423,7 @@ describe("stacks/aws", () => {
         configError(() =>
           deployAws(section({ networks: { "mesh-a": {} }, functions: { f1: fn("nope") } }), {}),
         ),
-        `config \`${k}.functions.f1.network\` is "nope": must name an entry of ${k}.networks`,
+        `invalid \`${k}.functions.f1.network\` "nope": must name an entry of ${k}.networks`,
       );
       assert.equal(
         configError(() =>
@@ -434,7 +435,7 @@ describe("stacks/aws", () => {
             {},
           ),
         ),
-        `config \`${k}.functions.f1.backends\` is "ghost": must name an entry of ${k}.functions`,
+        `invalid \`${k}.functions.f1.backends\` "ghost": must name an entry of ${k}.functions`,
       );
       assert.equal(
         configError(() =>
@@ -449,11 +450,11 @@ describe("stacks/aws", () => {
             {},
           ),
         ),
-        `config \`${k}.functions.f1.backends\` is "f1": backends must not form a cycle`,
+        `invalid \`${k}.functions.f1.backends\` "f1": backends must not form a cycle`,
       );
       assert.equal(
         configError(() => deployAws(section({ networks: { "mesh-a": { provider: "us" } } }), {})),
-        `config \`${k}.networks.mesh-a.provider\` is "us": must name an entry of ${k}.providers`,
+        `invalid \`${k}.networks.mesh-a.provider\` "us": must name an entry of ${k}.providers`,
       );
       assert.equal(
         configError(() =>
@@ -465,21 +466,31 @@ describe("stacks/aws", () => {
             {},
           ),
         ),
-        `config \`${k}.functions.f1.path\` is "./f1": give one of inline, path or image`,
+        `invalid \`${k}.functions.f1.path\` "./f1": give one of inline, path or image`,
       );
-      assert.match(
-        configError(() =>
-          deployAws(section({ networks: { "mesh-a": { backnd: "app-mesh" } } }), {}),
-        ),
-        /^config `mesh-serverless:aws.networks.mesh-a.backnd` is "app-mesh": is not a known key here/,
+    });
+
+    it("rejects unknown keys and bad values of the aws section before building anything", async () => {
+      const aws = (value: Record<string, unknown>) => ({
+        environment: "dev",
+        clouds: ["aws"],
+        aws: value,
+      });
+      await rejects(
+        aws({ networks: { "mesh-a": { backnd: "app-mesh" } } }),
+        /^invalid `mesh-serverless:aws.networks.mesh-a.backnd` "app-mesh": unknown key; did you mean `backend`\?/,
       );
-      assert.match(
-        configError(() => deployAws(section({ network: {} }), {})),
-        /^config `mesh-serverless:aws.network` is \{\}: is not a known key here/,
+      await rejects(
+        aws({ network: {} }),
+        /^invalid `mesh-serverless:aws.network` \{\}: unknown key; did you mean `networks`\?/,
       );
-      assert.equal(
-        configError(() => deployAws(section({ networks: { "mesh-a": { backend: "istio" } } }), {})),
-        `config \`${k}.networks.mesh-a.backend\` is "istio": must be one of vpc-lattice, app-mesh`,
+      await rejects(
+        aws({ networks: { "mesh-a": { backend: "istio" } } }),
+        'invalid `mesh-serverless:aws.networks.mesh-a.backend` "istio": must be "vpc-lattice" or "app-mesh"',
+      );
+      await rejects(
+        aws({ functions: { f1: { ...fn("mesh-a"), alias: [] } } }),
+        /^invalid `mesh-serverless:aws.functions.f1.alias` \[\]: unknown key; did you mean `aliases`\?/,
       );
     });
 

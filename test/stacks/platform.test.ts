@@ -5,13 +5,12 @@ import * as path from "path";
 import { parse } from "yaml";
 import { render } from "../../cli/render";
 import { deployPlatform } from "../../stacks/platform";
-import { Section } from "../../stacks/config";
+import type { MeshPlatformArgs } from "../../components/kubernetes/platform/platform";
+import { rejects } from "./run";
 import * as h from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const section = (value: Record<string, unknown>) => Section.of("mesh-serverless:platform", value);
-
-const configError = h.expectConfigError;
+const section = (value: Record<string, unknown>) => value as MeshPlatformArgs;
 
 describe("stacks/platform", () => {
   afterEach(() => h.reset());
@@ -174,28 +173,30 @@ describe("stacks/platform", () => {
       assert.deepEqual(d.mesh.monitorLabels, {});
     });
 
-    it("rejects unknown keys and wrong shapes naming the full key", () => {
-      assert.match(
-        configError(() => deployPlatform(section({ jager: {} }), {})),
-        /^config `mesh-serverless:platform.jager` is \{\}: is not a known key here/,
+    it("rejects unknown keys and wrong shapes naming the full key, before building anything", async () => {
+      const platform = (value: Record<string, unknown>) => ({
+        environment: "dev",
+        platform: value,
+      });
+      await rejects(
+        platform({ jager: {} }),
+        /^invalid `mesh-serverless:platform.jager` \{\}: unknown key; did you mean `jaeger`\?/,
       );
-      assert.match(
-        configError(() =>
-          deployPlatform(section({ knative: { autoscaler: { stableWindw: "60s" } } }), {}),
-        ),
-        /^config `mesh-serverless:platform.knative.autoscaler.stableWindw` is "60s": is not a known key/,
+      await rejects(
+        platform({ knative: { autoscaler: { stableWindw: "60s" } } }),
+        /^invalid `mesh-serverless:platform.knative.autoscaler.stableWindw` "60s": unknown key; did you mean `stableWindow`\?/,
       );
-      assert.match(
-        configError(() => deployPlatform(section({ istio: false }), {})),
-        /^config `mesh-serverless:platform.istio` is false: Istio is always installed/,
+      await rejects(
+        platform({ istio: false }),
+        "invalid `mesh-serverless:platform.istio` false: must be a mapping",
       );
-      assert.match(
-        configError(() => deployPlatform(section({ jaeger: "yes" }), {})),
-        /^config `mesh-serverless:platform.jaeger` is "yes": must be true, false or a mapping/,
+      await rejects(
+        platform({ jaeger: "yes" }),
+        'invalid `mesh-serverless:platform.jaeger` "yes": must be a boolean or a PlatformJaegerArgs',
       );
-      assert.match(
-        configError(() => deployPlatform(section({ versions: { istio: 1.3 } }), {})),
-        /^config `mesh-serverless:platform.versions.istio` is 1.3: must be a string/,
+      await rejects(
+        platform({ versions: { istio: 1.3 } }),
+        "invalid `mesh-serverless:platform.versions.istio` 1.3: must be a string or a `secure:` value",
       );
     });
 

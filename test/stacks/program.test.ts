@@ -1,39 +1,6 @@
 import { strict as assert } from "assert";
-import { main } from "../../stacks/program";
-import { StackConfigError } from "../../stacks/config";
 import * as h from "../harness";
-
-const P = "mesh-serverless";
-
-/** Runs the program with `config` (values as the engine gives them: strings, JSON for objects). */
-async function run(config: Record<string, unknown>, secretKeys: string[] = []): Promise<unknown> {
-  const encoded = Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [
-      `${P}:${k}`,
-      typeof v === "string" ? v : JSON.stringify(v),
-    ]),
-  );
-  await h.reset({ config: encoded, secretKeys: secretKeys.map((k) => `${P}:${k}`) });
-  return main();
-}
-
-async function rejects(
-  config: Record<string, unknown>,
-  message: string,
-  secretKeys?: string[],
-): Promise<void> {
-  await assert.rejects(run(config, secretKeys), (e: unknown) => {
-    assert.ok(e instanceof StackConfigError, String(e));
-    assert.equal(e.message, message);
-    return true;
-  });
-  await h.settled();
-  assert.deepEqual(
-    h.resources().map((r) => r.type),
-    [],
-    "nothing may be built before config is checked",
-  );
-}
+import { rejects, run } from "./run";
 
 const strictPlatform = {
   istio: { mtls: "STRICT" },
@@ -49,47 +16,47 @@ describe("stacks/program: config errors name the key, the value and what is allo
   it("environment is required and must be dev, staging or prod", async () => {
     await rejects(
       {},
-      "config `mesh-serverless:environment` is undefined: is required: must be one of dev, staging, prod",
+      'invalid `mesh-serverless:environment` undefined: is required: one of "dev", "staging", "prod"',
     );
     await rejects(
       { environment: "qa" },
-      'config `mesh-serverless:environment` is "qa": must be one of dev, staging, prod',
+      'invalid `mesh-serverless:environment` "qa": must be one of "dev", "staging", "prod"',
     );
   });
 
   it("clouds must be a list of known clouds", async () => {
     await rejects(
       { environment: "dev", clouds: ["gcp"] },
-      'config `mesh-serverless:clouds` has "gcp": each entry must be one of kubernetes, aws',
+      'invalid `mesh-serverless:clouds[0]` "gcp": must be one of "kubernetes", "aws"',
     );
     await rejects(
       { environment: "dev", clouds: "kubernetes" },
-      'config `mesh-serverless:clouds` is "kubernetes": must be a non-empty list of kubernetes, aws',
+      'invalid `mesh-serverless:clouds` "kubernetes": must be a list',
     );
   });
 
   it("a key the program does not read is a typo", async () => {
     await rejects(
       { environment: "dev", servces: { a: 1 } },
-      'config `mesh-serverless:servces` is "{\\"a\\":1}": is not a key this program reads; known keys: environment, clouds, kubeconfig, kubernetes, platform, services, aws',
+      'invalid `mesh-serverless:servces` {"a":1}: unknown key; did you mean `services`? (known keys: environment, clouds, kubeconfig, kubernetes, platform, services, aws)',
     );
   });
 
   it("a value of the wrong type inside a section names its full path", async () => {
     await rejects(
       { environment: "dev", platform: { prometheus: { replicas: "two" } } },
-      'config `mesh-serverless:platform.prometheus.replicas` is "two": must be a number',
+      'invalid `mesh-serverless:platform.prometheus.replicas` "two": must be a number',
     );
     await rejects(
       { environment: "dev", kubernetes: { context: 3 } },
-      "config `mesh-serverless:kubernetes.context` is 3: must be a string",
+      "invalid `mesh-serverless:kubernetes.context` 3: must be a string or a `secure:` value",
     );
   });
 
   it("outside dev, mTLS must be STRICT mesh-wide and in every namespace", async () => {
     await rejects(
       { environment: "staging", platform: { istio: { mtls: "PERMISSIVE" } } },
-      'config `mesh-serverless:platform.istio.mtls` is "PERMISSIVE": must be STRICT outside dev (environment is staging)',
+      'invalid `mesh-serverless:platform.istio.mtls` "PERMISSIVE": must be STRICT outside dev (environment is staging)',
     );
     await rejects(
       {
@@ -97,7 +64,7 @@ describe("stacks/program: config errors name the key, the value and what is allo
         kubeconfig: "[secret]",
         services: { namespaces: { shop: { mtls: { mode: "DISABLE" } } } },
       },
-      'config `mesh-serverless:services.namespaces.shop.mtls.mode` is "DISABLE": must be STRICT outside dev (environment is prod)',
+      'invalid `mesh-serverless:services.namespaces.shop.mtls.mode` "DISABLE": must be STRICT outside dev (environment is prod)',
       ["kubeconfig"],
     );
   });
@@ -108,19 +75,19 @@ describe("stacks/program: config errors name the key, the value and what is allo
     const platform = { ...strictPlatform, prometheus: { retention: "7d" } };
     await rejects(
       { environment: "staging", platform },
-      `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+      `invalid \`mesh-serverless:platform.prometheus.storage\` undefined: ${rule}`,
     );
     // Installed by default (unset or true) means the same rule.
     await rejects(
       { environment: "staging", platform: { istio: { mtls: "STRICT" } } },
-      `config \`mesh-serverless:platform.prometheus.storage\` is undefined: ${rule}`,
+      `invalid \`mesh-serverless:platform.prometheus.storage\` undefined: ${rule}`,
     );
     await rejects(
       {
         environment: "staging",
         platform: { ...strictPlatform, jaeger: { samplingPercentage: 20 } },
       },
-      "config `mesh-serverless:platform.jaeger.storage` is undefined: is required outside dev (environment is staging): { backend: badger, size, storageClass, retention }, traces on a volume",
+      "invalid `mesh-serverless:platform.jaeger.storage` undefined: is required outside dev (environment is staging): { backend: badger, size, storageClass, retention }, traces on a volume",
     );
     // dev may keep an emptyDir; an AWS-only stack has no Prometheus.
     await run({ environment: "dev", platform });
@@ -131,7 +98,7 @@ describe("stacks/program: config errors name the key, the value and what is allo
     const storage = { size: "10Gi" };
     await rejects(
       { environment: "staging", platform: { ...strictPlatform, prometheus: { storage } } },
-      "config `mesh-serverless:platform.prometheus.alerting` is undefined: is required outside dev (environment is staging): receivers (from Secrets) and routes, or alerts reach nobody",
+      "invalid `mesh-serverless:platform.prometheus.alerting` undefined: is required outside dev (environment is staging): receivers (from Secrets) and routes, or alerts reach nobody",
     );
     const services = {
       serverless: {
@@ -163,7 +130,7 @@ describe("stacks/program: config errors name the key, the value and what is allo
   it("prod names its cluster and the AWS provider of every network", async () => {
     await rejects(
       { environment: "prod", platform: strictPlatform },
-      "config `mesh-serverless:kubeconfig` is undefined: is required in prod: set the cluster's kubeconfig with `pulumi config set --secret kubeconfig`",
+      "invalid `mesh-serverless:kubeconfig` undefined: is required in prod: set the cluster's kubeconfig with `pulumi config set --secret kubeconfig`",
     );
     await rejects(
       {
@@ -171,7 +138,7 @@ describe("stacks/program: config errors name the key, the value and what is allo
         clouds: ["aws"],
         aws: { networks: { main: { backend: "vpc-lattice" } } },
       },
-      "config `mesh-serverless:aws.networks.main.provider` is undefined: is required in prod: name an entry of `aws.providers` (region, assumeRoleArn)",
+      "invalid `mesh-serverless:aws.networks.main.provider` undefined: is required in prod: name an entry of `aws.providers` (region, assumeRoleArn)",
     );
   });
 

@@ -5,7 +5,8 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import * as h from "../harness";
 import { render } from "../../cli/render";
-import { Section, StackConfigError } from "../../stacks/config";
+import { rejects } from "./run";
+import type { ServicesConfig } from "../../stacks/config-types";
 import { deployServices } from "../../stacks/services";
 
 /**
@@ -668,22 +669,21 @@ describe("stacks/services config", () => {
   beforeEach(() => h.reset());
 
   const run = (value: Record<string, unknown>) => () =>
-    deployServices(Section.of("mesh-serverless:services", value), {}, {});
+    deployServices(value as ServicesConfig, {}, {});
 
-  it("rejects a misspelt argument with its full config key", () => {
-    assert.throws(
-      run({ serverless: { hello: { imgae: "x", image: "y" } } }),
-      (e: unknown) =>
-        e instanceof StackConfigError &&
-        e.message.includes("`mesh-serverless:services.serverless.hello.imgae`") &&
-        e.message.includes("known keys"),
+  const services = (value: Record<string, unknown>) => ({ environment: "dev", services: value });
+
+  it("rejects a misspelt argument with its full config key, before building anything", async () => {
+    await rejects(
+      services({ serverless: { hello: { imgae: "x", image: "y" } } }),
+      /^invalid `mesh-serverless:services.serverless.hello.imgae` "x": unknown key; did you mean `image`\? \(known keys: /,
     );
   });
 
-  it("rejects an unknown kind of entry", () => {
-    assert.throws(
-      run({ servces: {} }),
-      /`mesh-serverless:services.servces` is \{\}: is not a known key here/,
+  it("rejects an unknown kind of entry", async () => {
+    await rejects(
+      services({ servces: {} }),
+      "invalid `mesh-serverless:services.servces` {}: unknown key (known keys: namespaces, serverless, workloads, traffic, access, observability, gateways, routes, serviceEntries)",
     );
   });
 

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { deployServices } from "../../stacks/services";
-import { Section } from "../../stacks/config";
+import type { ServicesConfig } from "../../stacks/config-types";
 import * as h from "../harness";
 
-const section = (value: Record<string, unknown>) => Section.of("mesh-serverless:services", value);
+const section = (value: Record<string, unknown>) => value as ServicesConfig;
 
 /** The messages `pulumi.log.warn` received while `fn` ran. */
 async function warnings(fn: () => unknown): Promise<string[]> {

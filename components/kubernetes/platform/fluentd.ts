@@ -2,11 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { fluentdPipeline, PASSWORD_ENV, TLS_DIR, USER_ENV } from "./fluentd-pipeline";
 
 export { fluentdPipeline };
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/Fluentd.schema.json";
 
 /** A key of a Kubernetes Secret. */
 export interface SecretKeyRef {
@@ -68,9 +70,7 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.fluentd.version);
   const output: FluentdOutput = args.output ?? { type: "stdout" };
-  check.oneOf("output.type", output.type, OUTPUT_TYPES);
   if (output.type !== "stdout") {
-    check.require("output.host", output.host, "must be the log store's host name or IPv4 address");
     check.pattern(
       "output.host",
       output.host,
@@ -97,11 +97,6 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
     }
     if (output.credentials) {
       const c = output.credentials;
-      check.require(
-        "output.credentials.secretName",
-        c.secretName,
-        "must name a Secret holding the credentials",
-      );
       check.dnsSubdomain("output.credentials.secretName", c.secretName);
       check.pattern(
         "output.credentials.usernameKey",
@@ -120,11 +115,9 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
   const path = args.path ?? "/var/log/containers/*.log";
   check.pattern("path", path, PATH, "must be an absolute file path or glob without spaces");
   checkRegistry(check, "registry", args.registry);
-  checkValues(check, "values", args.values);
   return { namespace, version, output, path };
 }
 
-const OUTPUT_TYPES = ["elasticsearch", "opensearch", "stdout"] as const;
 const HOST =
   /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3})$/;
 const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
@@ -193,6 +186,7 @@ export class Fluentd extends pulumi.ComponentResource {
 
   constructor(name: string, args: FluentdArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Fluentd", name, {}, opts);
+    checkArgs(this, schema, args);
     const { namespace, version, output, path } = checkFluentdArgs(new ArgChecker(this), args);
 
     this.release = helmRelease(

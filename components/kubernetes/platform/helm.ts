@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { deepMerge, isPlainObject, sortKeys, Values } from "../../core/values";
+import { deepMerge, sortKeys, Values } from "../../core/values";
 import { isPinnedVersion, VERSION_RULE } from "./versions";
 
 /** Chart values: a YAML mapping. */
@@ -39,13 +39,6 @@ export function checkRegistry(
   value: string | undefined,
 ): void {
   check.pattern(argument, value, REGISTRY, REGISTRY_RULE);
-}
-
-/** Checks that a user `values` override is a mapping. */
-export function checkValues(check: ArgChecker, argument: string, value: unknown): void {
-  if (value !== undefined && !isPlainObject(value)) {
-    check.fail(argument, value, "must be a mapping of Helm values");
-  }
 }
 
 /** What a platform Helm release is made of. */

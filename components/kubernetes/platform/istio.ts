@@ -7,24 +7,23 @@ import type { IPeerAuthentication } from "@kubernetes-models/istio/security.isti
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease } from "./helm";
+import { chartVersion, checkRegistry, finalValues, helmRelease } from "./helm";
 import {
   checkSamplingPercentage,
   cniValues,
   gatewaySelector,
   gatewayValues,
   istiodValues,
-  ISTIO_PROFILES,
   IstioGatewayArgs,
   IstioProfile,
   IstioTracingProvider,
   IstioValues,
-  MTLS_MODES,
   MtlsMode,
-  SERVICE_TYPES,
   ztunnelValues,
 } from "./istio-values";
 import { CHARTS, ISTIO_CHARTS } from "./versions";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/IstioMesh.schema.json";
 
 export * from "./istio-values";
 
@@ -48,7 +47,6 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.istio.version);
   const profile = args.profile ?? "default";
-  check.oneOf("profile", profile, ISTIO_PROFILES);
   if (args.revision !== undefined) {
     check.dnsLabel("revision", args.revision);
     if (args.revision.length > MAX_REVISION) {
@@ -72,7 +70,6 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     check.dnsLabel("gateway.name", gatewayName);
     check.length("gateway.name", gatewayName, 1, 53);
     check.dnsLabel("gateway.namespace", gw.namespace);
-    check.oneOf("gateway.serviceType", gw.serviceType, SERVICE_TYPES);
   }
   const accessLogFile = args.accessLogFile ?? "/dev/stdout";
   check.pattern(
@@ -82,20 +79,16 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     'must be an absolute path such as "/dev/stdout", or "" to turn access logs off',
   );
   const accessLogEncoding = args.accessLogEncoding ?? "TEXT";
-  check.oneOf("accessLogEncoding", accessLogEncoding, ["TEXT", "JSON"]);
   const trustDomain = args.trustDomain ?? "cluster.local";
   check.dnsSubdomain("trustDomain", trustDomain);
   if (args.tracing) {
-    check.require("tracing.name", args.tracing.name, "must be a non-empty provider name");
     check.pattern(
       "tracing.name",
       args.tracing.name,
       PROVIDER_NAME,
       "must be a provider name of letters, digits, '.', '_' and '-'",
     );
-    check.require("tracing.service", args.tracing.service, "must be the OTLP receiver's host name");
     check.dnsSubdomain("tracing.service", args.tracing.service);
-    check.require("tracing.port", args.tracing.port, "must be a port from 1 to 65535");
     check.port("tracing.port", args.tracing.port);
     // 0 is not a rate here: Istio reads defaultConfig.tracing.sampling 0 as unset (1%).
     checkSamplingPercentage(
@@ -106,13 +99,9 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     );
   }
   const mtls = args.mtls ?? "STRICT";
-  check.oneOf("mtls", mtls, MTLS_MODES);
   check.int("replicas", args.replicas, 1, 50);
   checkComputeResources(check, "proxyResources", args.proxyResources);
   checkRegistry(check, "registry", args.registry);
-  for (const key of ["base", "istiod", "gateway", "cni", "ztunnel"] as const) {
-    checkValues(check, `values.${key}`, args.values?.[key]);
-  }
   return {
     namespace,
     version,
@@ -205,6 +194,7 @@ export class IstioMesh extends pulumi.ComponentResource {
 
   constructor(name: string, args: IstioMeshArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:IstioMesh", name, {}, opts);
+    checkArgs(this, schema, args);
     const {
       namespace,
       version,

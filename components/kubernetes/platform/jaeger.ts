@@ -6,10 +6,12 @@ import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { checkSamplingPercentage, type IstioTracingProvider } from "./istio-values";
 import { CHARTS } from "./versions";
 import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/Jaeger.schema.json";
 
 /** Helm release name of Jaeger; the chart names its Service after it. */
 export const JAEGER_RELEASE = "jaeger";
@@ -167,7 +169,6 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
     );
   }
   checkRegistry(check, "registry", args.registry);
-  checkValues(check, "values", args.values);
   return { namespace, version, maxTraces, sampling, providerName };
 }
 
@@ -212,6 +213,7 @@ export class Jaeger extends pulumi.ComponentResource {
 
   constructor(name: string, args: JaegerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Jaeger", name, {}, opts);
+    checkArgs(this, schema, args);
     const { namespace, version, maxTraces, sampling, providerName } = checkJaegerArgs(
       new ArgChecker(this),
       args,

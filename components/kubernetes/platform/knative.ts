@@ -11,8 +11,10 @@ import { customResource, managedLabels, Typed } from "../../core/kube";
 import { injectionLabels, MeshInfo } from "../mesh-info";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS, KNATIVE_SERVING_VERSION } from "./versions";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/KnativeServing.schema.json";
 
 /** Knative's ingress class for net-istio (`config-network` `ingress-class`). */
 export const ISTIO_INGRESS_CLASS = "istio.ingress.networking.knative.dev";
@@ -25,7 +27,6 @@ const SERVING_VERSION = /^\d+\.\d+\.\d+$/;
 
 /** A feature flag's state in `config-features`. @see https://knative.dev/docs/serving/configuration/feature-flags/ */
 export type FeatureState = "enabled" | "disabled" | "allowed";
-const FEATURE_STATES: readonly FeatureState[] = ["enabled", "disabled", "allowed"];
 
 /** `config-autoscaler`. @see https://knative.dev/docs/serving/autoscaling/ */
 export interface KnativeAutoscalerArgs {
@@ -101,30 +102,18 @@ export function checkKnativeArgs(check: ArgChecker, args: KnativeServingArgs): K
       "may be 0 only with autoscaler.allowZeroInitialScale: true",
     );
   }
-  for (const [key, state] of Object.entries(args.features ?? {})) {
+  for (const key of Object.keys(args.features ?? {})) {
     check.pattern(
       `features.${key}`,
       key,
       FEATURE_KEY,
       'must be a Knative feature flag name such as "kubernetes.podspec-fieldref"',
     );
-    check.oneOf(`features.${key}`, state, FEATURE_STATES);
   }
   check.int("highAvailability", args.highAvailability, 1, 10);
   checkComputeResources(check, "queueProxy", args.queueProxy);
-  check.require(
-    "istio",
-    args.istio,
-    "must describe the Istio ingress (gatewaySelector, dependsOn): Knative uses Istio as its ingress",
-  );
-  check.require(
-    "istio.gatewaySelector",
-    args.istio.gatewaySelector,
-    "must be the labels of the ingress gateway pods",
-  );
   check.dnsSubdomain("istio.gatewayService", args.istio.gatewayService);
   checkRegistry(check, "registry", args.registry);
-  checkValues(check, "values", args.values);
   return { namespace, operatorNamespace, version, servingVersion, autoscaler: a };
 }
 
@@ -236,6 +225,7 @@ export class KnativeServing extends pulumi.ComponentResource {
 
   constructor(name: string, args: KnativeServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:KnativeServing", name, {}, opts);
+    checkArgs(this, schema, args);
     const {
       namespace,
       operatorNamespace,

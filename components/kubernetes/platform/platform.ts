@@ -8,8 +8,10 @@ import { checkIstioArgs, gatewaySelector, IstioMesh, IstioMeshArgs } from "./ist
 import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./jaeger";
 import { checkKnativeArgs, KnativeServing, KnativeServingArgs } from "./knative";
 import { checkPrometheusArgs, Prometheus, PrometheusArgs } from "./prometheus";
-import { ChartKey, ChartVersions, CHARTS, isPinnedVersion, VERSION_RULE } from "./versions";
+import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/MeshPlatform.schema.json";
 
 /** An add-on: `true` or unset installs it with defaults, `false` leaves it out, an object configures it. */
 export type AddOn<T> = boolean | T;
@@ -47,8 +49,6 @@ function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
   return addOn === undefined || addOn === true ? ({} as T) : addOn;
 }
 
-const VERSION_KEYS = Object.keys(CHARTS) as ChartKey[];
-
 /**
  * The platform: Istio first, then the add-ons a stack selects, each ordered after what it needs
  * (Knative and the mesh `Telemetry`/monitors after istiod; monitors after the Prometheus CRDs).
@@ -68,25 +68,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:MeshPlatform", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     checkRegistry(check, "registry", args.registry);
     const versions = args.versions ?? {};
     for (const [key, v] of Object.entries(versions)) {
-      if (!VERSION_KEYS.includes(key as ChartKey)) {
-        check.fail(
-          `versions.${key}`,
-          v,
-          `is not a pinned chart; known keys: ${VERSION_KEYS.join(", ")}`,
-        );
-      }
       if (!isPinnedVersion(v)) check.fail(`versions.${key}`, v, VERSION_RULE);
-    }
-    if ((args.istio as unknown) === false) {
-      check.fail(
-        "istio",
-        false,
-        "Istio is always installed; configure it with an object or leave it unset",
-      );
     }
     const istioArgs: IstioMeshArgs = {
       ...args.istio,

@@ -9,12 +9,14 @@ import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/mon
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, checkValues, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { alertmanagerValues, AlertingArgs, checkAlerting } from "./alerting";
 import { checkComputeResources, ComputeResources, ResourceList } from "./resources";
 import { checkStorage, claimSpec, PersistentStorageArgs } from "./storage";
 import { grafanaDashboardValues, GrafanaDashboard, ISTIO_DASHBOARDS } from "./grafana-dashboards";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/Prometheus.schema.json";
 
 /** Helm release name of kube-prometheus-stack. */
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
@@ -81,7 +83,6 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
     check.int(`dashboards.${k}.revision`, d.revision, 1, 1e6);
   }
   checkRegistry(check, "registry", args.registry);
-  checkValues(check, "values", args.values);
   return { namespace, version, retention };
 }
 
@@ -305,6 +306,7 @@ export class Prometheus extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Prometheus", name, {}, opts);
+    checkArgs(this, schema, args);
     const { namespace, version, retention } = checkPrometheusArgs(new ArgChecker(this), args);
 
     this.release = helmRelease(

@@ -14,6 +14,7 @@ import type { IRequestAuthentication } from "@kubernetes-models/istio/security.i
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
+import { isIPv4, isIPv6 } from "net";
 import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
 import { metaFor, principalOf, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
@@ -46,7 +47,46 @@ export interface AccessRuleArgs {
   paths?: string[];
   ports?: number[];
   when?: ConditionArgs[];
+  /** Callers whose identity is none of these (e.g. `["*"]` is "no mTLS identity"). */
+  notPrincipals?: string[];
+  /** Callers from none of these namespaces. */
+  notNamespaces?: string[];
+  /** Requests without any of these JWT identities; `["*"]` matches requests without a token. */
+  notRequestPrincipals?: string[];
+  /** Caller IPs or CIDR ranges (the peer address). */
+  ipBlocks?: string[];
+  notIpBlocks?: string[];
+  /** Original client IPs or CIDR ranges (X-Forwarded-For, proxy protocol). */
+  remoteIpBlocks?: string[];
+  notRemoteIpBlocks?: string[];
+  /** Requested hosts (`Host`/`:authority`), e.g. `api.example.com`, `*.example.com`. */
+  hosts?: string[];
+  notHosts?: string[];
+  notMethods?: string[];
+  notPaths?: string[];
+  notPorts?: number[];
 }
+
+/** The rule fields that are lists of strings, by where Istio puts them. */
+const SOURCE_FIELDS = [
+  "namespaces",
+  "requestPrincipals",
+  "notPrincipals",
+  "notNamespaces",
+  "notRequestPrincipals",
+  "ipBlocks",
+  "notIpBlocks",
+  "remoteIpBlocks",
+  "notRemoteIpBlocks",
+] as const;
+const OPERATION_FIELDS = [
+  "hosts",
+  "notHosts",
+  "methods",
+  "notMethods",
+  "paths",
+  "notPaths",
+] as const;
 
 /** A JWT issuer accepted on requests to the service. */
 export interface JwtArgs {
@@ -107,12 +147,47 @@ const CONDITION_KEY =
 const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 const PRINCIPAL = /^(\*|\S+)$/;
 
-/** Istio path syntax: `*` only as the whole path, a prefix or a suffix; otherwise starting with '/'. */
+/** A path segment of a template: RFC 3986 pchar (what Envoy's URI templates accept). */
+const PATH_LITERAL = /^[a-zA-Z0-9\-._~%!$&'()+,;:@=]+$/;
+
+/**
+ * Istio path templates (1.22+): segments `{*}` (one segment) and `{**}` (any number; no template
+ * operator after it), the others literal, as istio/istio pkg/config/security's
+ * CheckValidPathTemplate accepts them.
+ */
+function isPathTemplate(p: string): boolean {
+  if (!p.startsWith("/")) return false;
+  let any = false;
+  for (const segment of p.replace(/^\/+|\/+$/g, "").split("/")) {
+    if (segment === "{*}" || segment === "{**}") {
+      if (any) return false;
+      any = segment === "{**}";
+    } else if (!PATH_LITERAL.test(segment)) return false;
+  }
+  return true;
+}
+
+/**
+ * Istio path syntax: `*` only as the whole path, a prefix or a suffix, or a path template
+ * (`/api/{*}/users`, `/api/{**}`); otherwise starting with '/'.
+ * https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation
+ */
 export function isPolicyPath(p: string): boolean {
+  if (p.includes("{*}") || p.includes("{**}")) return isPathTemplate(p);
   if (p === "*") return true;
   const body = p.startsWith("*") ? p.slice(1) : p.endsWith("*") ? p.slice(0, -1) : p;
   if (body.length === 0 || body.includes("*") || /\s/.test(body)) return false;
   return p.startsWith("*") || body.startsWith("/");
+}
+
+/** An IP address or CIDR range, as Istio's ValidateIPs accepts (netip.ParseAddr/ParsePrefix). */
+export function isIpOrCidr(value: string): boolean {
+  const [addr, bits, extra] = value.split("/");
+  if (extra !== undefined) return false;
+  const v4 = isIPv4(addr);
+  if (!v4 && !isIPv6(addr)) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v4 ? 32 : 128);
 }
 
 /** Whether a condition key reads the request's JWT (so needs a RequestAuthentication). */
@@ -155,13 +230,37 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
         "requestPrincipals come from a JWT: set `jwt` with the issuer (a RequestAuthentication) too",
       );
   });
-  (r.methods ?? []).forEach((m, i) => check.oneOf(`${path}.methods[${i}]`, m, METHODS));
-  (r.paths ?? []).forEach((p, i) => {
-    if (typeof p !== "string" || !isPolicyPath(p))
+  for (const field of ["methods", "notMethods"] as const)
+    (r[field] ?? []).forEach((m, i) => check.oneOf(`${path}.${field}[${i}]`, m, METHODS));
+  for (const field of ["ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"] as const)
+    (r[field] ?? []).forEach((ip, i) => {
+      if (!isIpOrCidr(ip))
+        check.fail(
+          `${path}.${field}[${i}]`,
+          ip,
+          "an IPv4/IPv6 address or CIDR range, e.g. 10.0.0.0/8",
+        );
+    });
+  for (const field of [
+    ...SOURCE_FIELDS,
+    ...OPERATION_FIELDS,
+    "principals",
+    "serviceAccounts",
+  ] as const)
+    (r[field] ?? []).forEach((v, i) => {
+      // Istio rejects empty strings in every source/operation list (CheckEmptyValues).
+      if (v === "") check.fail(`${path}.${field}[${i}]`, v, "must not be empty");
+    });
+  (r.notPorts ?? []).forEach((p, i) => check.port(`${path}.notPorts[${i}]`, p));
+  [
+    ...(r.paths ?? []).map((p, i) => [`paths[${i}]`, p]),
+    ...(r.notPaths ?? []).map((p, i) => [`notPaths[${i}]`, p]),
+  ].forEach(([at, p]) => {
+    if (!isPolicyPath(p))
       check.fail(
-        `${path}.paths[${i}]`,
+        `${path}.${at}`,
         p,
-        "a path starting with '/', with '*' only as the whole path, a prefix or a suffix (e.g. \"/api/*\")",
+        "a path starting with '/', with '*' only as the whole path, a prefix or a suffix (e.g. \"/api/*\"), or a path template with {*} and a last {**} (e.g. \"/api/{*}/users\")",
       );
   });
   (r.ports ?? []).forEach((p, i) => check.port(`${path}.ports[${i}]`, p));
@@ -169,7 +268,7 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
     const cp = `${path}.when[${i}]`;
     check.pattern(
       `${cp}.key`,
-      check.require(`${cp}.key`, c.key, "a condition key"),
+      c.key,
       CONDITION_KEY,
       "a supported condition key, e.g. request.auth.claims[groups], source.namespace, request.headers[x-name]",
     );
@@ -183,13 +282,12 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
       );
   });
   const empty = [
+    ...SOURCE_FIELDS,
+    ...OPERATION_FIELDS,
     "principals",
     "serviceAccounts",
-    "namespaces",
-    "requestPrincipals",
-    "methods",
-    "paths",
     "ports",
+    "notPorts",
     "when",
   ].every((k) => ((r[k as keyof AccessRuleArgs] ?? []) as unknown[]).length === 0);
   if (empty)
@@ -209,12 +307,7 @@ export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | u
   const jwt = a.jwt ?? [];
   jwt.forEach((j, i) => {
     const jp = `${prefix}jwt[${i}]`;
-    check.pattern(
-      `${jp}.issuer`,
-      check.require(`${jp}.issuer`, j.issuer, "the token issuer, e.g. https://auth.example.com"),
-      /^\S+$/,
-      "an issuer without whitespace",
-    );
+    check.pattern(`${jp}.issuer`, j.issuer, /^\S+$/, "an issuer without whitespace");
     check.pattern(`${jp}.jwksUri`, j.jwksUri, /^https?:\/\/\S+$/, "an http(s) URL");
     if (j.jwks !== undefined && j.jwksUri !== undefined)
       check.fail(`${jp}.jwks`, "(inline)", "give jwksUri or jwks, not both");
@@ -251,11 +344,14 @@ function rule(r: AccessRuleArgs, trustDomain: string): Rule {
   ];
   const source = defined({
     principals: principals.length > 0 ? principals : undefined,
-    namespaces: r.namespaces,
-    requestPrincipals: r.requestPrincipals,
+    ...Object.fromEntries(SOURCE_FIELDS.map((f) => [f, r[f]])),
   });
   if (Object.keys(source).length > 0) out.from = [{ source }];
-  const operation = defined({ methods: r.methods, paths: r.paths, ports: r.ports?.map(String) });
+  const operation = defined({
+    ...Object.fromEntries(OPERATION_FIELDS.map((f) => [f, r[f]])),
+    ports: r.ports?.map(String),
+    notPorts: r.notPorts?.map(String),
+  });
   if (Object.keys(operation).length > 0) out.to = [{ operation }];
   if (r.when && r.when.length > 0)
     out.when = r.when.map((c) => defined({ key: c.key, values: c.values, notValues: c.notValues }));

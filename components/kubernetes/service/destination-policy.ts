@@ -16,7 +16,6 @@ type Subset = NonNullable<DestinationRuleSpec["subsets"]>[number];
 export type SubsetTrafficPolicy = NonNullable<Subset["trafficPolicy"]>;
 
 const I32 = 2_147_483_647;
-const LB = ["ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN", "RANDOM", "PASSTHROUGH"] as const;
 
 /** Destination policy in the seeds' terms. */
 export interface TrafficPolicyArgs {
@@ -81,11 +80,6 @@ export function checkPolicy(
   check.int(`${hp}.maxRetries`, http?.maxRetries, 0, I32);
   check.int(`${hp}.maxConcurrentStreams`, http?.maxConcurrentStreams, 1, I32);
   check.durationMs(`${hp}.idleTimeout`, http?.idleTimeout, 1);
-  check.oneOf(`${hp}.h2UpgradePolicy`, http?.h2UpgradePolicy, [
-    "DEFAULT",
-    "DO_NOT_UPGRADE",
-    "UPGRADE",
-  ]);
   const od = p.outlierDetection;
   const op = `${path}.outlierDetection`;
   if (od?.consecutiveErrors !== undefined && od.consecutive5xxErrors !== undefined)
@@ -101,13 +95,6 @@ export function checkPolicy(
   check.durationMs(`${op}.baseEjectionTime`, od?.baseEjectionTime, 1);
   check.int(`${op}.maxEjectionPercent`, od?.maxEjectionPercent, 0, 100);
   check.int(`${op}.minHealthPercent`, od?.minHealthPercent, 0, 100);
-  check.oneOf(`${path}.loadBalancer`, p.loadBalancer, LB);
-  if (p.tls)
-    check.oneOf(
-      `${path}.tls.mode`,
-      check.require(`${path}.tls.mode`, p.tls.mode, "one of DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL"),
-      ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"],
-    );
 }
 
 /** The `trafficPolicy` Istio wants; only given fields are emitted, durations as written. */

@@ -4,6 +4,8 @@ import { ArgChecker } from "../../core/validate";
 import { MeshInfo } from "../mesh-info";
 import { checkGateway, GatewayArgs, gatewayObject } from "./ingress";
 import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/IngressGateway.schema.json";
 
 export interface IngressGatewayArgs extends GatewayArgs {
   /** Namespace of the Gateway; TLS secrets live here. @default "default" */
@@ -19,6 +21,7 @@ export class IngressGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:IngressGateway", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);

@@ -4,6 +4,8 @@ import { ArgChecker } from "../../core/validate";
 import { MeshInfo } from "../mesh-info";
 import { checkIngress, IngressArgs, ingressObjects } from "./ingress";
 import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/IngressRoute.schema.json";
 
 export interface IngressRouteArgs extends IngressArgs {
   /** Namespace of the VirtualService (and of the default destination). @default "default" */
@@ -20,6 +22,7 @@ export class IngressRoute extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngressRouteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:IngressRoute", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);

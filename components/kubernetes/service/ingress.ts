@@ -13,6 +13,7 @@ import { defined } from "../../core/values";
 import { checkLabels, metaFor, ServiceContext } from "./spec";
 import {
   checkHost,
+  checkGatewayRef,
   checkTraffic,
   defaultHost,
   HttpRouteArgs,
@@ -24,13 +25,13 @@ import {
 export type GatewaySpec = NonNullable<IGateway["spec"]>;
 type Server = NonNullable<GatewaySpec["servers"]>[number];
 
-const PROTOCOLS = ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP"] as const;
+type ServerProtocol = "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TLS" | "TCP";
 
 /** One listener of the gateway. */
 export interface GatewayServerArgs {
   port: number;
   /** @default "HTTPS" with `tls`, "HTTP" without */
-  protocol?: (typeof PROTOCOLS)[number];
+  protocol?: ServerProtocol;
   /** Port name. @default the protocol, lowercased */
   name?: string;
   /** Hosts served, e.g. `serverless.example.com`, `*.example.com`, `*`, or `<namespace>/<host>`. */
@@ -86,10 +87,9 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
   if (servers.length === 0) check.fail("servers", g.servers, "a Gateway needs at least one server");
   servers.forEach((s, i) => {
     const p = `servers[${i}]`;
-    check.port(`${p}.port`, check.require(`${p}.port`, s.port, "an integer from 1 to 65535"));
-    check.oneOf(`${p}.protocol`, s.protocol, PROTOCOLS);
+    check.port(`${p}.port`, s.port);
     check.dnsLabel(`${p}.name`, s.name);
-    if (!Array.isArray(s.hosts) || s.hosts.length === 0)
+    if (s.hosts.length === 0)
       check.fail(`${p}.hosts`, s.hosts, 'a server needs at least one host ("*" for any)');
     s.hosts.forEach((h, j) =>
       check.pattern(
@@ -100,13 +100,6 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
       ),
     );
     if (s.tls) {
-      check.oneOf(`${p}.tls.mode`, s.tls.mode, [
-        "SIMPLE",
-        "MUTUAL",
-        "PASSTHROUGH",
-        "ISTIO_MUTUAL",
-        "OPTIONAL_MUTUAL",
-      ]);
       check.dnsSubdomain(`${p}.tls.secret`, s.tls.secret);
       const mode = s.tls.mode ?? "SIMPLE";
       if (
@@ -203,8 +196,8 @@ export function checkIngress(
       i.gateway,
       'name the Gateway ("<name>" or "<namespace>/<name>"); the mesh has no shared gateway',
     );
-  if (!Array.isArray(i.hosts) || i.hosts.length === 0)
-    check.fail(`${prefix}hosts`, i.hosts, "at least one public host");
+  checkGatewayRef(check, `${prefix}gateway`, i.gateway);
+  if (i.hosts.length === 0) check.fail(`${prefix}hosts`, i.hosts, "at least one public host");
   i.hosts.forEach((h, j) => checkHost(check, `${prefix}hosts[${j}]`, h));
   (i.paths ?? []).forEach((p, j) =>
     check.pattern(`${prefix}paths[${j}]`, p, /^\/\S*$/, "a URI prefix starting with '/'"),

@@ -13,8 +13,10 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
 import { injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/MeshNamespace.schema.json";
 
-const MODES = ["STRICT", "PERMISSIVE", "DISABLE"] as const;
+type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 type LimitsArgs = Exclude<MeshNamespaceArgs["limits"], false | undefined>;
 const DEFAULT_LIMITS: LimitsArgs = {
   defaultRequest: { cpu: "100m", memory: "128Mi" },
@@ -35,8 +37,9 @@ export interface MeshNamespaceArgs {
   injection?: boolean;
   /** Extra namespace labels. */
   labels?: Record<string, string>;
-  /** Namespace-wide mTLS (`PeerAuthentication`). PERMISSIVE/DISABLE must be asked for. @default { mode: "STRICT", name: "default" } https://istio.io/latest/docs/reference/config/security/peer_authentication/ */
-  mtls?: { mode?: (typeof MODES)[number]; name?: string };
+  /** Namespace-wide mTLS (`PeerAuthentication`). PERMISSIVE/DISABLE must be asked for; `false`: no
+   * PeerAuthentication, the namespace inherits the mesh-wide mode. @default { mode: "STRICT", name: "default" } https://istio.io/latest/docs/reference/config/security/peer_authentication/ */
+  mtls?: false | { mode?: MtlsMode; name?: string };
   /** Add an `allow-nothing` AuthorizationPolicy so only what a service's policy allows gets in. @default false */
   denyByDefault?: boolean;
   /**
@@ -81,7 +84,8 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
   readonly resource: pulumi.Resource;
   readonly namespaceName: pulumi.Output<string>;
   readonly namespaceObject?: k8s.core.v1.Namespace;
-  readonly peerAuthentication: k8s.apiextensions.CustomResource;
+  /** Unset with `mtls: false` (the mesh-wide mode applies). */
+  readonly peerAuthentication?: k8s.apiextensions.CustomResource;
   readonly denyPolicy?: k8s.apiextensions.CustomResource;
   readonly sidecar?: k8s.apiextensions.CustomResource;
   readonly quota?: k8s.core.v1.ResourceQuota;
@@ -90,13 +94,14 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
 
   constructor(name: string, args: MeshNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:MeshNamespace", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     const ns = args.namespace ?? name;
     check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
     const mesh = meshDefaults(args.mesh);
     checkLabels(check, "labels", args.labels);
-    check.oneOf("mtls.mode", args.mtls?.mode, MODES);
-    check.dnsSubdomain("mtls.name", args.mtls?.name);
+    const mtls = args.mtls === false ? undefined : (args.mtls ?? {});
+    check.dnsSubdomain("mtls.name", mtls?.name);
     if (args.egressHosts !== undefined && mesh.dataPlane === "ambient")
       check.fail(
         "egressHosts",
@@ -151,17 +156,8 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     }
     if (args.priorityClass) {
       const pc = args.priorityClass;
-      check.int(
-        "priorityClass.value",
-        check.require("priorityClass.value", pc.value, "an integer priority"),
-        -2147483648,
-        1000000000,
-      );
+      check.int("priorityClass.value", pc.value, -2147483648, 1000000000);
       check.dnsSubdomain("priorityClass.name", pc.name);
-      check.oneOf("priorityClass.preemptionPolicy", pc.preemptionPolicy, [
-        "PreemptLowerPriority",
-        "Never",
-      ]);
     }
 
     this.namespace = ns;
@@ -179,16 +175,18 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     const inNs = this.namespaceObject ? [...deps, this.namespaceObject] : deps;
     const meta = (n: string) => ({ name: n, namespace: ns, labels });
 
-    const pa: KubeObject<NonNullable<IPeerAuthentication["spec"]>> & {
-      apiVersion: "security.istio.io/v1";
-      kind: "PeerAuthentication";
-    } = {
-      apiVersion: "security.istio.io/v1",
-      kind: "PeerAuthentication",
-      metadata: meta(args.mtls?.name ?? "default"),
-      spec: { mtls: { mode: args.mtls?.mode ?? "STRICT" } },
-    };
-    this.peerAuthentication = registerObject(this, pa, inNs);
+    if (mtls) {
+      const pa: KubeObject<NonNullable<IPeerAuthentication["spec"]>> & {
+        apiVersion: "security.istio.io/v1";
+        kind: "PeerAuthentication";
+      } = {
+        apiVersion: "security.istio.io/v1",
+        kind: "PeerAuthentication",
+        metadata: meta(mtls.name ?? "default"),
+        spec: { mtls: { mode: mtls.mode ?? "STRICT" } },
+      };
+      this.peerAuthentication = registerObject(this, pa, inNs);
+    }
     if (args.denyByDefault) {
       // An ALLOW-action policy with no rules matches nothing: every request is denied unless
       // another ALLOW policy on the workload lets it in.

@@ -15,11 +15,13 @@ import {
   ServiceContext,
 } from "./spec";
 import { defined } from "../../core/values";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/MeshServiceEntry.schema.json";
 
 export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
 
-const PROTOCOLS = ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP", "MONGO"] as const;
-const RESOLUTIONS = ["NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"] as const;
+type PortProtocol = "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TLS" | "TCP" | "MONGO";
+type Resolution = "NONE" | "STATIC" | "DNS" | "DNS_ROUND_ROBIN";
 const SE_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export interface MeshServiceEntryArgs {
@@ -31,7 +33,7 @@ export interface MeshServiceEntryArgs {
   ports: {
     number: number;
     name?: string;
-    protocol?: (typeof PROTOCOLS)[number];
+    protocol?: PortProtocol;
     targetPort?: number;
   }[];
   /** `MESH_INTERNAL` for workloads with sidecars (e.g. functions on another platform in the cluster). @default "MESH_EXTERNAL" */
@@ -40,7 +42,7 @@ export interface MeshServiceEntryArgs {
    * How endpoints are found. Istio rejects `DNS` for wildcard hosts unless `endpoints` are given,
    * so this is checked. @default "DNS" ("NONE" when a host is a wildcard)
    */
-  resolution?: (typeof RESOLUTIONS)[number];
+  resolution?: Resolution;
   endpoints?: { address: string; ports?: Record<string, number> }[];
   /** Namespaces that see the entry (`.` = own, `*` = all). @default all */
   exportTo?: string[];
@@ -63,20 +65,14 @@ export function checkServiceEntry(
   const ports = a.ports ?? [];
   if (ports.length === 0) check.fail(`${prefix}ports`, a.ports, "at least one port");
   ports.forEach((p, i) => {
-    check.port(
-      `${prefix}ports[${i}].number`,
-      check.require(`${prefix}ports[${i}].number`, p.number, "an integer from 1 to 65535"),
-    );
+    check.port(`${prefix}ports[${i}].number`, p.number);
     check.port(`${prefix}ports[${i}].targetPort`, p.targetPort);
     check.dnsLabel(`${prefix}ports[${i}].name`, p.name);
-    check.oneOf(`${prefix}ports[${i}].protocol`, p.protocol, PROTOCOLS);
   });
   check.unique(
     `${prefix}ports`,
     ports.map((p) => String(p.number)),
   );
-  check.oneOf(`${prefix}location`, a.location, ["MESH_INTERNAL", "MESH_EXTERNAL"]);
-  check.oneOf(`${prefix}resolution`, a.resolution, RESOLUTIONS);
   const wildcard = hosts.find((h) => h.startsWith("*"));
   const resolution = a.resolution ?? (wildcard ? "NONE" : "DNS");
   if (wildcard && resolution.startsWith("DNS") && (a.endpoints ?? []).length === 0)
@@ -147,6 +143,7 @@ export class MeshServiceEntry extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshServiceEntryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:MeshServiceEntry", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsSubdomain("name", name);
     checkServiceEntry(check, "", args);

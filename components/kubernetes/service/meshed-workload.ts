@@ -14,6 +14,8 @@ import {
   resourceName,
   serviceContext,
 } from "./spec";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/MeshedWorkload.schema.json";
 
 export interface MeshedWorkloadArgs extends ContainerArgs, ServicePartsArgs {
   /** @default "default" */
@@ -49,6 +51,7 @@ export class MeshedWorkload extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:MeshedWorkload", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsLabel("name", name);
     checkNamespace(check, "namespace", args.namespace);

@@ -127,10 +127,9 @@ export function checkObservability(check: ArgChecker, prefix: string, o: Observa
   const m = o.monitor;
   if (m) {
     const mp = `${prefix}monitor`;
-    check.oneOf(`${mp}.kind`, m.kind, ["ServiceMonitor", "PodMonitor"]);
     check.pattern(
       `${mp}.port`,
-      check.require(`${mp}.port`, m.port, "the name of the metrics port"),
+      m.port,
       PORT_NAME,
       "a port name: lowercase letters, digits and '-'",
     );
@@ -165,20 +164,11 @@ export function checkObservability(check: ArgChecker, prefix: string, o: Observa
       check.length(`${p}.severity`, alert.severity, 1, 63);
     }
     if (a.errorRate)
-      check.number(
-        `${ap}.errorRate.thresholdPercent`,
-        check.require(
-          `${ap}.errorRate.thresholdPercent`,
-          a.errorRate.thresholdPercent,
-          "a percentage 0-100",
-        ),
-        0,
-        100,
-      );
+      check.number(`${ap}.errorRate.thresholdPercent`, a.errorRate.thresholdPercent, 0, 100);
     if (a.latency) {
       check.number(
         `${ap}.latency.thresholdMs`,
-        check.require(`${ap}.latency.thresholdMs`, a.latency.thresholdMs, "milliseconds > 0"),
+        a.latency.thresholdMs,
         0.001,
         Number.MAX_SAFE_INTEGER,
       );

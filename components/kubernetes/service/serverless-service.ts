@@ -23,6 +23,8 @@ import {
 } from "./spec";
 import { TrafficArgs } from "./traffic";
 import { AccessArgs } from "./access";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/ServerlessService.schema.json";
 
 type KnativeSpec = NonNullable<IKnativeService["spec"]>;
 type TrafficTarget = NonNullable<KnativeSpec["traffic"]>[number];
@@ -145,8 +147,6 @@ function checkScale(check: ArgChecker, s: ScaleArgs | undefined): void {
   if (s.initial !== undefined && s.max !== undefined && s.initial > s.max)
     check.fail("scale.initial", s.initial, `must not exceed scale.max (${s.max})`);
   check.number("scale.target", s.target, 0.01, 1_000_000);
-  check.oneOf("scale.metric", s.metric, ["concurrency", "rps", "cpu", "memory"]);
-  check.oneOf("scale.class", s.class, ["kpa", "hpa"]);
   check.int("scale.targetUtilizationPercentage", s.targetUtilizationPercentage, 1, 100);
   check.durationMs("scale.scaleDownDelay", s.scaleDownDelay, 0, 3_600_000);
   check.durationMs("scale.window", s.window, 6_000, 3_600_000);
@@ -176,11 +176,11 @@ function checkRevisions(
     if (r.revision !== undefined && !r.revision.startsWith(`${name}-`))
       check.fail(`${p}.revision`, r.revision, `revisions of ${name} are named "${name}-<suffix>"`);
     check.dnsLabel(`${p}.tag`, r.tag);
-    check.require(`${p}.percent`, r.percent, "an integer 0-100");
   });
   check.weights(
     "traffic.revisions",
     revs.map((r) => r.percent),
+    "percent",
   );
   check.unique(
     "traffic.revisions",
@@ -290,6 +290,7 @@ export class ServerlessService extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServerlessServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServerlessService", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     // Knative prefixes revision and route names to the service name, keep headroom (63 - 14).
     check.dnsLabel("name", name);
@@ -310,8 +311,6 @@ export class ServerlessService extends pulumi.ComponentResource {
         args.revisionName,
         `revisions of ${name} are named "${name}-<suffix>"`,
       );
-    if (args.public !== undefined && typeof args.public !== "boolean")
-      check.fail("public", args.public, "true or false");
     checkLabels(check, "labels", args.labels);
     checkRevisions(check, name, args.traffic?.revisions);
     const { revisions: _revisions, ...meshTraffic } = args.traffic ?? {};
@@ -330,7 +329,7 @@ export class ServerlessService extends pulumi.ComponentResource {
         : {}),
       ...args.ingress,
     };
-    checkParts(check, ctx, { ...args, traffic, access, ingress });
+    checkParts(check, ctx, { ...args, traffic, ingress });
 
     this.service = registerObject(this, knativeService(ctx, args), ctx.dependsOn);
     // Mesh objects about the service wait for the mesh and namespace, not for the Knative

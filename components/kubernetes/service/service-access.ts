@@ -5,6 +5,8 @@ import { MeshInfo } from "../mesh-info";
 import { AccessArgs, checkAccess } from "./access";
 import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
 import { registerParts } from "./service-parts";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/ServiceAccess.schema.json";
 
 export interface ServiceAccessArgs extends AccessArgs {
   /** @default "default" */
@@ -24,6 +26,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServiceAccess", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);

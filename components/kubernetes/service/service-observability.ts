@@ -5,6 +5,8 @@ import { MeshInfo } from "../mesh-info";
 import { checkObservability, ObservabilityArgs } from "./observability";
 import { checkNamespace, checkLabels, NamespaceRef, serviceContext } from "./spec";
 import { registerParts } from "./service-parts";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/ServiceObservability.schema.json";
 
 export interface ServiceObservabilityArgs extends ObservabilityArgs {
   /** Namespace of the service (and, by default, of the objects). @default "default" */
@@ -30,6 +32,7 @@ export class ServiceObservability extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("mesh-serverless:service:ServiceObservability", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);

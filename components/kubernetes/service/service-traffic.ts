@@ -5,6 +5,8 @@ import { MeshInfo } from "../mesh-info";
 import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
 import { checkTraffic, defaultHost, TrafficArgs } from "./traffic";
 import { registerParts } from "./service-parts";
+import { checkArgs } from "../../core/args-schema";
+import schema from "../../../schema/ServiceTraffic.schema.json";
 
 export interface ServiceTrafficArgs extends TrafficArgs {
   /** @default "default" */
@@ -24,6 +26,7 @@ export class ServiceTraffic extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceTrafficArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServiceTraffic", name, {}, opts);
+    checkArgs(this, schema, args);
     const check = new ArgChecker(this);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);

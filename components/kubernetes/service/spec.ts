@@ -172,11 +172,10 @@ function checkProbe(check: ArgChecker, path: string, p: ProbeArgs | undefined): 
   if (p.httpGet) {
     check.pattern(`${path}.httpGet.path`, p.httpGet.path, /^\//, "must start with '/'");
     check.port(`${path}.httpGet.port`, p.httpGet.port);
-    check.oneOf(`${path}.httpGet.scheme`, p.httpGet.scheme, ["HTTP", "HTTPS"]);
   }
   check.port(`${path}.tcpSocket.port`, p.tcpSocket?.port);
   check.port(`${path}.grpc.port`, p.grpc?.port);
-  if (p.exec && (!Array.isArray(p.exec.command) || p.exec.command.length === 0))
+  if (p.exec && p.exec.command.length === 0)
     check.fail(`${path}.exec.command`, p.exec.command, "must be a non-empty list of strings");
   check.int(`${path}.initialDelaySeconds`, p.initialDelaySeconds, 0, 86400);
   check.int(`${path}.periodSeconds`, p.periodSeconds, 1, 86400);
@@ -187,19 +186,18 @@ function checkProbe(check: ArgChecker, path: string, p: ProbeArgs | undefined): 
 
 /** Validates container arguments (paths under `prefix`, e.g. "" or "container."). */
 export function checkContainer(check: ArgChecker, args: ContainerArgs, maxPorts: number): void {
-  check.require("image", args.image, "a container image reference, e.g. gcr.io/project/app:1.0");
-  check.pattern("image", args.image, /^\S+$/, "an image reference has no whitespace");
+  check.pattern(
+    "image",
+    args.image,
+    /^\S+$/,
+    "a container image reference without whitespace, e.g. gcr.io/project/app:1.0",
+  );
   check.dnsLabel("containerName", args.containerName);
   const ports = args.ports ?? [];
   if (ports.length > maxPorts)
     check.fail("ports", ports, `at most ${maxPorts} port(s) here (Knative serves exactly one)`);
   ports.forEach((p, i) => {
     check.port(`ports[${i}].containerPort`, p.containerPort);
-    check.require(
-      `ports[${i}].containerPort`,
-      p.containerPort,
-      "must be an integer from 1 to 65535",
-    );
     check.pattern(
       `ports[${i}].name`,
       p.name,
@@ -227,13 +225,10 @@ export function checkContainer(check: ArgChecker, args: ContainerArgs, maxPorts:
     );
     if (args.env && k in args.env)
       check.fail(`secretEnv.${k}`, k, "is also set in `env`; a variable comes from one place");
-    check.dnsSubdomain(
-      `secretEnv.${k}.secret`,
-      check.require(`secretEnv.${k}.secret`, ref?.secret, "the name of a Secret"),
-    );
+    check.dnsSubdomain(`secretEnv.${k}.secret`, ref.secret);
     check.pattern(
       `secretEnv.${k}.key`,
-      check.require(`secretEnv.${k}.key`, ref.key, "a key of the Secret"),
+      ref.key,
       /^[-._a-zA-Z0-9]+$/,
       "Secret keys are letters, digits, '-', '_' and '.'",
     );

@@ -109,15 +109,6 @@ export function checkHost(check: ArgChecker, path: string, host: string | undefi
   check.length(path, host, 1, 253);
 }
 
-function checkStringMatch(check: ArgChecker, path: string, m: StringMatchArgs | undefined): void {
-  if (m === undefined || typeof m === "string") return;
-  const keys = Object.keys(m);
-  if (keys.length !== 1 || !["exact", "prefix", "regex"].includes(keys[0]))
-    check.fail(path, m, "a string, or an object with exactly one of exact, prefix, regex");
-  if (typeof Object.values(m)[0] !== "string")
-    check.fail(path, m, "the match value must be a string");
-}
-
 function stringMatch(m: StringMatchArgs): StringMatch {
   return typeof m === "string" ? { exact: m } : (m as StringMatch);
 }
@@ -134,21 +125,13 @@ function checkRoute(
   subsets: Set<string>,
 ): void {
   (r.match ?? []).forEach((m, j) => {
-    const mp = `${path}.match[${j}]`;
-    checkStringMatch(check, `${mp}.uri`, m.uri);
-    checkStringMatch(check, `${mp}.method`, m.method);
-    checkStringMatch(check, `${mp}.authority`, m.authority);
-    for (const [k, v] of Object.entries(m.headers ?? {})) {
+    for (const k of Object.keys(m.headers ?? {}))
       check.pattern(
-        `${mp}.headers.${k}`,
+        `${path}.match[${j}].headers.${k}`,
         k,
         HEADER,
         "header names are lowercase letters, digits, '-', '_' and '.'",
       );
-      checkStringMatch(check, `${mp}.headers.${k}`, v);
-    }
-    for (const [k, v] of Object.entries(m.queryParams ?? {}))
-      checkStringMatch(check, `${mp}.queryParams.${k}`, v);
   });
   const dests = r.destinations ?? [{}];
   if (dests.length === 0)
@@ -186,33 +169,16 @@ function checkRoute(
   }
   const delay = r.fault?.delay;
   if (delay) {
-    check.durationMs(
-      `${path}.fault.delay.fixedDelay`,
-      check.require(`${path}.fault.delay.fixedDelay`, delay.fixedDelay, 'a duration such as "5s"'),
-      1,
-    );
+    check.durationMs(`${path}.fault.delay.fixedDelay`, delay.fixedDelay, 1);
     check.number(`${path}.fault.delay.percent`, delay.percent, 0, 100);
   }
   const abort = r.fault?.abort;
   if (abort) {
-    check.int(
-      `${path}.fault.abort.httpStatus`,
-      check.require(
-        `${path}.fault.abort.httpStatus`,
-        abort.httpStatus,
-        "an HTTP status code 200-599",
-      ),
-      200,
-      599,
-    );
+    check.int(`${path}.fault.abort.httpStatus`, abort.httpStatus, 200, 599);
     check.number(`${path}.fault.abort.percent`, abort.percent, 0, 100);
   }
   if (r.mirror) {
-    checkHost(
-      check,
-      `${path}.mirror.host`,
-      check.require(`${path}.mirror.host`, r.mirror.host, HOST_RULE),
-    );
+    checkHost(check, `${path}.mirror.host`, r.mirror.host);
     check.port(`${path}.mirror.port`, r.mirror.port);
     check.number(`${path}.mirror.percent`, r.mirror.percent, 0, 100);
     if (r.mirror.subset !== undefined && r.mirror.host === host && !subsets.has(r.mirror.subset))
@@ -223,6 +189,15 @@ function checkRoute(
       );
   }
   check.pattern(`${path}.rewrite.uri`, r.rewrite?.uri, /^\//, "must start with '/'");
+}
+
+/** A VirtualService's gateway: "mesh", or a Gateway as "<name>" or "<namespace>/<name>". */
+export function checkGatewayRef(
+  check: ArgChecker,
+  path: string,
+  gateway: string | undefined,
+): void {
+  check.pattern(path, gateway, GATEWAY, '"mesh", or a Gateway as "<name>" or "<namespace>/<name>"');
 }
 
 /** Validates traffic arguments under `prefix` (e.g. "traffic."). */
@@ -236,22 +211,12 @@ export function checkTraffic(
   checkHost(check, `${prefix}host`, t.host);
   const host = t.host ?? defaultHost(ctx);
   (t.hosts ?? []).forEach((h, i) => checkHost(check, `${prefix}hosts[${i}]`, h));
-  (t.gateways ?? []).forEach((g, i) =>
-    check.pattern(
-      `${prefix}gateways[${i}]`,
-      g,
-      GATEWAY,
-      '"mesh", or a Gateway as "<name>" or "<namespace>/<name>"',
-    ),
-  );
+  (t.gateways ?? []).forEach((g, i) => checkGatewayRef(check, `${prefix}gateways[${i}]`, g));
   check.dnsSubdomain(`${prefix}virtualServiceName`, t.virtualServiceName);
   check.dnsSubdomain(`${prefix}destinationRuleName`, t.destinationRuleName);
   const subsets = t.subsets ?? [];
   subsets.forEach((s, i) => {
-    check.dnsLabel(
-      `${prefix}subsets[${i}].name`,
-      check.require(`${prefix}subsets[${i}].name`, s.name, "a DNS-1123 label"),
-    );
+    check.dnsLabel(`${prefix}subsets[${i}].name`, s.name);
     if (!s.labels || Object.keys(s.labels).length === 0)
       check.fail(
         `${prefix}subsets[${i}].labels`,

@@ -154,7 +154,7 @@ describe("platform alerting: alerts that reach someone", () => {
         { receivers: { x: { type: "slack" } }, defaultReceiver: "x" },
         "alerting.receivers.x.webhookUrl",
         "undefined",
-        "Secret",
+        "is required",
       ],
       [
         { receivers: { null: alerting.receivers.chat }, defaultReceiver: "null" },

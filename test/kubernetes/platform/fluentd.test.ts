@@ -145,7 +145,7 @@ describe("platform/Fluentd", () => {
         '"kafka"',
         '"elasticsearch", "opensearch", "stdout"',
       ],
-      [{ output: { type: "elasticsearch" } }, "output.host", "undefined", "host name"],
+      [{ output: { type: "elasticsearch" } }, "output.host", "undefined", "is required"],
       [
         { output: { ...es, host: "https://es:9200" } },
         "output.host",
@@ -176,7 +176,7 @@ describe("platform/Fluentd", () => {
         { output: { ...es, credentials: { secretName: "" } } },
         "output.credentials.secretName",
         '""',
-        "name a Secret",
+        "DNS-1123 subdomain",
       ],
       [
         { output: { ...es, credentials: { secretName: "s", passwordKey: "p w" } } },

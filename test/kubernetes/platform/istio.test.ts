@@ -251,7 +251,12 @@ describe("platform/IstioMesh", () => {
       [{ accessLogEncoding: "XML" }, "accessLogEncoding", '"XML"', '"TEXT", "JSON"'],
       [{ trustDomain: "Bad_Domain" }, "trustDomain", '"Bad_Domain"', "DNS-1123 subdomain"],
       [{ mtls: "DISABLE" }, "mtls", '"DISABLE"', 'must be one of "STRICT", "PERMISSIVE"'],
-      [{ tracing: { name: "", service: "j.t", port: 4317 } }, "tracing.name", '""', "non-empty"],
+      [
+        { tracing: { name: "", service: "j.t", port: 4317 } },
+        "tracing.name",
+        '""',
+        "provider name",
+      ],
       [
         { tracing: { name: "x", service: "http://j", port: 4317 } },
         "tracing.service",
@@ -278,7 +283,7 @@ describe("platform/IstioMesh", () => {
         "at most two decimals",
       ],
       [{ registry: "https://r.io" }, "registry", "https://r.io", "image registry host"],
-      [{ values: { istiod: [1] } }, "values.istiod", "[1]", "mapping of Helm values"],
+      [{ values: { istiod: [1] } }, "values.istiod", "[1]", "must be a mapping"],
     ];
     for (const [args, arg, value, allowed] of cases) {
       await h.expectInvalid(() => new IstioMesh("bad", args), arg, value, allowed);

@@ -95,7 +95,7 @@ describe("platform/Jaeger", () => {
       [{ providerName: "bad name" }, "providerName", '"bad name"', "provider name"],
       [{ version: "~4.4.8" }, "version", '"~4.4.8"', "exact semantic version"],
       [{ namespace: "-x" }, "namespace", '"-x"', "DNS-1123 label"],
-      [{ values: "x" }, "values", '"x"', "mapping of Helm values"],
+      [{ values: "x" }, "values", '"x"', "must be a mapping"],
     ];
     for (const [args, arg, value, allowed] of cases) {
       await h.expectInvalid(() => new Jaeger("bad", args), arg, value, allowed);

@@ -208,7 +208,7 @@ describe("platform/KnativeServing", () => {
       () => new KnativeServing("bad", {} as never),
       "istio",
       "undefined",
-      "Knative uses Istio as its ingress",
+      "is required: Istio as the ingress",
     );
   });
 

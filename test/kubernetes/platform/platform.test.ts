@@ -191,7 +191,7 @@ describe("platform/MeshPlatform", () => {
       ],
       [{ versions: { jaeger: "^4.4" } }, "versions.jaeger", '"^4.4"', "exact semantic version"],
       [{ versions: { istio: "latest" } }, "versions.istio", '"latest"', "exact semantic version"],
-      [{ istio: false }, "istio", "false", "Istio is always installed"],
+      [{ istio: false }, "istio", "false", "must be a mapping"],
       [
         { istio: { gateway: false } },
         "istio.gateway",

@@ -110,7 +110,7 @@ describe("platform telemetry that survives a restart", () => {
     const cases: [object, string, string, string][] = [
       [{ storage: { size: "lots" } }, "storage.size", '"lots"', "Kubernetes quantity"],
       [{ storage: { size: "0Gi" } }, "storage.size", '"0Gi"', "positive"],
-      [{ storage: {} }, "storage.size", "undefined", '"50Gi"'],
+      [{ storage: {} }, "storage.size", "undefined", "is required"],
       [
         { storage: { size: "1Gi", storageClass: "Fast SSD" } },
         "storage.storageClass",
@@ -140,7 +140,7 @@ describe("platform telemetry that survives a restart", () => {
       await h.expectInvalid(() => new Prometheus("bad", args), arg, value, allowed);
     const badger = { backend: "badger", size: "1Gi" };
     const jaegerCases: [object, string, string, string][] = [
-      [{ storage: { size: "1Gi" } }, "storage.backend", "undefined", '"badger"'],
+      [{ storage: { size: "1Gi" } }, "storage.backend", "undefined", "is required"],
       [
         { storage: { ...badger, backend: "cassandra" } },
         "storage.backend",

@@ -31,6 +31,16 @@ describe("kubernetes/service MeshNamespace", () => {
     assert.deepEqual(await h.expectValidManifests(), []);
   });
 
+  it("mtls: false emits no PeerAuthentication: the namespace inherits the mesh-wide mode", async () => {
+    const ns = new MeshNamespace("shop", { mtls: false });
+    await h.settled();
+    assert.deepEqual(h.countByType(), {
+      "mesh-serverless:service:MeshNamespace": 1,
+      [T.ns]: 1,
+    });
+    assert.equal(ns.peerAuthentication, undefined);
+  });
+
   it("uses the revision label, or ambient mode, as the mesh says", async () => {
     new MeshNamespace("canary", { mesh: { revision: "1-27" } });
     new MeshNamespace("amb", { mesh: { dataPlane: "ambient" }, labels: { team: "x" } });

@@ -188,6 +188,99 @@ describe("kubernetes/service ServiceAccess", () => {
     ];
     for (const [what, build, arg, ...mentions] of cases)
       it(what, () => h.expectInvalid(build, arg, ...mentions));
+
+    // Istio's negative matchers and fields, validated as istio/istio pkg/config/security does.
+    const negative: [string, Record<string, unknown>, string, string][] = [
+      [
+        "an IP block that is no address or CIDR",
+        { deny: [{ notIpBlocks: ["10.0.0.0/33"] }] },
+        "deny[0].notIpBlocks[0]",
+        "CIDR",
+      ],
+      [
+        "an empty host (Istio rejects empty values)",
+        { allow: [{ notHosts: [""] }] },
+        "allow[0].notHosts[0]",
+        "must not be empty",
+      ],
+      [
+        "a notPaths template with {**} before another operator",
+        { deny: [{ notPaths: ["/a/{**}/{*}"] }] },
+        "deny[0].notPaths[0]",
+        "path template",
+      ],
+      [
+        "an unknown notMethod",
+        { allow: [{ notMethods: ["FETCH"] }] },
+        "allow[0].notMethods[0]",
+        "must be one of",
+      ],
+      [
+        "a notPort out of range",
+        { allow: [{ notPorts: [70000] }] },
+        "allow[0].notPorts[0]",
+        "1 to 65535",
+      ],
+    ];
+    for (const [what, args, arg, mention] of negative)
+      it(what, () => h.expectInvalid(() => new ServiceAccess("a", args), arg, mention));
+  });
+
+  it("GIVEN Istio's negative matchers THEN they keep their meaning (not inverted)", async () => {
+    // Istio's "require JWT on /headers" task: DENY requests without a token to /headers.
+    new ServiceAccess("httpbin", {
+      deny: [{ notRequestPrincipals: ["*"], paths: ["/headers"] }],
+      allow: [
+        {
+          notPrincipals: ["cluster.local/ns/shop/sa/batch"],
+          notNamespaces: ["sandbox"],
+          ipBlocks: ["10.0.0.0/8", "fd00::/8"],
+          notIpBlocks: ["10.1.2.3"],
+          remoteIpBlocks: ["203.0.113.0/24"],
+          notRemoteIpBlocks: ["203.0.113.7"],
+          hosts: ["api.example.com"],
+          notHosts: ["*.internal"],
+          notMethods: ["DELETE"],
+          notPaths: ["/admin/{**}"],
+          notPorts: [9090],
+        },
+      ],
+    });
+    await h.settled();
+    assert.deepEqual((spec(T.ap, "default/httpbin-deny") as { rules: unknown }).rules, [
+      {
+        from: [{ source: { notRequestPrincipals: ["*"] } }],
+        to: [{ operation: { paths: ["/headers"] } }],
+      },
+    ]);
+    assert.deepEqual((spec(T.ap, "default/httpbin") as { rules: unknown }).rules, [
+      {
+        from: [
+          {
+            source: {
+              notPrincipals: ["cluster.local/ns/shop/sa/batch"],
+              notNamespaces: ["sandbox"],
+              ipBlocks: ["10.0.0.0/8", "fd00::/8"],
+              notIpBlocks: ["10.1.2.3"],
+              remoteIpBlocks: ["203.0.113.0/24"],
+              notRemoteIpBlocks: ["203.0.113.7"],
+            },
+          },
+        ],
+        to: [
+          {
+            operation: {
+              hosts: ["api.example.com"],
+              notHosts: ["*.internal"],
+              notMethods: ["DELETE"],
+              notPaths: ["/admin/{**}"],
+              notPorts: ["9090"],
+            },
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(await h.expectValidManifests(), []);
   });
 
   it("property: policy paths allow '*' only whole, as prefix or as suffix", () => {
@@ -203,6 +296,21 @@ describe("kubernetes/service ServiceAccess", () => {
     );
     assert.equal(isPolicyPath("*"), true);
     assert.equal(isPolicyPath("api"), false);
+  });
+
+  it("accepts Istio path templates as CheckValidPathTemplate does (istio/istio pkg/config/security)", () => {
+    for (const ok of ["/api/{*}/users", "/api/{**}", "/{*}/{*}/x", "/a/{**}/b.json", "/v1/{*}"])
+      assert.equal(isPolicyPath(ok), true, ok);
+    // {**} must be the last template operator; literals are pchar; no other braces or '*'.
+    for (const bad of [
+      "/api/{**}/{*}",
+      "/{**}/{**}",
+      "/api/{*}/x*",
+      "/api/{id}/{*}",
+      "api/{*}",
+      "/a//{*}",
+    ])
+      assert.equal(isPolicyPath(bad), false, bad);
   });
 });
 

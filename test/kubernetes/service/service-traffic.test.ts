@@ -287,7 +287,7 @@ describe("kubernetes/service ServiceTraffic", () => {
             routes: [{ match: [{ uri: { exact: "/a", prefix: "/b" } as { exact: string } }] }],
           }),
         "routes[0].match[0].uri",
-        "exactly one of exact, prefix, regex",
+        "must be a string or a mapping with `exact` or a mapping with `prefix`",
       ],
       [
         "a bad host",

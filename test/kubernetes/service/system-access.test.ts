@@ -199,7 +199,7 @@ describe("kubernetes/service access for Knative's system pods", () => {
         }),
       "public",
       '"yes"',
-      "true or false",
+      "must be a boolean",
     );
   });
 });

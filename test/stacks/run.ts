@@ -1,0 +1,46 @@
+import { strict as assert } from "assert";
+import { main } from "../../stacks/program";
+import { StackConfigError } from "../../stacks/config";
+import { exitCodeFor } from "../../cli/render";
+import * as h from "../harness";
+
+export const P = "mesh-serverless";
+
+/** Runs the program with `config` (values as the engine gives them: strings, JSON for objects). */
+export async function run(
+  config: Record<string, unknown>,
+  secretKeys: string[] = [],
+): Promise<unknown> {
+  const encoded = Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [
+      `${P}:${k}`,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
+  );
+  await h.reset({ config: encoded, secretKeys: secretKeys.map((k) => `${P}:${k}`) });
+  return main();
+}
+
+/**
+ * Runs the program and expects a StackConfigError (exit code 2) with `message` (exact, or
+ * matching), before anything is registered.
+ */
+export async function rejects(
+  config: Record<string, unknown>,
+  message: string | RegExp,
+  secretKeys?: string[],
+): Promise<void> {
+  await assert.rejects(run(config, secretKeys), (e: unknown) => {
+    assert.ok(e instanceof StackConfigError, String(e));
+    if (typeof message === "string") assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    assert.equal(exitCodeFor(e), 2);
+    return true;
+  });
+  await h.settled();
+  assert.deepEqual(
+    h.resources().map((r) => r.type),
+    [],
+    "nothing may be built before config is checked",
+  );
+}
