@@ -2,6 +2,7 @@
 // gathers the areas and the core helpers a caller needs for its own components.
 export { ArgChecker } from "./core/validate";
 export { invalidArgument, invalidMessage } from "./core/errors";
+export { declareSecret, keepSecret } from "./core/secrets";
 export { childName, isDns1123Label, isDns1123Subdomain } from "./core/names";
 export { formatDuration, parseDuration } from "./core/durations";
 export { validateManifest } from "./core/schema";

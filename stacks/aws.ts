@@ -3,6 +3,7 @@ import { Provider } from "@pulumi/aws/provider";
 import { MeshNetwork } from "../components/aws/mesh-network";
 import { MeshedFunction } from "../components/aws/meshed-function";
 import { fail, protect } from "./config";
+import { declareSecret, holdsSecret } from "../components/core/secrets";
 import type { AwsConfig } from "./config-types";
 
 /**
@@ -35,7 +36,10 @@ export function deployAws(
 ): Record<string, pulumi.Input<unknown>> {
   const providers = new Map<string, Provider>();
   for (const [name, p] of Object.entries(config.providers ?? {})) {
-    const roleArn = p.assumeRoleArn;
+    // The provider turns `assumeRoles` into JSON text before a transformation sees it.
+    const roleArn = holdsSecret(p.assumeRoleArn)
+      ? pulumi.secret(p.assumeRoleArn!)
+      : p.assumeRoleArn;
     providers.set(
       name,
       new Provider(name, {
@@ -80,17 +84,20 @@ export function deployAws(
       for (const t of rule.forward ?? [])
         if (t.function !== undefined && t.function !== name && specs.has(t.function))
           build(t.function, `${at}.routing`);
+    const code =
+      inline !== undefined
+        ? new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(inline) })
+        : path !== undefined
+          ? new pulumi.asset.FileArchive(path)
+          : undefined;
+    // Inline code from a secret key is registered as a secret archive (core/secrets.ts).
+    if (code && holdsSecret(inline)) declareSecret(code);
     const fn = new MeshedFunction(
       name,
       {
         ...rest,
         network,
-        code:
-          inline !== undefined
-            ? new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(inline) })
-            : path !== undefined
-              ? new pulumi.asset.FileArchive(path)
-              : undefined,
+        code,
         imageUri: image,
         // A `secure:` value anywhere under `aws` makes the key secret: keep env values so.
         environment:

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { invalidMessage } from "../components/core/errors";
 import { schemaProblem } from "../components/core/args-schema";
+import { clearSecrets, declareSecret } from "../components/core/secrets";
 import stackFileSchema from "../schema/stack-config.schema.json";
 import type { StackConfig } from "./config-types";
 
@@ -42,6 +43,22 @@ function parsed(text: string): unknown {
 }
 
 /**
+ * Where a secret key's leaves reach resource inputs as data: services' env, annotations and args,
+ * access `jwt[].jwks`, add-ons' Helm `values`, AWS `tags`, `attributes`, `environment`, `inline`
+ * code and `assumeRoleArn`. These are kept secret in every input; the key's other leaves (names,
+ * versions, modes) are only kept out of messages. A scalar secret key is secret as a whole.
+ */
+const SECRET_CAPABLE = new Set(
+  "env annotations args jwks values tags attributes environment inline assumeRoleArn".split(" "),
+);
+
+function declareConfigSecret(value: unknown, capable = typeof value !== "object"): void {
+  if (value === null || typeof value !== "object") return declareSecret(value, !capable);
+  for (const [k, v] of Object.entries(value))
+    declareConfigSecret(v, capable || SECRET_CAPABLE.has(k));
+}
+
+/**
  * The project's config, read once and checked as a whole against `schema/stack-config.schema.json`
  * before any resource is built: an unknown key at any depth, a wrong type or a value outside an
  * enum fails with its full config path. The per-area files only map it to components.
@@ -50,8 +67,13 @@ export function readConfig(config = new pulumi.Config()): StackConfig {
   const prefix = `${config.name}:`;
   const all = pulumi.runtime.allConfig();
   const value: Record<string, unknown> = {};
+  // Every leaf of a secret key is declared secret: messages show it as "[secret]" and
+  // `keepSecret` makes each input it reaches a Pulumi secret (components/core/secrets.ts).
+  clearSecrets();
   for (const [key, text] of Object.entries(all)) {
-    if (key.startsWith(prefix)) value[key.slice(prefix.length)] = parsed(text);
+    if (!key.startsWith(prefix)) continue;
+    value[key.slice(prefix.length)] = parsed(text);
+    if (isSecretKey(key)) declareConfigSecret(value[key.slice(prefix.length)]);
   }
   const problem = schemaProblem(stackConfigSchema, value, prefix, (path) =>
     isSecretKey(path.replace(/^([^.[]+).*$/, "$1")),

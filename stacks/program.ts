@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { readConfig } from "./config";
+import { hasSecrets, keepSecret, warn } from "../components/core/secrets";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
 import { checkEnvironment } from "./environment";
@@ -65,20 +66,22 @@ export async function main(): Promise<Record<string, unknown>> {
   const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
   checkEnvironment(stack, config.name);
   const outputs: Record<string, unknown> = { stack: pulumi.getStack(), environment, clouds };
+  // Inputs that hold a value of a secret config key are registered as secrets.
+  const secrecy = hasSecrets() ? { transformations: [keepSecret] } : {};
   if (clouds.includes("kubernetes")) {
-    const opts = kubernetesOptions(stack, config);
+    const opts = { ...kubernetesOptions(stack, config), ...secrecy };
     const platform = stack.platform ? deployPlatform(stack.platform, opts) : undefined;
     Object.assign(outputs, platform?.outputs);
     if (stack.services)
       Object.assign(outputs, deployServices(stack.services, platform?.mesh ?? {}, opts));
     const unrouted = unroutedAlertsWarning(stack);
-    if (unrouted) pulumi.log.warn(unrouted);
+    if (unrouted) warn(unrouted);
   }
   if (clouds.includes("aws") && stack.aws) {
     // Loaded only for stacks that use AWS: @pulumi/aws costs about a second to load.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { deployAws } = require("./aws") as typeof import("./aws");
-    Object.assign(outputs, deployAws(stack.aws, {}, `${config.name}:aws`));
+    Object.assign(outputs, deployAws(stack.aws, secrecy, `${config.name}:aws`));
   }
   return outputs;
 }

@@ -20,6 +20,7 @@ import {
   ServiceTrafficArgs,
 } from "../components/kubernetes/service";
 import type { ServicesConfig } from "./config-types";
+import { warn } from "../components/core/secrets";
 
 type Entries = Record<string, Record<string, unknown>>;
 
@@ -36,7 +37,7 @@ function warnUnreachable(config: ServicesConfig): void {
   for (const kind of ["serverless", "workloads"] as const) {
     for (const [name, a] of Object.entries(config[kind] ?? {})) {
       if (a.access === undefined && typeof a.namespace === "string" && closed.has(a.namespace)) {
-        pulumi.log.warn(
+        warn(
           `services.${kind}.${name}: namespace ${a.namespace} denies by default and this service has no \`access\`: every call to it is refused (403)`,
         );
       }

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { invalidMessage } from "./errors";
+import { SECRET_TEXT } from "./secrets";
 
 /** A generated schema (the JSON file, imported). */
 export type ArgsSchema = object;
@@ -277,7 +278,7 @@ export function schemaMessage(
   secret: SecretPaths = () => false,
 ): string {
   const message = (argument: string, value: unknown, allowed: string) =>
-    invalidMessage(argument, secret(argument) ? "[secret]" : value, allowed);
+    invalidMessage(argument, secret(argument) ? SECRET_TEXT : value, allowed);
   return explain({ root: root as Json, message }, errors, prefix);
 }
 

@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { holdsSecret, redactText, SECRET_TEXT } from "./secrets";
 
 /** Renders a value for an error message: strings quoted, everything else as JSON; an Output (it may
- * hold a secret) only as `[Output]`. */
+ * hold a secret) only as `[Output]`, a value holding a declared secret (core/secrets.ts) as
+ * `"[secret]"`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
+  if (holdsSecret(value, true)) return JSON.stringify(SECRET_TEXT);
   if (pulumi.Output.isInstance(value)) return "[Output]";
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -19,7 +22,7 @@ export function describeValue(value: unknown): string {
 
 /** The one message format for bad input: the argument, the value, what is allowed. */
 export function invalidMessage(argument: string, value: unknown, allowed: string): string {
-  return `invalid \`${argument}\` ${describeValue(value)}: ${allowed}`;
+  return redactText(`invalid \`${argument}\` ${describeValue(value)}: ${allowed}`);
 }
 
 /**
