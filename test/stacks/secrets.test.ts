@@ -44,6 +44,16 @@ function canaryConfig(): Record<string, unknown> {
           },
         },
       },
+      workloads: {
+        catalog: {
+          namespace: "shop",
+          image: "ghcr.io/example/catalog:1.0.0",
+          ports: [{ containerPort: 8080 }],
+          env: { TOKEN: CANARY },
+          args: [`--token=${CANARY}`],
+          access: { allow: [{ namespaces: ["istio-system"] }] },
+        },
+      },
     },
     aws: {
       providers: {
@@ -136,6 +146,7 @@ describe("secrets flow (issue 11)", () => {
         "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation::users-association",
         "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation::main-vpc-0",
         "aws:vpclattice/targetGroup:TargetGroup::users-live-tg",
+        "kubernetes:apps/v1:Deployment::shop/catalog",
         "kubernetes:helm.sh/v3:Release::platform-fluentd-release",
         "kubernetes:helm.sh/v3:Release::platform-prometheus-release",
         "kubernetes:security.istio.io/v1:RequestAuthentication::shop/orders",
