@@ -372,48 +372,22 @@ describe("kubernetes/service ServiceAccess", () => {
         "custom.rules",
         "leave rules unset",
       ],
-      [
-        "principals with CUSTOM",
-        custom({ principals: ["cluster.local/ns/a/sa/b"] }),
-        "custom.rules[0].principals",
+      ...(
+        [
+          ["principals", "cluster.local/ns/a/sa/b"],
+          ["notPrincipals", "*"],
+          ["serviceAccounts", "a/b"],
+          ["namespaces", "a"],
+          ["notNamespaces", "a"],
+          ["requestPrincipals", "*"],
+          ["notRequestPrincipals", "*"],
+        ] as const
+      ).map(([field, v]): [string, Record<string, unknown>, string, string] => [
+        `${field} with CUSTOM`,
+        custom({ [field]: [v] }),
+        `custom.rules[0].${field}`,
         "not supported with CUSTOM",
-      ],
-      [
-        "notPrincipals with CUSTOM",
-        custom({ notPrincipals: ["*"] }),
-        "custom.rules[0].notPrincipals",
-        "not supported with CUSTOM",
-      ],
-      [
-        "serviceAccounts with CUSTOM",
-        custom({ serviceAccounts: ["a/b"] }),
-        "custom.rules[0].serviceAccounts",
-        "not supported with CUSTOM",
-      ],
-      [
-        "namespaces with CUSTOM",
-        custom({ namespaces: ["a"] }),
-        "custom.rules[0].namespaces",
-        "not supported with CUSTOM",
-      ],
-      [
-        "notNamespaces with CUSTOM",
-        custom({ notNamespaces: ["a"] }),
-        "custom.rules[0].notNamespaces",
-        "not supported with CUSTOM",
-      ],
-      [
-        "requestPrincipals with CUSTOM",
-        custom({ requestPrincipals: ["*"] }),
-        "custom.rules[0].requestPrincipals",
-        "not supported with CUSTOM",
-      ],
-      [
-        "notRequestPrincipals with CUSTOM",
-        custom({ notRequestPrincipals: ["*"] }),
-        "custom.rules[0].notRequestPrincipals",
-        "not supported with CUSTOM",
-      ],
+      ]),
       ...[
         "source.namespace",
         "source.serviceAccount",
