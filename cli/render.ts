@@ -19,6 +19,7 @@ import { readRender } from "./render-reader";
 import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";
 import { AnalysisError, analyzeRecording } from "./render-analysis";
+import { componentNamespace } from "../components/core/args-schema";
 
 /**
  * The offline renderer: runs the program in `stacks/` with a stack's config against the recording
@@ -267,8 +268,9 @@ export function exitCodeFor(err: unknown): number {
 }
 
 /**
- * `Type name` of the component a `ResourceError` is about (`ServerlessService orders`), read from
- * its URN, so a stack with many services says which one was rejected.
+ * `Type namespace/name` of the component a `ResourceError` is about (`ServerlessService shop/orders`),
+ * read from its URN and the args it was checked with, so a stack with many services says which
+ * one was rejected (`Type name` for a component without a namespace).
  */
 export async function resourceLabel(err: unknown): Promise<string | undefined> {
   if (!(err instanceof pulumi.ResourceError) || !err.resource) return undefined;
@@ -278,7 +280,8 @@ export async function resourceLabel(err: unknown): Promise<string | undefined> {
     new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref()),
   ]);
   const m = urn && /::([^:]+:)*([^:$]+)::([^:]+)$/.exec(urn);
-  return m ? `${m[2]} ${m[3]}` : undefined;
+  const ns = componentNamespace(resource);
+  return m ? `${m[2]} ${ns ? `${ns}/` : ""}${m[3]}` : undefined;
 }
 
 /** Usage/config errors whole (with the component they are about); schema errors list every

@@ -4,6 +4,7 @@ import { readConfig } from "./config";
 import { hasSecrets, keepSecret, warn } from "../components/core/secrets";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
+import { checkSubsetReferences } from "../components/kubernetes/service/subsets";
 import { checkEnvironment } from "./environment";
 import type { StackConfig } from "./config-types";
 
@@ -74,6 +75,8 @@ export async function main(): Promise<Record<string, unknown>> {
     Object.assign(outputs, platform?.outputs);
     if (stack.services)
       Object.assign(outputs, deployServices(stack.services, platform?.mesh ?? {}, opts));
+    // Routes built before the traffic that declares their subsets are checked now.
+    checkSubsetReferences();
     const unrouted = unroutedAlertsWarning(stack);
     if (unrouted) warn(unrouted);
   }

@@ -35,6 +35,15 @@ const OPERATION_FIELDS = [
 // Attributes that only exist for TCP too (validation.go: tcpRulesInFrom / tcpRulesInTo).
 const TCP_SOURCE = SOURCE_FIELDS.filter((f) => !f.toLowerCase().includes("requestprincipals"));
 
+const ACTIONS = ["ALLOW", "DENY", "AUDIT", "CUSTOM"];
+// Source fields and condition keys ValidateAuthorizationPolicy rejects with CUSTOM.
+const CUSTOM_UNSUPPORTED = [
+  ...SOURCE_FIELDS.filter((f) => /principals|namespaces|serviceaccounts/i.test(f)),
+  "trustDomains",
+  "notTrustDomains",
+];
+const CUSTOM_KEY = /^(source\.(namespace|serviceAccount|trustDomain|principal)$|request\.auth\.)/;
+
 const has = (o: Obj, f: string) => o[f] !== undefined && o[f] !== null;
 
 function selectorTargetExclusive(o: K8sObject, report: Reporter): void {
@@ -52,6 +61,18 @@ export const authorizationPolicies: Rule = {
       const s = spec(ap);
       const action = str(s.action) ?? "ALLOW";
       selectorTargetExclusive(ap, report);
+      if (!ACTIONS.includes(action))
+        report(ap, "error", `action ${action} is not one of ${ACTIONS.join(", ")}`);
+      // validateMetadata/checkDryRunAnnotation: dry-run only for ALLOW and DENY.
+      if (
+        ap.metadata?.annotations?.["istio.io/dry-run"] !== undefined &&
+        (action === "AUDIT" || action === "CUSTOM")
+      )
+        report(
+          ap,
+          "error",
+          `the istio.io/dry-run annotation supports only ALLOW and DENY, not ${action}`,
+        );
       if ((action === "DENY" || action === "CUSTOM") && s.rules === undefined)
         report(
           ap,
@@ -86,13 +107,9 @@ export const authorizationPolicies: Rule = {
           for (const k of SOURCE_FIELDS)
             if (arr(src[k]).some((v) => v === ""))
               report(ap, "error", `${at}: from.source.${k} has an empty value`);
-          if (
-            action === "CUSTOM" &&
-            ["principals", "namespaces", "requestPrincipals", "serviceAccounts"].some((k) =>
-              has(src, k),
-            )
-          )
-            report(ap, "error", `${at}: identities in from.source are not supported with CUSTOM`);
+          const identities = CUSTOM_UNSUPPORTED.filter((k) => has(src, k));
+          if (action === "CUSTOM" && identities.length > 0)
+            report(ap, "error", `${at}: ${identities.join(", ")} not supported with CUSTOM`);
           tcpFrom ||= TCP_SOURCE.some((k) => has(src, k));
         }
         for (const t of objs(r.to)) {
@@ -109,7 +126,7 @@ export const authorizationPolicies: Rule = {
           if (!key) report(ap, "error", `${at}: a when condition needs a key`);
           else if (arr(w.values).length === 0 && arr(w.notValues).length === 0)
             report(ap, "error", `${at}: when key ${key} needs values or notValues`);
-          if (action === "CUSTOM" && key.startsWith("request.auth."))
+          if (action === "CUSTOM" && CUSTOM_KEY.test(key))
             report(ap, "error", `${at}: ${key} is not supported with CUSTOM`);
         }
         const fromOnlyHttp = arr(r.from).length > 0 && arr(r.to).length === 0 && !tcpFrom;

@@ -288,9 +288,31 @@ export function schemaMessage(
  * allowed (for an unknown key: the nearest known key, or the key that expresses upstream's field).
  */
 export function checkArgs(resource: pulumi.Resource, schema: ArgsSchema, args: unknown): void {
+  const ns = namespaceArg(schema, args);
+  if (ns !== undefined) namespaces.set(resource, ns);
   const validate = validatorFor(schema);
   if (validate(args ?? {})) return;
   throw new pulumi.ResourceError(schemaMessage(schema, validate.errors ?? []), resource);
+}
+
+/** The namespace of each checked component, for error labels (`ServerlessService shop/orders`). */
+const namespaces = new WeakMap<pulumi.Resource, string>();
+
+/** `args.namespace` (a name or a `NamespaceRef`), else the schema's `@default` when it is a name. */
+function namespaceArg(schema: ArgsSchema, args: unknown): string | undefined {
+  const ns = (args as Json | undefined)?.namespace;
+  if (typeof ns === "string") return ns;
+  const ref = (ns as Json | undefined)?.namespace;
+  if (typeof ref === "string") return ref;
+  const s = schema as { $ref?: string; definitions?: Record<string, Json> };
+  const root = s.definitions?.[(s.$ref ?? "").split("/").pop() ?? ""];
+  const d = ((root?.properties as Json | undefined)?.namespace as Json | undefined)?.default;
+  return typeof d === "string" && /^[a-z0-9-]+$/.test(d) ? d : undefined;
+}
+
+/** The namespace a component was given (or defaults to), once `checkArgs` has seen its args. */
+export function componentNamespace(resource: pulumi.Resource): string | undefined {
+  return namespaces.get(resource);
 }
 
 /** The first problem of `value` against `schema`, or undefined (for stack config). */

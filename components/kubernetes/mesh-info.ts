@@ -22,6 +22,11 @@ export interface MeshInfo {
   dataPlane?: "sidecar" | "ambient";
   /** `meshConfig.extensionProviders[].name` of the tracing provider, when tracing is on. */
   tracingProvider?: string;
+  /**
+   * Names of the mesh's `meshConfig.extensionProviders` (ext-authz servers among them). When
+   * given, a CUSTOM access policy must name one of them; unset: not known, not checked.
+   */
+  extensionProviders?: string[];
   /** Host of the tracing collector (`jaeger.tracing.svc.cluster.local`): sidecars with scoped
    * egress must still reach it, or spans are dropped silently. */
   tracingService?: string;
@@ -35,9 +40,15 @@ export interface MeshInfo {
 export function meshDefaults(
   info: MeshInfo = {},
 ): Required<
-  Omit<MeshInfo, "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain">
+  Omit<
+    MeshInfo,
+    "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain" | "extensionProviders"
+  >
 > &
-  Pick<MeshInfo, "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain"> {
+  Pick<
+    MeshInfo,
+    "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain" | "extensionProviders"
+  > {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",
@@ -48,6 +59,7 @@ export function meshDefaults(
     dataPlane: info.dataPlane ?? "sidecar",
     tracingProvider: info.tracingProvider,
     tracingService: info.tracingService,
+    extensionProviders: info.extensionProviders,
     monitorLabels: info.monitorLabels ?? {},
     dependsOn: info.dependsOn ?? [],
   };

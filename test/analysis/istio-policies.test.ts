@@ -67,6 +67,48 @@ runCases("MS140", [
     ],
   },
   {
+    name: "CUSTOM ext-authz and AUDIT as the upstream tasks write them",
+    objects: [
+      ap("foo/ext", {
+        action: "CUSTOM",
+        provider: { name: "sample-ext-authz-grpc" },
+        rules: [{ to: [{ operation: { paths: ["/headers"] } }] }],
+      }),
+      ap("foo/all", { action: "CUSTOM", provider: { name: "opa" }, rules: [{}] }),
+      ap("foo/audit", {
+        action: "AUDIT",
+        rules: [{ to: [{ operation: { methods: ["GET"], paths: ["/user-agent"] } }] }],
+      }),
+    ],
+    fires: [],
+  },
+  {
+    name: "CUSTOM on identities, JWT and source conditions; unknown action; dry-run on AUDIT",
+    objects: [
+      ap("foo/c", {
+        action: "CUSTOM",
+        provider: { name: "ext" },
+        rules: [
+          { from: [{ source: { notPrincipals: ["*"], notNamespaces: ["a"] } }] },
+          { when: [{ key: "source.serviceAccount", values: ["a/b"] }] },
+          { when: [{ key: "request.auth.claims[iss]", values: ["x"] }] },
+        ],
+      }),
+      ap("foo/l", { action: "LOG", rules: [{}] }),
+      obj(API.sec, "AuthorizationPolicy", "foo/dry", {
+        metadata: { name: "dry", namespace: "foo", annotations: { "istio.io/dry-run": "true" } },
+        spec: { action: "AUDIT", rules: [{ to: [{ operation: { ports: ["80"] } }] }] },
+      }),
+    ],
+    fires: [
+      "error MS140 AuthorizationPolicy foo/c: rules[0]: notPrincipals, notNamespaces not supported with CUSTOM",
+      "error MS140 AuthorizationPolicy foo/c: rules[1]: source.serviceAccount is not supported with CUSTOM",
+      "error MS140 AuthorizationPolicy foo/c: rules[2]: request.auth.claims[iss] is not supported with CUSTOM",
+      "error MS140 AuthorizationPolicy foo/dry: the istio.io/dry-run annotation supports only ALLOW and DENY, not AUDIT",
+      "error MS140 AuthorizationPolicy foo/l: action LOG is not one of ALLOW, DENY, AUDIT, CUSTOM",
+    ],
+  },
+  {
     name: "DENY on a port",
     objects: [
       ap("shop/d", {

@@ -296,8 +296,8 @@ describe("the argument contract (issue #10)", () => {
         const component = kinds[kind];
         const { build } = all[component as keyof typeof all];
         const error = await h.expectInvalid(() => build(args), argument, value, says);
-        // The renderer prefixes the message with the component it is about.
-        assert.equal(await resourceLabel(error), `${component} ${names[component]}`);
+        // The renderer prefixes the message with the component it is about, namespace/name.
+        assert.equal(await resourceLabel(error), `${component} default/${names[component]}`);
         const config = { environment: "dev", services: { [kind]: { orders: args } } };
         const full = `invalid \`mesh-serverless:services.${kind}.orders.${argument}\` ${value}: `;
         if (says.startsWith("must be")) {

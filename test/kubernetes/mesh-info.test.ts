@@ -27,6 +27,7 @@ describe("kubernetes/mesh-info", () => {
       dataPlane: "sidecar",
       tracingProvider: undefined,
       tracingService: undefined,
+      extensionProviders: undefined,
       monitorLabels: {},
       dependsOn: [],
     });

@@ -39,6 +39,34 @@ describe("stacks/config", () => {
     );
   });
 
+  it("takes AUDIT and CUSTOM access in the stack file, and names a misspelt provider key by its full path", async () => {
+    const access = {
+      custom: { provider: { name: "ext-authz" }, rules: [{ paths: ["/api/*"] }] },
+      audit: [{ methods: ["DELETE"] }],
+    };
+    const services = (a: unknown) =>
+      JSON.stringify({ access: { orders: { namespace: "shop", ...(a as object) } } });
+    const env = { "mesh-serverless:environment": "dev" };
+    await h.reset({ config: { ...env, "mesh-serverless:services": services(access) } });
+    assert.deepEqual(readConfig(), {
+      environment: "dev",
+      services: { access: { orders: { namespace: "shop", ...access } } },
+    });
+    await h.reset({
+      config: {
+        ...env,
+        "mesh-serverless:services": services({ custom: { provider: { name: "x", nmae: "x" } } }),
+      },
+    });
+    assert.throws(
+      () => readConfig(),
+      (e: unknown) =>
+        e instanceof StackConfigError &&
+        e.message.includes("`mesh-serverless:services.access.orders.custom.provider.nmae`") &&
+        e.message.includes("name"),
+    );
+  });
+
   it("keeps values under a key holding a secure value secret; plain keys stay plain", async () => {
     await h.reset({ config: {}, secretKeys: ["mesh-serverless:aws"] });
     const token = pulumi.output(

@@ -162,4 +162,24 @@ describe("stacks/program: config errors name the key, the value and what is allo
       .find((r) => r.inputs.chart === "istiod")!;
     assert.equal(h.providerOf(istiod), "pulumi:providers:kubernetes::cluster");
   });
+
+  it("a route may name subsets another services entry declares; a missing one fails after all are built", async () => {
+    const traffic = (subset: string) => ({
+      "reviews-route": { host: "reviews", routes: [{ destinations: [{ subset }] }] },
+      reviews: { subsets: [{ name: "v3", labels: { version: "v3" } }] },
+    });
+    await run({ environment: "dev", services: { traffic: traffic("v3") } });
+    await h.settled();
+    assert.deepEqual(h.names("kubernetes:networking.istio.io/v1:VirtualService"), [
+      "default/reviews-route",
+    ]);
+    await assert.rejects(
+      run({ environment: "dev", services: { traffic: traffic("v9") } }),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.includes('`routes[0].destinations[0].subset` "v9"') &&
+        e.message.includes("defined subsets: v3 (declared by default/reviews)") &&
+        (e as { resource?: { __name?: string } }).resource?.__name === "reviews-route",
+    );
+  });
 });

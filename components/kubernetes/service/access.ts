@@ -101,12 +101,31 @@ export interface JwtArgs {
   forwardOriginalToken?: boolean;
 }
 
+/**
+ * Requests whose decision is delegated to an external authorizer (an AuthorizationPolicy with
+ * action CUSTOM, evaluated before DENY and ALLOW).
+ * https://istio.io/latest/docs/tasks/security/authorization/authz-custom/
+ */
+export interface CustomAccessArgs {
+  /** The ext-authz provider, by its `meshConfig.extensionProviders[].name`. */
+  provider: { name: string };
+  /**
+   * Requests sent to the provider. Callers can only be matched by IP, and conditions not on the
+   * caller's identity or JWT: Istio evaluates CUSTOM before it knows them. @default every request
+   */
+  rules?: AccessRuleArgs[];
+}
+
 /** Access settings of one service. */
 export interface AccessArgs {
   /** Rules of the ALLOW policy; `[]` allows nothing. Unset: no ALLOW policy. */
   allow?: AccessRuleArgs[];
   /** Rules of a DENY policy (evaluated before ALLOW). */
   deny?: AccessRuleArgs[];
+  /** Rules of an AUDIT policy: matching requests are logged by the mesh's audit provider; the decision is unchanged. */
+  audit?: AccessRuleArgs[];
+  /** Delegates matching requests to an ext-authz provider (a CUSTOM policy). */
+  custom?: CustomAccessArgs;
   /** JWT issuers: emits a RequestAuthentication. Required by JWT conditions and requestPrincipals. */
   jwt?: JwtArgs[];
   /** Pods the policies apply to. @default the service's selector (`app: <name>`) */
@@ -138,6 +157,10 @@ export interface AccessArgs {
   policyName?: string;
   /** @default "<policyName>-deny" */
   denyPolicyName?: string;
+  /** @default "<policyName>-audit" */
+  auditPolicyName?: string;
+  /** @default "<policyName>-custom" */
+  customPolicyName?: string;
   /** @default the service name */
   requestAuthenticationName?: string;
 }
@@ -298,8 +321,68 @@ function checkRule(check: ArgChecker, path: string, r: AccessRuleArgs, hasJwt: b
     );
 }
 
-/** Validates access arguments under `prefix` (e.g. "access."). */
-export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | undefined): void {
+/** Rule fields and condition keys Istio rejects with action CUSTOM ("... is currently not supported with CUSTOM action"). */
+const NOT_WITH_CUSTOM = [
+  "principals",
+  "notPrincipals",
+  "serviceAccounts",
+  "namespaces",
+  "notNamespaces",
+  "requestPrincipals",
+  "notRequestPrincipals",
+] as const;
+const CUSTOM_KEY = /^(source\.(namespace|serviceAccount|principal)$|request\.auth\.)/;
+
+/**
+ * The CUSTOM policy as istio/istio pkg/config/validation/validation.go (ValidateAuthorizationPolicy)
+ * accepts it: a provider name, rules that do not match on identities or JWT, and a provider the
+ * mesh declares when its `extensionProviders` are known.
+ */
+function checkCustom(
+  check: ArgChecker,
+  prefix: string,
+  c: CustomAccessArgs,
+  providers: string[] | undefined,
+): void {
+  const at = `${prefix}custom.`;
+  if (providers === undefined)
+    check.pattern(`${at}provider.name`, c.provider.name, /\S/, "a provider name");
+  else check.oneOf(`${at}provider.name`, c.provider.name, providers);
+  if (c.rules?.length === 0)
+    check.fail(
+      `${at}rules`,
+      c.rules,
+      "CUSTOM without rules never triggers; leave rules unset to send every request",
+    );
+  (c.rules ?? []).forEach((r, i) => {
+    for (const f of NOT_WITH_CUSTOM)
+      if (r[f] !== undefined)
+        check.fail(
+          `${at}rules[${i}].${f}`,
+          r[f],
+          "not supported with CUSTOM (Istio decides it before it knows the caller's identity); match ipBlocks, operations or request headers",
+        );
+    (r.when ?? []).forEach((w, j) => {
+      if (CUSTOM_KEY.test(w.key))
+        check.fail(
+          `${at}rules[${i}].when[${j}].key`,
+          w.key,
+          "not supported with CUSTOM; use request.headers[...], source.ip, remote.ip, destination.* or connection.sni",
+        );
+    });
+  });
+}
+
+/**
+ * Validates access arguments under `prefix` (e.g. "access."); `providers` are the mesh's
+ * extension providers, when known.
+ */
+export function checkAccess(
+  check: ArgChecker,
+  prefix: string,
+  a: AccessArgs | undefined,
+  providers?: string[],
+): void {
   if (a === undefined) return;
   (a.systemNamespaces ?? []).forEach((ns, i) =>
     check.dnsLabel(`${prefix}systemNamespaces[${i}]`, ns),
@@ -319,6 +402,8 @@ export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | u
   check.dnsSubdomain(`${prefix}policyName`, a.policyName);
   check.dnsSubdomain(`${prefix}denyPolicyName`, a.denyPolicyName);
   check.dnsSubdomain(`${prefix}requestAuthenticationName`, a.requestAuthenticationName);
+  check.dnsSubdomain(`${prefix}auditPolicyName`, a.auditPolicyName);
+  check.dnsSubdomain(`${prefix}customPolicyName`, a.customPolicyName);
   check.dnsSubdomain(`${prefix}trustDomain`, a.trustDomain);
   if (a.selector !== undefined && Object.keys(a.selector).length === 0)
     check.fail(
@@ -334,6 +419,12 @@ export function checkAccess(check: ArgChecker, prefix: string, a: AccessArgs | u
     checkRule(check, `${prefix}systemRules[${i}]`, r, jwt.length > 0),
   );
   (a.deny ?? []).forEach((r, i) => checkRule(check, `${prefix}deny[${i}]`, r, jwt.length > 0));
+  (a.audit ?? []).forEach((r, i) => checkRule(check, `${prefix}audit[${i}]`, r, jwt.length > 0));
+  if (a.custom === undefined) return;
+  checkCustom(check, prefix, a.custom, providers);
+  (a.custom.rules ?? []).forEach((r, i) =>
+    checkRule(check, `${prefix}custom.rules[${i}]`, r, jwt.length > 0),
+  );
 }
 
 function rule(r: AccessRuleArgs, trustDomain: string): Rule {
@@ -402,6 +493,8 @@ export interface AccessObjects {
   requestAuthentication?: ReqAuthn;
   allowPolicy?: Policy;
   denyPolicy?: Policy;
+  auditPolicy?: Policy;
+  customPolicy?: Policy;
 }
 
 /** The objects for checked access args. */
@@ -433,14 +526,32 @@ export function accessObjects(
       },
     };
   }
-  if (a.deny && a.deny.length > 0) {
-    out.denyPolicy = {
-      apiVersion: "security.istio.io/v1",
-      kind: "AuthorizationPolicy",
-      metadata: metaFor(ctx, a.denyPolicyName ?? `${policyName}-deny`, component),
-      spec: { selector, action: "DENY", rules: a.deny.map((r) => rule(r, trust)) },
-    };
-  }
+  const policy = (name: string, spec: AuthorizationPolicySpec): Policy => ({
+    apiVersion: "security.istio.io/v1",
+    kind: "AuthorizationPolicy",
+    metadata: metaFor(ctx, name, component),
+    spec,
+  });
+  const rules = (rs: AccessRuleArgs[]) => rs.map((r) => rule(r, trust));
+  if (a.custom)
+    out.customPolicy = policy(a.customPolicyName ?? `${policyName}-custom`, {
+      selector,
+      action: "CUSTOM",
+      provider: { name: a.custom.provider.name },
+      rules: a.custom.rules ? rules(a.custom.rules) : [{}],
+    });
+  if (a.deny && a.deny.length > 0)
+    out.denyPolicy = policy(a.denyPolicyName ?? `${policyName}-deny`, {
+      selector,
+      action: "DENY",
+      rules: rules(a.deny),
+    });
+  if (a.audit && a.audit.length > 0)
+    out.auditPolicy = policy(a.auditPolicyName ?? `${policyName}-audit`, {
+      selector,
+      action: "AUDIT",
+      rules: rules(a.audit),
+    });
   if (a.allow) {
     const spec: AuthorizationPolicySpec = { selector, action: "ALLOW" };
     // An ALLOW policy without rules matches nothing, so it denies every request to the pods.
@@ -453,12 +564,7 @@ export function accessObjects(
       const system = a.systemNamespaces ?? [];
       if (system.length > 0) spec.rules.push({ from: [{ source: { namespaces: [...system] } }] });
     }
-    out.allowPolicy = {
-      apiVersion: "security.istio.io/v1",
-      kind: "AuthorizationPolicy",
-      metadata: metaFor(ctx, policyName, component),
-      spec,
-    };
+    out.allowPolicy = policy(policyName, spec);
   }
   return out;
 }

@@ -18,6 +18,7 @@ export type { IngressRouteArgs } from "./ingress-route";
 export { MeshServiceEntry } from "./mesh-service-entry";
 export type { MeshServiceEntryArgs } from "./mesh-service-entry";
 export { trafficPolicy, trafficObjects } from "./traffic";
+export { checkSubsetReferences } from "./subsets";
 export type {
   TrafficArgs,
   TrafficPolicyArgs,

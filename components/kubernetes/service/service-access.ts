@@ -15,13 +15,15 @@ export interface ServiceAccessArgs extends AccessArgs {
 }
 
 /**
- * Who may call a workload, on its own: an ALLOW (and optional DENY) `AuthorizationPolicy` and the
+ * Who may call a workload, on its own: an ALLOW (and optional DENY, AUDIT, CUSTOM) `AuthorizationPolicy` and the
  * `RequestAuthentication` its JWT conditions need. Names default to the component name; the
  * selector to `app: <name>`.
  */
 export class ServiceAccess extends pulumi.ComponentResource {
   readonly authorizationPolicy?: k8s.apiextensions.CustomResource;
   readonly denyPolicy?: k8s.apiextensions.CustomResource;
+  readonly auditPolicy?: k8s.apiextensions.CustomResource;
+  readonly customPolicy?: k8s.apiextensions.CustomResource;
   readonly requestAuthentication?: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: ServiceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -31,17 +33,26 @@ export class ServiceAccess extends pulumi.ComponentResource {
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);
     const { namespace, mesh, ...access } = args;
-    checkAccess(check, "", access);
-    if (access.allow === undefined && !access.deny?.length && !access.jwt?.length)
-      check.fail("allow", access.allow, "give allow, deny or jwt; nothing would be created");
+    checkAccess(check, "", access, mesh?.extensionProviders);
+    const { allow, deny, audit, custom, jwt } = access;
+    if (allow === undefined && !deny?.length && !audit?.length && !custom && !jwt?.length)
+      check.fail(
+        "allow",
+        allow,
+        "give allow, deny, audit, custom or jwt; nothing would be created",
+      );
     const ctx = serviceContext(name, namespace, mesh);
     const parts = registerParts(this, ctx, { access }, ctx.dependsOn);
     this.authorizationPolicy = parts.authorizationPolicy;
     this.denyPolicy = parts.denyPolicy;
+    this.auditPolicy = parts.auditPolicy;
+    this.customPolicy = parts.customPolicy;
     this.requestAuthentication = parts.requestAuthentication;
     this.registerOutputs({
       authorizationPolicy: this.authorizationPolicy,
       denyPolicy: this.denyPolicy,
+      auditPolicy: this.auditPolicy,
+      customPolicy: this.customPolicy,
       requestAuthentication: this.requestAuthentication,
     });
   }

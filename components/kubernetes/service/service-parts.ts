@@ -46,6 +46,8 @@ export interface ServiceParts {
   requestAuthentication?: k8s.apiextensions.CustomResource;
   authorizationPolicy?: k8s.apiextensions.CustomResource;
   denyPolicy?: k8s.apiextensions.CustomResource;
+  auditPolicy?: k8s.apiextensions.CustomResource;
+  customPolicy?: k8s.apiextensions.CustomResource;
   monitor?: k8s.apiextensions.CustomResource;
   prometheusRule?: k8s.apiextensions.CustomResource;
   telemetry?: k8s.apiextensions.CustomResource;
@@ -56,7 +58,7 @@ export interface ServiceParts {
 
 export function checkParts(check: ArgChecker, ctx: ServiceContext, a: ServicePartsArgs): void {
   checkTraffic(check, "traffic.", ctx, a.traffic);
-  checkAccess(check, "access.", a.access);
+  checkAccess(check, "access.", a.access, ctx.mesh.extensionProviders);
   checkObservability(check, "", { monitor: a.monitor, alerts: a.alerts, telemetry: a.telemetry });
   checkIngress(check, "ingress.", ctx, a.ingress);
   for (const [name, callee] of Object.entries(a.callees ?? {})) {
@@ -92,6 +94,8 @@ export function registerParts(
       : dependsOn;
     out.denyPolicy = reg(acc.denyPolicy, jwtDeps);
     out.authorizationPolicy = reg(acc.allowPolicy, jwtDeps);
+    out.auditPolicy = reg(acc.auditPolicy, jwtDeps);
+    out.customPolicy = reg(acc.customPolicy);
   }
   const monitor =
     a.monitor && monitorSelector && !a.monitor.selector

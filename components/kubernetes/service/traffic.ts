@@ -21,6 +21,8 @@ import {
   TrafficPolicyArgs,
 } from "./destination-policy";
 
+import { declareSubsets, qualifiedHost, referSubset } from "./subsets";
+
 export { trafficPolicy };
 export type { TrafficPolicyArgs };
 
@@ -46,7 +48,7 @@ export interface MatchArgs {
 export interface DestinationArgs {
   /** @default the traffic host */
   host?: string;
-  /** A subset defined in `subsets` (checked when `host` is the traffic host). */
+  /** A subset of the destination host, declared in `subsets` or by another component for that host. */
   subset?: string;
   port?: number;
   /** Share of the route's traffic, 0-100; required when a route has several destinations. */
@@ -66,7 +68,7 @@ export interface HttpRouteArgs {
     delay?: { fixedDelay: string; percent?: number };
     abort?: { httpStatus: number; percent?: number };
   };
-  /** Copy of the traffic sent to another destination (responses dropped). */
+  /** Copy of the traffic sent to another destination (responses dropped); `subset` as in destinations. */
   mirror?: { host: string; subset?: string; port?: number; percent?: number };
   rewrite?: { uri?: string; authority?: string };
 }
@@ -121,8 +123,7 @@ function checkRoute(
   check: ArgChecker,
   path: string,
   r: HttpRouteArgs,
-  host: string,
-  subsets: Set<string>,
+  refer: (path: string, host: string | undefined, subset: string) => void,
 ): void {
   (r.match ?? []).forEach((m, j) => {
     for (const k of Object.keys(m.headers ?? {}))
@@ -146,10 +147,7 @@ function checkRoute(
         d.weight,
         "every destination of a split needs a weight (integers 0-100 summing to 100)",
       );
-    if (d.subset !== undefined && (d.host ?? host) === host && !subsets.has(d.subset)) {
-      const known = [...subsets].join(", ") || "none";
-      check.fail(`${dp}.subset`, d.subset, `is not a subset of ${host}; defined subsets: ${known}`);
-    }
+    if (d.subset !== undefined) refer(`${dp}.subset`, d.host, d.subset);
   });
   if (dests.some((d) => d.weight !== undefined))
     check.weights(
@@ -181,12 +179,8 @@ function checkRoute(
     checkHost(check, `${path}.mirror.host`, r.mirror.host);
     check.port(`${path}.mirror.port`, r.mirror.port);
     check.number(`${path}.mirror.percent`, r.mirror.percent, 0, 100);
-    if (r.mirror.subset !== undefined && r.mirror.host === host && !subsets.has(r.mirror.subset))
-      check.fail(
-        `${path}.mirror.subset`,
-        r.mirror.subset,
-        `is not a subset of ${host}; defined subsets: ${[...subsets].join(", ") || "none"}`,
-      );
+    if (r.mirror.subset !== undefined)
+      refer(`${path}.mirror.subset`, r.mirror.host, r.mirror.subset);
   }
   check.pattern(`${path}.rewrite.uri`, r.rewrite?.uri, /^\//, "must start with '/'");
 }
@@ -230,10 +224,17 @@ export function checkTraffic(
     subsets.map((s) => s.name),
   );
   checkPolicy(check, `${prefix}policy`, t.policy);
-  const names = new Set(subsets.map((s) => s.name));
+  // Subsets of any host may be declared by another component (subsets.ts).
+  const own = qualifiedHost(host, ctx.namespace);
+  const names = subsets.map((s) => s.name);
+  const refer = (path: string, to: string | undefined, subset: string) => {
+    const target = qualifiedHost(to ?? host, ctx.namespace);
+    const mine = target === own;
+    referSubset(target, subset, mine ? names : [], mine, (m) => check.fail(path, subset, m));
+  };
   const routes = t.routes ?? [];
   routes.forEach((r, i) => {
-    checkRoute(check, `${prefix}routes[${i}]`, r, host, names);
+    checkRoute(check, `${prefix}routes[${i}]`, r, refer);
     if ((r.match ?? []).length === 0 && i < routes.length - 1)
       check.fail(
         `${prefix}routes[${i}].match`,
@@ -246,6 +247,7 @@ export function checkTraffic(
     routes.filter((r) => r.name !== undefined).map((r) => r.name as string),
   );
   routes.forEach((r, i) => check.dnsLabel(`${prefix}routes[${i}].name`, r.name));
+  declareSubsets(own, names, `${ctx.namespace}/${ctx.name}`);
 }
 
 function route(r: HttpRouteArgs, host: string): HttpRoute {

@@ -283,9 +283,14 @@ describe("kubernetes/service ServerlessService", () => {
       ],
       [
         "an unknown subset in a route",
-        { traffic: { routes: [{ destinations: [{ subset: "v9" }] }] } },
+        {
+          traffic: {
+            subsets: [{ name: "v1", labels: { version: "v1" } }],
+            routes: [{ destinations: [{ subset: "v9" }] }],
+          },
+        },
         "traffic.routes[0].destinations[0].subset",
-        "v9",
+        "defined subsets: v1 (declared by this component)",
       ],
       [
         "ingress without a gateway",

@@ -283,6 +283,166 @@ describe("kubernetes/service ServiceAccess", () => {
     assert.deepEqual(await h.expectValidManifests(), []);
   });
 
+  it("GIVEN audit and custom THEN emits AUDIT and CUSTOM policies as Istio's ext-authz task writes them", async () => {
+    // https://istio.io/latest/docs/tasks/security/authorization/authz-custom/
+    const release = new FakeRelease("istio-base");
+    const access = new ServiceAccess("httpbin", {
+      namespace: "foo",
+      mesh: { dependsOn: [release], extensionProviders: ["jaeger", "sample-ext-authz-grpc"] },
+      custom: {
+        provider: { name: "sample-ext-authz-grpc" },
+        rules: [{ paths: ["/headers"], when: [{ key: "request.headers[x-ext]", values: ["1"] }] }],
+      },
+      audit: [{ methods: ["DELETE"], remoteIpBlocks: ["203.0.113.0/24"] }],
+    });
+    await h.settled();
+    const selector = { matchLabels: { app: "httpbin" } };
+    assert.deepEqual(spec(T.ap, "foo/httpbin-custom"), {
+      selector,
+      action: "CUSTOM",
+      provider: { name: "sample-ext-authz-grpc" },
+      rules: [
+        {
+          to: [{ operation: { paths: ["/headers"] } }],
+          when: [{ key: "request.headers[x-ext]", values: ["1"] }],
+        },
+      ],
+    });
+    assert.deepEqual(spec(T.ap, "foo/httpbin-audit"), {
+      selector,
+      action: "AUDIT",
+      rules: [
+        {
+          from: [{ source: { remoteIpBlocks: ["203.0.113.0/24"] } }],
+          to: [{ operation: { methods: ["DELETE"] } }],
+        },
+      ],
+    });
+    assert.deepEqual(h.names(T.ap), ["foo/httpbin-audit", "foo/httpbin-custom"]);
+    assert.deepEqual(h.names(T.ra), []);
+    for (const n of ["foo/httpbin-audit", "foo/httpbin-custom"]) {
+      assert.equal(parent(h.get(T.ap, n)), "mesh-serverless:service:ServiceAccess::httpbin");
+      assert.deepEqual(h.dependencies(h.get(T.ap, n)), [RELEASE]);
+    }
+    assert.equal(access.authorizationPolicy, undefined);
+    assert.ok(access.customPolicy && access.auditPolicy);
+    assert.deepEqual(await h.expectValidManifests(), []);
+  });
+
+  it("GIVEN custom without rules THEN every request goes to the provider (Istio's empty rule), any name when providers are unknown", async () => {
+    new ServiceAccess("api", {
+      custom: { provider: { name: "opa" } },
+      customPolicyName: "api-ext-authz",
+    });
+    await h.settled();
+    assert.deepEqual(spec(T.ap, "default/api-ext-authz"), {
+      selector: { matchLabels: { app: "api" } },
+      action: "CUSTOM",
+      provider: { name: "opa" },
+      rules: [{}],
+    });
+  });
+
+  describe("rejects AUDIT and CUSTOM input Istio rejects (istio/istio pkg/config/validation/validation.go ValidateAuthorizationPolicy)", () => {
+    const custom = (rule: Record<string, unknown>) => ({
+      custom: { provider: { name: "ext" }, rules: [rule] },
+    });
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      [
+        "a provider the mesh does not declare",
+        { mesh: { extensionProviders: ["ext"] }, custom: { provider: { name: "opa" } } },
+        "custom.provider.name",
+        'must be one of "ext"',
+      ],
+      [
+        "a provider when the mesh declares none",
+        { mesh: { extensionProviders: [] }, custom: { provider: { name: "opa" } } },
+        "custom.provider.name",
+        "must be one of",
+      ],
+      [
+        "an empty provider name",
+        { custom: { provider: { name: "" } } },
+        "custom.provider.name",
+        "a provider name",
+      ],
+      [
+        "custom rules [] (never triggers)",
+        { custom: { provider: { name: "ext" }, rules: [] } },
+        "custom.rules",
+        "leave rules unset",
+      ],
+      ...(
+        [
+          ["principals", "cluster.local/ns/a/sa/b"],
+          ["notPrincipals", "*"],
+          ["serviceAccounts", "a/b"],
+          ["namespaces", "a"],
+          ["notNamespaces", "a"],
+          ["requestPrincipals", "*"],
+          ["notRequestPrincipals", "*"],
+        ] as const
+      ).map(([field, v]): [string, Record<string, unknown>, string, string] => [
+        `${field} with CUSTOM`,
+        custom({ [field]: [v] }),
+        `custom.rules[0].${field}`,
+        "not supported with CUSTOM",
+      ]),
+      ...[
+        "source.namespace",
+        "source.serviceAccount",
+        "source.principal",
+        "request.auth.claims[iss]",
+      ].map((key): [string, Record<string, unknown>, string, string] => [
+        `condition ${key} with CUSTOM`,
+        custom({ when: [{ key, values: ["x"] }] }),
+        "custom.rules[0].when[0].key",
+        "not supported with CUSTOM",
+      ]),
+      [
+        "a bad path in a custom rule",
+        custom({ paths: ["/a/*/b"] }),
+        "custom.rules[0].paths[0]",
+        "'*' only",
+      ],
+      ["an empty custom rule", custom({}), "custom.rules[0]", "matches every request"],
+      ["an empty audit rule", { audit: [{}] }, "audit[0]", "matches every request"],
+      [
+        "an audit IP block that is no CIDR",
+        { audit: [{ ipBlocks: ["10.0.0.0/40"] }] },
+        "audit[0].ipBlocks[0]",
+        "CIDR",
+      ],
+      [
+        "a bad audit policy name",
+        { audit: [{ paths: ["/x"] }], auditPolicyName: "A_B" },
+        "auditPolicyName",
+        "DNS-1123",
+      ],
+      [
+        "a bad custom policy name",
+        { custom: { provider: { name: "e" } }, customPolicyName: "-x" },
+        "customPolicyName",
+        "DNS-1123",
+      ],
+      [
+        "a provider without name (schema)",
+        { custom: { provider: {} } },
+        "custom.provider.name",
+        "required",
+      ],
+      [
+        "an unknown provider key (schema)",
+        { custom: { provider: { name: "e", nme: "e" } } },
+        "custom.provider.nme",
+        "name",
+      ],
+      ["an empty audit list alone", { audit: [] }, "allow", "nothing would be created"],
+    ];
+    for (const [what, args, arg, mention] of cases)
+      it(what, () => h.expectInvalid(() => new ServiceAccess("a", args), arg, mention));
+  });
+
   it("property: policy paths allow '*' only whole, as prefix or as suffix", () => {
     const seg = fc.stringMatching(/^[a-z0-9/_-]{1,12}$/);
     fc.assert(

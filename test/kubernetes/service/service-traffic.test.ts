@@ -215,12 +215,6 @@ describe("kubernetes/service ServiceTraffic", () => {
         "defined subsets: v1, v2",
       ],
       [
-        "a subset without any defined",
-        () => new ServiceTraffic("a", { routes: [{ destinations: [{ subset: "v1" }] }] }),
-        "routes[0].destinations[0].subset",
-        "defined subsets: none",
-      ],
-      [
         "a catch-all route before others",
         () => new ServiceTraffic("a", { routes: [{}, { match: [{ uri: "/x" }] }] }),
         "routes[0].match",
