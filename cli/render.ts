@@ -15,7 +15,7 @@ import {
 import { GITOPS_TOOLS, GitOpsTool, Layout, nextSteps } from "./gitops";
 import { DiffOutputOptions, runDiff } from "./diff";
 import { entityOf, fingerprintFile, stackFilePath } from "./fingerprints";
-import { buildTopologyFiles } from "./topology-render";
+import { buildTopologyFiles, prepareGraphviz } from "./topology-render";
 import { readRender } from "./render-reader";
 import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";
@@ -102,6 +102,7 @@ async function resolveOutputs(value: unknown): Promise<Record<string, unknown>> 
 
 export async function render(options: RenderOptions): Promise<RenderResult> {
   const started = Date.now();
+  prepareGraphviz();
   const phaseMs: Record<string, number> = {};
   const phaseCpuMs: Record<string, number> = {};
   let lapStart = performance.now();
