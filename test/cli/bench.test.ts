@@ -155,6 +155,9 @@ describe("cli/bench", () => {
     const n = 30;
     let dir: string;
 
+    const renderBench = () =>
+      render({ stack: "bench", root: dir, out: path.join(dir, "out"), program: PROGRAM });
+
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
       writeBenchProject(dir, n);
@@ -176,12 +179,7 @@ describe("cli/bench", () => {
     });
 
     it("renders with the stack program: every object valid, the kinds the generator asks for", async () => {
-      const r = await render({
-        stack: "bench",
-        root: dir,
-        out: path.join(dir, "out"),
-        program: PROGRAM,
-      });
+      const r = await renderBench();
       assert.deepEqual(r.unvalidated, {});
       const fns = count(n, isFn);
       const wls = n - fns;
@@ -232,12 +230,7 @@ describe("cli/bench", () => {
     });
 
     it("replays exactly the render's registrations on the bare SDK", async () => {
-      const r = await render({
-        stack: "bench",
-        root: dir,
-        out: path.join(dir, "out"),
-        program: PROGRAM,
-      });
+      const r = await renderBench();
       const regs = registrations(r.recording);
       const again = await installRecordingEngine({ project: "mesh-serverless", stack: "bench" });
       assert.equal(replay(regs), regs.length);
