@@ -55,11 +55,15 @@ function compiled(filename) {
   } catch {
     const js = transpile(source, filename);
     // Written under a temporary name and renamed: renders running side by side never read half
-    // a file.
-    fs.mkdirSync(CACHE, { recursive: true });
+    // a file. A cache that cannot be written (a read-only install) only costs the next start.
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, js);
-    fs.renameSync(tmp, file);
+    try {
+      fs.mkdirSync(CACHE, { recursive: true });
+      fs.writeFileSync(tmp, js);
+      fs.renameSync(tmp, file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
     return js;
   }
 }
