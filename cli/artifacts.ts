@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "./yaml-write";
 import { validateManifest } from "../components/core/schema";
 import { sortKeys } from "../components/core/values";
 import { RecordedResource, Recording } from "./engine";
@@ -173,7 +173,7 @@ export async function buildManifests(
           a.apiVersion.localeCompare(b.apiVersion) ||
           String(a.metadata?.name).localeCompare(String(b.metadata?.name)),
       );
-    files[file] = list.map((m) => stringify(orderedManifest(m), { lineWidth: 0 })).join("---\n");
+    files[file] = list.map((m) => toYaml(orderedManifest(m))).join("---\n");
   }
   const phases: Record<string, Phase[]> = {};
   for (const dir of [...new Set(Object.keys(files).map((f) => f.slice(0, f.lastIndexOf("/"))))]) {
@@ -295,7 +295,7 @@ export function buildHelmfile(
       chart = `${repoName}/${chart.slice(chart.lastIndexOf("/") + 1)}`;
     }
     const valuesFile = `values/${namespace}/${name}.yaml`;
-    files[valuesFile] = stringify(sortKeys(i.values ?? {}), { lineWidth: 0 });
+    files[valuesFile] = toYaml(sortKeys(i.values ?? {}));
     const needs = r.dependencies
       .map((u) => byUrn.get(u))
       .filter((d): d is RecordedResource => !!d)
@@ -319,7 +319,7 @@ export function buildHelmfile(
       url.startsWith("oci://") ? { name, url: url.slice(6), oci: true } : { name, url },
     )
     .sort((a, b) => a.name.localeCompare(b.name));
-  files["helmfile.yaml"] = stringify({ repositories, releases: entries }, { lineWidth: 0 });
+  files["helmfile.yaml"] = toYaml({ repositories, releases: entries });
   return { files, releases: entries.length };
 }
 

@@ -5,34 +5,41 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import * as v8 from "v8";
 import * as vm from "vm";
-import * as k8s from "@pulumi/kubernetes";
 import { buildManifests, isKubernetesObject } from "./artifacts";
-import { buildTopologyFiles } from "./topology-render";
-import { diffRenders } from "./diff";
-import { readRender } from "./render-reader";
+import { registrations, Registration, replay, replayCounts } from "./bench-replay";
+import { Measurement, Mode, report, Timing } from "./bench-report";
 import { benchStackYaml } from "./bench-services";
+import { installRecordingEngine, settle } from "./engine";
+import { analyzeRecording } from "./render-analysis";
+import { readRender } from "./render-reader";
 import { render } from "./render";
-import { UsageError } from "./stack-config";
+import { diffRenders } from "./diff";
+import { readProjectName, readStackConfig, UsageError } from "./stack-config";
+import { buildTopologyFiles } from "./topology-render";
+import { validateManifest } from "../components/core/schema";
 
 /**
- * How the package scales with the number of services, against the SDK's own floor.
+ * How the render scales with the number of services, against the bare SDK doing the same work.
  *
- *   node --max-semi-space-size=32 -r ts-node/register/transpile-only cli/bench.ts --services N
- *     [--out DIR] [--repeat R] [--only ours|floor] [--json]
+ *   npm run bench -- [--services N[,N...]] [--repeat R] [--out DIR] [--json]
  *
- * Writes a throw-away project (Pulumi.yaml and stacks/Pulumi.bench.yaml with N generated
- * services) and renders it twice, each in a fresh process so peak RSS is its own:
- *   ours:  the stack program (`stacks/index.ts`) through `render()`;
- *   floor: the same `render()` with a program that registers the same Kubernetes bodies as plain
- *          `k8s.apiextensions.CustomResource`s: what the SDK and the renderer cost on their own.
+ * Writes a throw-away project per N (Pulumi.yaml and stacks/Pulumi.bench.yaml with N generated
+ * services) and, R times in turn for every N, runs each mode in a fresh process (so peak RSS is
+ * its own), interleaved so a change in the machine's load falls on both:
+ *   render: `render()` of the stack program (`stacks/index.ts`), its steps timed by the render;
+ *           then, apart, its fixed costs on its recording: stack-file parse, schema validation,
+ *           manifests YAML, analyzer, topology (and `diff`, which is not part of a render);
+ *   sdk:    the bare SDK replaying exactly the render's registrations (cli/bench-replay.ts) with
+ *           the renderer's settings: the floor the package's own code is measured against.
  * Deterministic: no randomness, no downloads; nothing is written into the repository.
  */
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const PROGRAM = path.join(PROJECT_ROOT, "stacks", "index.ts");
 export const BENCH_STACK = "bench";
-
-type Json = Record<string, unknown>;
+export const DEFAULT_SERVICES = [1000, 2000];
+export const DEFAULT_REPEAT = 3;
+const REGISTRATIONS = "registrations.json";
 
 /** Writes the bench project (Pulumi.yaml and stacks/Pulumi.bench.yaml) into `dir`. */
 export function writeBenchProject(dir: string, services: number): void {
@@ -44,36 +51,6 @@ export function writeBenchProject(dir: string, services: number): void {
   );
 }
 
-// ---------------------------------------------------------------------------------------------
-// Measuring, one mode per process.
-
-export type Mode = "ours" | "floor";
-
-export interface Measurement {
-  mode: Mode;
-  /** Resources registered with the engine (stack, components, providers, objects). */
-  resources: number;
-  /** Kubernetes objects written. */
-  objects: number;
-  /** Loading the program's modules before the render (not in wallMs). */
-  loadMs: number;
-  /** Wall time of the whole `render()` (config, program, validation, files). */
-  wallMs: number;
-  /** CPU time of the process during the render, all threads (GC included): steadier than wall
-   * time on a loaded machine. */
-  cpuMs: number;
-  /** Of which: validating and serialising the manifests again after the run (estimate). */
-  artifactsMs: number;
-  /** Of which: building the topology and laying out topology.svg again (estimate). */
-  topologyMs: number;
-  /** Not in wallMs: reading the render back twice and diffing it with itself (`diff`). */
-  diffMs: number;
-  /** Peak resident set of the process, MB. */
-  peakRssMb: number;
-  /** Heap still in use after the render and a full GC, with the recording alive, MB. */
-  liveHeapMb: number;
-}
-
 /** Heap in use after a full garbage collection (peak RSS depends on when V8 chose to collect). */
 function liveHeapMb(): number {
   v8.setFlagsFromString("--expose-gc");
@@ -81,81 +58,119 @@ function liveHeapMb(): number {
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-interface Body {
-  name: string;
-  body: Json;
-}
-
-const BODIES = "bodies.json";
-
-/** The floor program: the bench's Kubernetes bodies as plain CustomResources (set by runMode). */
-let floorBodies: Body[] = [];
-
-export default function floorProgram(): Record<string, unknown> {
-  for (const { name, body } of floorBodies)
-    new k8s.apiextensions.CustomResource(name, body as k8s.apiextensions.CustomResourceArgs);
-  return { objects: floorBodies.length };
-}
-
-/** Renders the bench project in `dir` in this process, as `mode`, and measures it. */
-export async function runMode(mode: Mode, dir: string): Promise<Measurement> {
-  if (mode === "floor")
-    floorBodies = JSON.parse(fs.readFileSync(path.join(dir, BODIES), "utf8")) as Body[];
-  // Loading the program's modules (the AWS and Kubernetes SDKs) is a fixed cost, kept apart;
-  // render() then finds the module in require's cache.
-  const loading = performance.now();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (mode === "ours") require(PROGRAM);
-  const loadMs = performance.now() - loading;
+/** Runs `fn` and returns its wall and CPU time. */
+async function timed(fn: () => unknown): Promise<Timing> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await render({
-    stack: BENCH_STACK,
-    root: dir,
-    out: path.join(dir, `out-${mode}`),
-    program: mode === "ours" ? PROGRAM : __filename,
-  });
+  await fn();
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const cpuMs = (used.user + used.system) / 1000;
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  const again = performance.now();
-  await buildManifests(result.recording);
-  const artifactsMs = performance.now() - again;
-  const drawing = performance.now();
-  await buildTopologyFiles(result.recording, BENCH_STACK);
-  const topologyMs = performance.now() - drawing;
-  const diffing = performance.now();
-  diffRenders(readRender(result.out), readRender(result.out));
-  const diffMs = performance.now() - diffing;
-  const liveMb = liveHeapMb();
-  if (mode === "ours") {
-    const bodies: Body[] = result.recording.resources
-      .filter(isKubernetesObject)
-      .map((r) => ({ name: r.name, body: r.inputs }));
-    fs.writeFileSync(path.join(dir, BODIES), JSON.stringify(bodies));
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** The replay's registrations (set by runMode before render() calls the program). */
+let replaying: Registration[] = [];
+
+/** Renders the bench project in `dir` in this process, as `mode`, and measures it. */
+export async function runMode(mode: Mode, dir: string, services: number): Promise<Measurement> {
+  const loading = performance.now();
+  if (mode === "sdk")
+    replaying = JSON.parse(
+      fs.readFileSync(path.join(dir, REGISTRATIONS), "utf8"),
+    ) as Registration[];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  else require(PROGRAM); // the program's modules are a fixed cost; render() finds them cached
+  const loadMs = performance.now() - loading;
+  const counts = replayCounts(replaying);
+  if (mode === "sdk") {
+    // The renderer's settings: the recording engine, no stack traces (cli/render.ts).
+    await installRecordingEngine({ project: readProjectName(dir), stack: BENCH_STACK });
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const total = await timed(async () => {
+      replay(replaying);
+      await settle();
+    });
+    Error.stackTraceLimit = limit;
+    const objects = replaying.filter((r) =>
+      isKubernetesObject({ ...r, redacted: r.inputs }),
+    ).length;
+    return {
+      mode,
+      services,
+      ...counts,
+      objects,
+      loadMs,
+      total,
+      peakRssMb: peakRssMb(),
+      liveHeapMb: liveHeapMb(),
+    };
   }
+  let result: Awaited<ReturnType<typeof render>> | undefined;
+  const total = await timed(async () => {
+    result = await render({
+      stack: BENCH_STACK,
+      root: dir,
+      out: path.join(dir, "out"),
+      program: PROGRAM,
+    });
+  });
+  const rss = peakRssMb();
+  const r = result!;
+  const regs = registrations(r.recording);
+  fs.writeFileSync(path.join(dir, REGISTRATIONS), JSON.stringify(regs));
+  const phases = Object.fromEntries(
+    Object.keys(r.phaseMs).map((k) => [k, { wallMs: r.phaseMs[k], cpuMs: r.phaseCpuMs[k] }]),
+  );
+  const kube = r.recording.resources.filter(isKubernetesObject);
+  const project = readProjectName(dir);
+  const validation = await timed(() => Promise.all(kube.map((k) => validateManifest(k.inputs))));
+  const manifests = await timed(() => buildManifests(r.recording));
+  const fixed: Record<string, Timing> = {
+    "stack-file parse": await timed(() =>
+      readStackConfig(path.join(dir, "stacks"), project, BENCH_STACK),
+    ),
+    "schema validation": validation,
+    // buildManifests validates and writes YAML: the YAML part is the rest.
+    "manifests YAML": {
+      wallMs: manifests.wallMs - validation.wallMs,
+      cpuMs: manifests.cpuMs - validation.cpuMs,
+    },
+    analyzer: await timed(() => analyzeRecording(r.recording)),
+    topology: await timed(() => buildTopologyFiles(r.recording, BENCH_STACK)),
+    "diff (not in render)": await timed(() => diffRenders(readRender(r.out), readRender(r.out))),
+  };
   return {
     mode,
-    resources: result.recording.resources.length,
-    objects: result.manifests,
+    services,
+    ...replayCounts(regs),
+    objects: r.manifests,
     loadMs,
-    wallMs,
-    cpuMs,
-    artifactsMs,
-    topologyMs,
-    diffMs,
-    peakRssMb,
-    liveHeapMb: liveMb,
+    total,
+    peakRssMb: rss,
+    liveHeapMb: liveHeapMb(),
+    phases,
+    fixed,
   };
 }
 
 /** Runs one mode in a fresh node process with this process's flags; returns its measurement. */
-function child(mode: Mode, dir: string): Promise<Measurement> {
+function child(mode: Mode, dir: string, services: number): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
-      [...process.execArgv, __filename, "--child", mode, "--dir", dir],
+      [
+        ...process.execArgv,
+        __filename,
+        "--child",
+        mode,
+        "--dir",
+        dir,
+        "--services",
+        String(services),
+      ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let stdout = "";
@@ -169,108 +184,35 @@ function child(mode: Mode, dir: string): Promise<Measurement> {
   });
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-/** The report: one row per mode (medians over runs), the ratios, and the machine's load. */
-export function table(services: number, runs: Measurement[], load: number[]): string {
-  const rows: string[][] = [
-    [
-      "",
-      "services",
-      "resources",
-      "k8s objects",
-      "load ms",
-      "wall ms",
-      "ms/resource",
-      "ms/object",
-      "cpu ms",
-      "cpu ms/object",
-      "artifacts ms",
-      "topology ms",
-      "diff ms",
-      "peak RSS MB",
-      "KB/resource",
-      "live heap MB",
-      "live KB/resource",
-    ],
+/** Date, machine and load: the report's first lines. */
+function header(services: number[], repeat: number): string[] {
+  const cpus = os.cpus();
+  return [
+    `bench ${new Date().toISOString().slice(0, 16)}Z, ${cpus.length} x ${cpus[0]?.model ?? "cpu"}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    `${services.join(", ")} services; ${repeat} interleaved repetition(s) per mode; medians, ` +
+      `spread = (max - min) / median; cpu = the process's, all threads, GC included`,
   ];
-  const byMode = new Map<Mode, Measurement>();
-  for (const mode of ["ours", "floor"] as const) {
-    const ms = runs.filter((r) => r.mode === mode);
-    if (ms.length === 0) continue;
-    const m: Measurement = {
-      mode,
-      resources: ms[0].resources,
-      objects: ms[0].objects,
-      loadMs: median(ms.map((r) => r.loadMs)),
-      wallMs: median(ms.map((r) => r.wallMs)),
-      cpuMs: median(ms.map((r) => r.cpuMs)),
-      artifactsMs: median(ms.map((r) => r.artifactsMs)),
-      topologyMs: median(ms.map((r) => r.topologyMs)),
-      diffMs: median(ms.map((r) => r.diffMs)),
-      peakRssMb: median(ms.map((r) => r.peakRssMb)),
-      liveHeapMb: median(ms.map((r) => r.liveHeapMb)),
-    };
-    byMode.set(mode, m);
-    rows.push([
-      mode === "ours" ? "ours" : "floor (SDK)",
-      String(services),
-      String(m.resources),
-      String(m.objects),
-      m.loadMs.toFixed(0),
-      m.wallMs.toFixed(0),
-      (m.wallMs / m.resources).toFixed(2),
-      (m.wallMs / m.objects).toFixed(2),
-      m.cpuMs.toFixed(0),
-      (m.cpuMs / m.objects).toFixed(2),
-      m.artifactsMs.toFixed(0),
-      m.topologyMs.toFixed(0),
-      m.diffMs.toFixed(0),
-      m.peakRssMb.toFixed(0),
-      ((m.peakRssMb * 1024) / m.resources).toFixed(0),
-      m.liveHeapMb.toFixed(0),
-      ((m.liveHeapMb * 1024) / m.resources).toFixed(0),
-    ]);
-  }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => r.map((v, c) => v.padStart(widths[c])).join("  "));
-  const ours = byMode.get("ours");
-  const floor = byMode.get("floor");
-  if (ours && floor)
-    lines.push(
-      "",
-      `ours/floor: wall ${(ours.wallMs / floor.wallMs).toFixed(2)}x, ` +
-        `per object ${(ours.wallMs / ours.objects / (floor.wallMs / floor.objects)).toFixed(2)}x, ` +
-        `cpu ${(ours.cpuMs / floor.cpuMs).toFixed(2)}x, ` +
-        `peak RSS ${(ours.peakRssMb / floor.peakRssMb).toFixed(2)}x, ` +
-        `live heap ${(ours.liveHeapMb / floor.liveHeapMb).toFixed(2)}x`,
-    );
-  lines.push(
-    `runs per mode: ${runs.length / byMode.size} (medians); ` +
-      `load average at start: ${load.map((l) => l.toFixed(2)).join(", ")}`,
-  );
-  return lines.join("\n");
 }
 
 interface BenchArgs {
-  services?: number;
+  services: number[];
   out?: string;
   repeat: number;
-  only?: Mode;
   /** Also print every run as one JSON line (for aggregating repeated benches). */
   json?: boolean;
   child?: Mode;
   dir?: string;
 }
 
-const USAGE =
-  "usage: cli/bench.ts --services N [--out DIR] [--repeat R] [--only ours|floor] [--json]";
+const USAGE = "usage: npm run bench -- [--services N[,N...]] [--repeat R] [--out DIR] [--json]";
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const out: BenchArgs = { repeat: 1 };
+  const out: BenchArgs = { services: DEFAULT_SERVICES, repeat: DEFAULT_REPEAT };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -278,26 +220,22 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    const mode = (): Mode => {
-      const v = value();
-      if (v !== "ours" && v !== "floor") throw new UsageError(`${flag} is ours or floor`);
-      return v;
-    };
-    if (flag === "--services") out.services = Number(value());
+    if (flag === "--services") out.services = value().split(",").map(Number);
     else if (flag === "--out") out.out = value();
     else if (flag === "--repeat") out.repeat = Number(value());
-    else if (flag === "--only") out.only = mode();
     else if (flag === "--json") out.json = true;
-    else if (flag === "--child") out.child = mode();
-    else if (flag === "--dir") out.dir = value();
+    else if (flag === "--child") {
+      const v = value();
+      if (v !== "render" && v !== "sdk") throw new UsageError(`${flag} is render or sdk`);
+      out.child = v;
+    } else if (flag === "--dir") out.dir = value();
     else throw new UsageError(`unknown argument "${flag}": ${USAGE}`);
   }
-  if (out.child) return out;
-  if (out.services === undefined) throw new UsageError(`missing --services: ${USAGE}`);
-  if (!Number.isInteger(out.services) || out.services < 1)
-    throw new UsageError(`--services must be a positive integer: ${USAGE}`);
+  if (!out.services.every((n) => Number.isInteger(n) && n >= 1))
+    throw new UsageError(`--services must be positive integers: ${USAGE}`);
   if (!Number.isInteger(out.repeat) || out.repeat < 1)
     throw new UsageError(`--repeat must be a positive integer: ${USAGE}`);
+  out.services = [...new Set(out.services)].sort((a, b) => a - b);
   return out;
 }
 
@@ -305,25 +243,27 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseBenchArgs(argv);
     if (args.child) {
-      const m = await runMode(args.child, path.resolve(args.dir ?? "."));
+      const dir = path.resolve(args.dir ?? ".");
+      const m = await runMode(args.child, dir, args.services[0]);
       process.stdout.write(`${JSON.stringify(m)}\n`);
       return 0;
     }
-    const services = args.services as number;
-    const dir = path.resolve(args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "mesh-bench-")));
-    writeBenchProject(dir, services);
-    const load = os.loadavg();
+    const root = path.resolve(args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "mesh-bench-")));
+    const dirOf = (n: number): string => path.join(root, `services-${n}`);
+    for (const n of args.services) writeBenchProject(dirOf(n), n);
+    const head = header(args.services, args.repeat);
     const runs: Measurement[] = [];
     for (let r = 0; r < args.repeat; r++) {
-      // ours first: it writes the bodies the floor registers.
-      if (args.only !== "floor") runs.push(await child("ours", dir));
-      else if (!fs.existsSync(path.join(dir, BODIES))) await child("ours", dir);
-      if (args.only !== "ours") runs.push(await child("floor", dir));
+      for (const n of args.services) {
+        // render first: it writes the registrations the replay registers.
+        runs.push(await child("render", dirOf(n), n));
+        runs.push(await child("sdk", dirOf(n), n));
+      }
     }
-    process.stdout.write(`${table(services, runs, load)}\n`);
-    if (args.out) process.stdout.write(`project and renders: ${dir}\n`);
-    if (args.json) process.stdout.write(`${JSON.stringify({ services, load, runs })}\n`);
-    if (!args.out) fs.rmSync(dir, { recursive: true, force: true });
+    process.stdout.write(`${report(runs, head)}\n`);
+    if (args.out) process.stdout.write(`projects and renders: ${root}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify({ header: head, runs })}\n`);
+    if (!args.out) fs.rmSync(root, { recursive: true, force: true });
     return 0;
   } catch (err) {
     process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);

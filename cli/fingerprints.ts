@@ -1,9 +1,9 @@
 import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { HELM_RELEASE, isAwsResource, isKubernetesObject, releaseKey } from "./artifacts";
 import { RecordedResource, Recording, SECRET_PLACEHOLDER } from "./engine";
+import { parseYamlFile } from "./stack-config";
 
 /**
  * Secret fingerprints: how `diff` tells that a masked value changed without the value.
@@ -105,7 +105,7 @@ export function fingerprintFile(src: FingerprintSource): Record<string, string> 
   const key = `mesh-serverless fingerprint ${src.project} ${src.stack}`;
   const all: Record<string, Record<string, string>> = {};
   const doc = fs.existsSync(src.stackFile)
-    ? (parse(fs.readFileSync(src.stackFile, "utf8")) as { config?: unknown } | null)
+    ? (parseYamlFile(fs.readFileSync(src.stackFile, "utf8")) as { config?: unknown } | null)
     : null;
   const secure: SecureWalk[] = [];
   for (const [k, v] of Object.entries((doc?.config ?? {}) as Record<string, unknown>)) {

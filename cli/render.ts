@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, Recording, SECRET_PLACEHOLDER, settle } from "./engine";
 import {
@@ -14,7 +15,7 @@ import {
 import { GITOPS_TOOLS, GitOpsTool, Layout, nextSteps } from "./gitops";
 import { DiffOutputOptions, runDiff } from "./diff";
 import { entityOf, fingerprintFile, stackFilePath } from "./fingerprints";
-import { buildTopologyFiles } from "./topology-render";
+import { buildTopologyFiles, prepareGraphviz } from "./topology-render";
 import { readRender } from "./render-reader";
 import { sortKeys } from "../components/core/values";
 import { readProjectName, readStackConfig, UsageError } from "./stack-config";
@@ -52,6 +53,12 @@ export interface RenderResult {
   outputs: Record<string, unknown>;
   recording: Recording;
   millis: number;
+  /** Wall milliseconds of each step, in order: config (stack file), program (registrations),
+   * manifests (schema validation and YAML), analyzer, files (helmfile, plan, topology,
+   * fingerprints), write. */
+  phaseMs: Record<string, number>;
+  /** CPU milliseconds of the same steps (all threads, GC included). */
+  phaseCpuMs: Record<string, number>;
   /** Clusters, phases and waves: what the next steps apply, in order. */
   layout: Layout;
   gitops?: GitOpsTool;
@@ -96,10 +103,24 @@ async function resolveOutputs(value: unknown): Promise<Record<string, unknown>> 
 
 export async function render(options: RenderOptions): Promise<RenderResult> {
   const started = Date.now();
+  prepareGraphviz();
+  const phaseMs: Record<string, number> = {};
+  const phaseCpuMs: Record<string, number> = {};
+  let lapStart = performance.now();
+  let lapCpu = process.cpuUsage();
+  const lap = (phase: string): void => {
+    const now = performance.now();
+    const cpu = process.cpuUsage(lapCpu);
+    phaseMs[phase] = now - lapStart;
+    phaseCpuMs[phase] = (cpu.user + cpu.system) / 1000;
+    lapStart = now;
+    lapCpu = process.cpuUsage();
+  };
   const root = path.resolve(options.root ?? process.cwd());
   const project = readProjectName(root);
   const { config, secretKeys } = readStackConfig(path.join(root, "stacks"), project, options.stack);
   const out = path.resolve(options.out ?? path.join(root, "out", options.stack));
+  lap("config");
 
   const recording = await installRecordingEngine({
     project,
@@ -123,11 +144,14 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   } finally {
     Error.stackTraceLimit = traceLimit;
   }
+  lap("program");
 
   const artifactOptions = { gitops: options.gitops, kubeContext: config["kubernetes:context"] };
   const manifests = await buildManifests(recording, artifactOptions);
   if (manifests.invalid.length > 0) throw new SchemaError(manifests.invalid);
+  lap("manifests");
   const analysis = analyzeRecording(recording);
+  lap("analyzer");
   const helm = buildHelmfile(recording, artifactOptions);
   const plan = buildAwsPlan(recording, options.stack);
   const files: Files = {
@@ -145,12 +169,14 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     }),
   };
 
+  lap("files");
   fs.rmSync(out, { recursive: true, force: true });
   for (const [rel, content] of Object.entries(files)) {
     const target = path.join(out, rel);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content);
   }
+  lap("write");
   const resourcesByType: Record<string, number> = {};
   for (const r of recording.resources) resourcesByType[r.type] = (resourcesByType[r.type] ?? 0) + 1;
   return {
@@ -166,6 +192,8 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     outputs,
     recording,
     millis: Date.now() - started,
+    phaseMs,
+    phaseCpuMs,
     gitops: options.gitops,
     layout: {
       clusters: clusterTargets(recording, manifests, artifactOptions),

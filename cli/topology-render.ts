@@ -173,6 +173,14 @@ function loadGraphviz(): Promise<Graphviz> {
   return graphviz;
 }
 
+/**
+ * Starts loading Graphviz now: V8 compiles its WebAssembly on background threads, so a render
+ * that calls this first has it ready by the time the program has run (~0.3 s of wall time).
+ */
+export function prepareGraphviz(): void {
+  loadGraphviz().catch(() => undefined); // a failure surfaces where the picture is drawn
+}
+
 export interface TopologyFiles {
   "topology.svg": string;
   "topology.md": string;

@@ -50,7 +50,12 @@ export async function validateManifest(object: ManifestLike): Promise<SchemaVerd
   const version = apiVersion.slice(slash + 1);
   const pkg = schemaPackage(group);
   if (!pkg) return { status: "unvalidated", reason: `no published schema for API group ${group}` };
-  const mod = await loadModule(group ? `${pkg}/${group}/${version}` : `${pkg}/${version}`);
+  // One module per kind (`kubernetes-models/apps/v1/Deployment`, exported as `./apps/v1/*` by
+  // each package), not the version's index: the index loads every model of the version, which
+  // cost a render 0.3-1 s whatever it holds.
+  const mod = /^[A-Za-z][A-Za-z0-9]*$/.test(kind)
+    ? await loadModule(group ? `${pkg}/${group}/${version}/${kind}` : `${pkg}/${version}/${kind}`)
+    : undefined;
   const Model = mod?.[kind] as ModelClass | undefined;
   if (typeof Model !== "function") {
     return { status: "unvalidated", reason: `${pkg} has no schema for ${apiVersion} ${kind}` };

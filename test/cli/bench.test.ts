@@ -3,7 +3,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { Measurement, parseBenchArgs, runMode, table, writeBenchProject } from "../../cli/bench";
+import {
+  DEFAULT_REPEAT,
+  DEFAULT_SERVICES,
+  parseBenchArgs,
+  runMode,
+  writeBenchProject,
+} from "../../cli/bench";
+import { registrations, replay, replayCounts } from "../../cli/bench-replay";
+import { growth, Measurement, median, report, spread } from "../../cli/bench-report";
+import { installRecordingEngine, settle } from "../../cli/engine";
 import {
   benchNamespace,
   benchServiceName,
@@ -146,6 +155,9 @@ describe("cli/bench", () => {
     const n = 30;
     let dir: string;
 
+    const renderBench = () =>
+      render({ stack: "bench", root: dir, out: path.join(dir, "out"), program: PROGRAM });
+
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
       writeBenchProject(dir, n);
@@ -167,12 +179,7 @@ describe("cli/bench", () => {
     });
 
     it("renders with the stack program: every object valid, the kinds the generator asks for", async () => {
-      const r = await render({
-        stack: "bench",
-        root: dir,
-        out: path.join(dir, "out"),
-        program: PROGRAM,
-      });
+      const r = await renderBench();
       assert.deepEqual(r.unvalidated, {});
       const fns = count(n, isFn);
       const wls = n - fns;
@@ -222,49 +229,76 @@ describe("cli/bench", () => {
       assert.equal(t["mesh-serverless:service:MeshedWorkload"], wls);
     });
 
-    it("measures ours, then the floor with the same bodies as plain CustomResources", async () => {
-      const ours = await runMode("ours", dir);
-      const floor = await runMode("floor", dir);
-      assert.equal(ours.mode, "ours");
-      assert.equal(floor.mode, "floor");
-      assert.equal(floor.objects, ours.objects);
-      assert.equal(floor.resources, ours.objects);
-      assert.ok(ours.resources > ours.objects, "ours also registers its components");
-      for (const m of [ours, floor]) {
-        assert.ok(m.wallMs > 0 && m.cpuMs > 0 && m.peakRssMb > 0 && m.liveHeapMb > 0);
+    it("replays exactly the render's registrations on the bare SDK", async () => {
+      const r = await renderBench();
+      const regs = registrations(r.recording);
+      const again = await installRecordingEngine({ project: "mesh-serverless", stack: "bench" });
+      assert.equal(replay(regs), regs.length);
+      await settle();
+      // The same registrations; the order they reach the engine in depends on when each one's
+      // inputs resolve.
+      const byUrn = (xs: ReturnType<typeof registrations>) =>
+        [...xs].sort((a, b) => a.urn.localeCompare(b.urn));
+      assert.deepEqual(byUrn(registrations(again)), byUrn(regs));
+      const counts = replayCounts(regs);
+      assert.equal(counts.resources, r.recording.resources.length);
+      assert.equal(counts.components, r.recording.resources.filter((x) => !x.custom).length);
+      assert.ok(counts.components > 0 && counts.dependencies > counts.resources);
+    });
+
+    it("measures the render with its steps and fixed costs, then the replay", async () => {
+      const ours = await runMode("render", dir, n);
+      const sdk = await runMode("sdk", dir, n);
+      assert.deepEqual([ours.mode, sdk.mode, ours.services, sdk.services], ["render", "sdk", n, n]);
+      for (const k of ["resources", "objects", "components", "dependencies"] as const)
+        assert.equal(sdk[k], ours[k], k);
+      assert.deepEqual(Object.keys(ours.phases ?? {}), [
+        "config",
+        "program",
+        "manifests",
+        "analyzer",
+        "files",
+        "write",
+      ]);
+      assert.deepEqual(Object.keys(ours.fixed ?? {}), [
+        "stack-file parse",
+        "schema validation",
+        "manifests YAML",
+        "analyzer",
+        "topology",
+        "diff (not in render)",
+      ]);
+      assert.equal(sdk.phases, undefined);
+      for (const m of [ours, sdk]) {
+        assert.ok(m.total.wallMs > 0 && m.total.cpuMs > 0 && m.peakRssMb > 0 && m.liveHeapMb > 0);
         assert.ok(m.liveHeapMb < m.peakRssMb);
-        assert.ok(m.artifactsMs >= 0 && m.loadMs >= 0 && m.topologyMs > 0 && m.diffMs > 0);
       }
-      const files = (mode: string) =>
-        fs.readdirSync(path.join(dir, `out-${mode}`, "manifests")).sort();
-      assert.deepEqual(files("floor"), files("ours"));
     });
   });
 
   describe("command line and report", () => {
     it("parses the options and rejects bad ones", () => {
-      assert.deepEqual(parseBenchArgs(["--services", "100"]), { repeat: 1, services: 100 });
-      assert.deepEqual(
-        parseBenchArgs(["--services", "5", "--out", "/tmp/x", "--repeat", "3", "--only", "floor"]),
-        { repeat: 3, services: 5, out: "/tmp/x", only: "floor" },
-      );
-      assert.deepEqual(parseBenchArgs(["--json", "--services", "7"]), {
-        repeat: 1,
-        services: 7,
-        json: true,
+      assert.deepEqual(parseBenchArgs([]), {
+        services: DEFAULT_SERVICES,
+        repeat: DEFAULT_REPEAT,
       });
-      assert.deepEqual(parseBenchArgs(["--child", "floor", "--dir", "/tmp/b"]), {
-        repeat: 1,
-        child: "floor",
+      assert.deepEqual(DEFAULT_SERVICES, [1000, 2000]);
+      assert.deepEqual(
+        parseBenchArgs(["--services", "2000,5,2000", "--out", "/tmp/x", "--repeat", "3", "--json"]),
+        { services: [5, 2000], repeat: 3, out: "/tmp/x", json: true },
+      );
+      assert.deepEqual(parseBenchArgs(["--child", "sdk", "--dir", "/tmp/b", "--services", "7"]), {
+        services: [7],
+        repeat: DEFAULT_REPEAT,
+        child: "sdk",
         dir: "/tmp/b",
       });
       for (const [argv, text] of [
-        [[], "missing --services"],
-        [["--services", "0"], "positive integer"],
-        [["--services", "x"], "positive integer"],
+        [["--services", "0"], "positive integers"],
+        [["--services", "10,x"], "positive integers"],
         [["--services", "3", "--repeat", "0"], "--repeat must be"],
         [["--services"], "--services needs a value"],
-        [["--services", "3", "--only", "both"], "--only is ours or floor"],
+        [["--child", "floor"], "--child is render or sdk"],
         [["--stack", "dev"], 'unknown argument "--stack"'],
       ] as const) {
         assert.throws(
@@ -275,70 +309,83 @@ describe("cli/bench", () => {
       }
     });
 
-    it("reports medians per mode, per resource and per object, and the ratios", () => {
-      const m = (mode: "ours" | "floor", wallMs: number, peakRssMb: number): Measurement => ({
-        mode,
-        resources: mode === "ours" ? 120 : 100,
-        objects: 100,
-        loadMs: 10,
-        wallMs,
-        cpuMs: wallMs * 2,
-        artifactsMs: 5,
-        topologyMs: 7,
-        diffMs: 9,
-        peakRssMb,
-        liveHeapMb: peakRssMb / 4,
-      });
-      const text = table(
-        10,
-        [m("ours", 300, 200), m("floor", 200, 100), m("ours", 360, 240), m("floor", 100, 100)],
-        [1, 2, 3],
-      );
-      const lines = text.split("\n");
-      assert.match(lines[0], /services\s+resources\s+k8s objects\s+load ms\s+wall ms/);
-      assert.deepEqual(lines[1].trim().split(/\s{2,}/), [
-        "ours",
-        "10",
-        "120",
+    it("computes medians, spread and the growth exponent", () => {
+      assert.equal(median([3, 1, 2]), 2);
+      assert.equal(median([4, 1, 3, 2]), 2.5);
+      assert.equal(spread([90, 100, 110]), 20);
+      assert.equal(growth(1000, 10, 2000, 20), 1);
+      assert.equal(growth(1000, 10, 2000, 40), 2);
+    });
+
+    it("reports medians per mode, per object and per service, the ratios, steps and growth", () => {
+      const t = (wallMs: number) => ({ wallMs, cpuMs: wallMs * 2 });
+      const m = (mode: "render" | "sdk", services: number, wall: number, rss: number) =>
+        ({
+          mode,
+          services,
+          resources: services * 6,
+          objects: services * 5,
+          components: services,
+          dependencies: services * 20,
+          loadMs: 10,
+          total: t(wall),
+          peakRssMb: rss,
+          liveHeapMb: rss / 4,
+          ...(mode === "render"
+            ? { phases: { config: t(wall / 10), program: t(wall / 2) }, fixed: { analyzer: t(5) } }
+            : {}),
+        }) as Measurement;
+      const runs = [
+        m("render", 100, 300, 200),
+        m("sdk", 100, 200, 100),
+        m("render", 200, 660, 400),
+        m("sdk", 200, 400, 200),
+        m("render", 100, 360, 240),
+        m("sdk", 100, 100, 100),
+        m("render", 200, 540, 400),
+        m("sdk", 200, 400, 200),
+      ];
+      const lines = report(runs, ["HEAD"]).split("\n");
+      assert.equal(lines[0], "HEAD");
+      assert.match(lines[2], /^services\s+mode\s+resources\s+objects\s+components\s+dependsOn/);
+      const cells = (i: number) => lines[i].trim().split(/\s{2,}/);
+      assert.deepEqual(cells(3), [
         "100",
-        "10",
+        "render",
+        "600",
+        "500",
+        "100",
+        "2000",
         "330",
-        "2.75",
-        "3.30",
+        "±18%",
         "660",
+        "±18%",
+        "1.32",
         "6.60",
-        "5",
-        "7",
-        "9",
         "220",
-        "1877",
+        "±18%",
         "55",
-        "469",
       ]);
-      assert.deepEqual(lines[2].trim().split(/\s{2,}/), [
-        "floor (SDK)",
-        "10",
-        "100",
-        "100",
-        "10",
-        "150",
-        "1.50",
-        "1.50",
-        "300",
-        "3.00",
-        "5",
-        "7",
-        "9",
-        "100",
-        "1024",
-        "25",
-        "256",
-      ]);
+      assert.deepEqual(cells(4).slice(0, 2), ["100", "bare SDK"]);
+      assert.deepEqual(cells(4).slice(6, 9), ["150", "±67%", "300"]);
       assert.equal(
-        lines[4],
-        "ours/floor: wall 2.20x, per object 2.20x, cpu 2.20x, peak RSS 2.20x, live heap 2.20x",
+        lines[8],
+        "100 services, render / bare SDK: cpu 2.20x, wall 2.20x, peak RSS 2.20x; " +
+          "its program step alone: cpu 1.10x, wall 1.10x",
       );
-      assert.equal(lines[5], "runs per mode: 2 (medians); load average at start: 1.00, 2.00, 3.00");
+      assert.equal(
+        lines[10],
+        "time(200)/time(100): render: cpu 1.82 (N^0.86), wall 1.82 (N^0.86); " +
+          "bare SDK: cpu 2.67 (N^1.42), wall 2.67 (N^1.42)",
+      );
+      assert.deepEqual(lines.slice(11, 16), [
+        "",
+        "The render's steps (median):",
+        "services  config wall/cpu ms  program wall/cpu ms",
+        "100                    33/66              165/330",
+        "200                   60/120              300/600",
+      ]);
+      assert.equal(lines[lines.length - 1].trim().split(/\s+/).join(" "), "200 5/10");
     });
   });
 });

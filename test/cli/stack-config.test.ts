@@ -1,11 +1,46 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { SECRET_PLACEHOLDER } from "../../cli/engine";
-import { knownStacks, readStackConfig, toEngineConfig, UsageError } from "../../cli/stack-config";
+import * as fs from "fs";
+import { parse } from "yaml";
+import { benchStackYaml } from "../../cli/bench-services";
+import {
+  knownStacks,
+  parseYamlFile,
+  readStackConfig,
+  toEngineConfig,
+  UsageError,
+} from "../../cli/stack-config";
 
 const fixtureStacks = path.join(__dirname, "..", "fixtures", "project", "stacks");
 
 describe("cli/stack-config", () => {
+  it("parses stack files to the same values as yaml's parse() (YAML 1.2 core schema)", () => {
+    const stacks = path.join(__dirname, "..", "..", "stacks");
+    const texts = [
+      ...fs
+        .readdirSync(stacks)
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => path.join(stacks, f)),
+      ...fs
+        .readdirSync(fixtureStacks)
+        .filter((f) => f.endsWith(".yaml") && !f.includes("malformed"))
+        .map((f) => path.join(fixtureStacks, f)),
+    ].map((f) => fs.readFileSync(f, "utf8"));
+    texts.push(
+      benchStackYaml(25),
+      "",
+      "# only a comment\n",
+      "config:\n  a: 0b11\n  b: 1_000\n  c: +1\n  d: 0o17\n  e: 017\n  f: 2026-01-01\n  g: yes\n" +
+        "  h: ~\n  i: !!str 1\n  j: 1.\n  k: -.inf\n  l: 12:30\n  m: .5\n  n: 1e3\n  o: 0x1F\n" +
+        "  p: &x [1, {q: r}]\n  s: *x\n  <<: {t: 1}\n  u: 'it''s'\n  v: \"\\u00e9\\n\"\n  w: |\n    two\n    lines\n",
+    );
+    for (const text of texts)
+      assert.deepEqual(parseYamlFile(text), parse(text) ?? null, text.slice(0, 80));
+    assert.throws(() => parseYamlFile("a: 1\n---\nb: 2\n"), /more than one YAML document/);
+    assert.throws(() => parseYamlFile("a: 1\na: 2\n"), /duplicated mapping key/);
+  });
+
   it("gives config to the program as the Pulumi engine does", () => {
     const { config, secretKeys } = toEngineConfig(
       "proj",

@@ -47,6 +47,24 @@ describe("core/schema", () => {
         reason: "@kubernetes-models/istio has no schema for networking.istio.io/v1 Nope",
       },
     );
+    // Each kind's model is its own module: a kind that is no module name never reaches import().
+    for (const kind of ["../v1/Service", "Service/x", "", "1Service"])
+      assert.deepEqual(await validateManifest({ apiVersion: "v1", kind }), {
+        status: "unvalidated",
+        reason: `kubernetes-models has no schema for v1 ${kind}`,
+      });
+    assert.deepEqual(
+      await validateManifest({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "d" },
+        spec: { selector: {}, template: { spec: { containers: [{ image: "x" }] } } },
+      } as never),
+      {
+        status: "invalid",
+        message: "data/spec/template/spec/containers/0 must have required property name",
+      },
+    );
     assert.deepEqual(await validateManifest({ kind: "Namespace" }), {
       status: "invalid",
       message: "apiVersion and kind must be strings",
