@@ -297,7 +297,7 @@ export class ServerlessService extends pulumi.ComponentResource {
     check.length("name", name, 1, 49);
     checkNamespace(check, "namespace", args.namespace);
     const ctx = serviceContext(name, args.namespace, args.mesh);
-    checkContainer(check, args, 1);
+    checkContainer(check, args, 1, true);
     checkScale(check, args.scale);
     check.int("containerConcurrency", args.containerConcurrency, 0, 1000);
     check.durationMs("timeout", args.timeout, 1_000, 3_600_000);
