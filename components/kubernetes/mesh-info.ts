@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ArgChecker } from "../core/validate";
 
 /**
  * What per-service components need to know about the installed mesh. `MeshPlatform` hands one
@@ -63,4 +64,16 @@ export function injectionLabels(
   if (mesh.dataPlane === "ambient") return { "istio.io/dataplane-mode": "ambient" };
   if (mesh.revision) return { "istio.io/rev": mesh.revision };
   return { "istio-injection": "enabled" };
+}
+
+/**
+ * Checks the names a `MeshInfo` passed by hand carries (`mesh.rootNamespace` becomes a Sidecar
+ * egress host and a namespace of generated objects, so it must be a namespace name).
+ */
+export function checkMesh(check: ArgChecker, info: MeshInfo | undefined): void {
+  if (info === undefined) return;
+  check.dnsLabel("mesh.rootNamespace", info.rootNamespace);
+  check.dnsLabel("mesh.knativeNamespace", info.knativeNamespace);
+  check.dnsLabel("mesh.revision", info.revision);
+  check.dnsSubdomain("mesh.domain", info.domain);
 }

@@ -11,7 +11,7 @@ import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/S
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
-import { injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
+import { checkMesh, injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshNamespace.schema.json";
@@ -96,6 +96,7 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     super("mesh-serverless:service:MeshNamespace", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     const ns = args.namespace ?? name;
     check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
     const mesh = meshDefaults(args.mesh);

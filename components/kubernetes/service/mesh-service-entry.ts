@@ -5,7 +5,7 @@ import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import {
   checkNamespace,
   metaFor,
@@ -145,6 +145,7 @@ export class MeshServiceEntry extends pulumi.ComponentResource {
     super("mesh-serverless:service:MeshServiceEntry", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkServiceEntry(check, "", args);
     const ctx = serviceContext(name, args.namespace, args.mesh);
