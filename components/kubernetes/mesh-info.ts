@@ -21,6 +21,13 @@ export interface MeshInfo {
   revision?: string;
   /** Data plane mode of the mesh. @default "sidecar" */
   dataPlane?: "sidecar" | "ambient";
+  /**
+   * Whether the Istio CNI node agent sets up traffic redirection, so sidecar pods have no
+   * `istio-init` container needing NET_ADMIN and NET_RAW (ambient always has it).
+   * https://istio.io/latest/docs/setup/additional-setup/cni/
+   * @default false
+   */
+  cni?: boolean;
   /** `meshConfig.extensionProviders[].name` of the tracing provider, when tracing is on. */
   tracingProvider?: string;
   /** Host of the tracing collector (`jaeger.tracing.svc.cluster.local`): sidecars with scoped
@@ -47,6 +54,7 @@ export function meshDefaults(
     gateway: info.gateway,
     revision: info.revision,
     dataPlane: info.dataPlane ?? "sidecar",
+    cni: info.cni ?? info.dataPlane === "ambient",
     tracingProvider: info.tracingProvider,
     tracingService: info.tracingService,
     monitorLabels: info.monitorLabels ?? {},

@@ -51,6 +51,7 @@ describe("kubernetes/mesh-info", () => {
       gateway: undefined,
       revision: undefined,
       dataPlane: "sidecar",
+      cni: false,
       tracingProvider: undefined,
       tracingService: undefined,
       monitorLabels: {},
