@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { readConfig } from "./config";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
-import { checkEnvironment } from "./environment";
+import { checkEnvironment, withEnvironmentDefaults } from "./environment";
 import type { StackConfig } from "./config-types";
 
 /**
@@ -60,7 +60,7 @@ export function unroutedAlertsWarning(stack: StackConfig): string | undefined {
 export async function main(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config();
   // The whole config is checked against the stack schema before anything is built.
-  const stack = readConfig(config);
+  const stack = withEnvironmentDefaults(readConfig(config));
   const { environment } = stack;
   const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
   checkEnvironment(stack, config.name);
