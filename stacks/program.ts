@@ -3,8 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { readConfig } from "./config";
 import { deployPlatform } from "./platform";
 import { deployServices } from "./services";
-import { checkEnvironment, withEnvironmentDefaults } from "./environment";
+import { checkEnvironment } from "./environment";
 import type { StackConfig } from "./config-types";
+// Issue 11: environment defaults (deny by default outside dev) applied before anything is built.
+import { withEnvironmentDefaults } from "./environment";
 
 /**
  * The Kubernetes provider: an explicit one when `kubeconfig` (a secret) or `kubernetes.context`
