@@ -77,3 +77,21 @@ export function checkEnvironment(stack: StackConfig, project: string): void {
     }
   }
 }
+
+/**
+ * Outside dev, a namespace of `services.namespaces` denies by default unless its entry says
+ * `denyByDefault: false`: STRICT mTLS proves who calls, only an authorization policy limits who
+ * may, so in staging and prod a service is reachable only by the callers its `access` names.
+ * In dev the mesh stays open so services can be tried out before their rules exist.
+ */
+export function withEnvironmentDefaults(stack: StackConfig): StackConfig {
+  const namespaces = stack.services?.namespaces;
+  if (stack.environment === "dev" || !stack.services || !namespaces) return stack;
+  const closed = Object.fromEntries(
+    Object.entries(namespaces).map(([k, ns]) => [
+      k,
+      { ...ns, denyByDefault: ns.denyByDefault ?? true },
+    ]),
+  );
+  return { ...stack, services: { ...stack.services, namespaces: closed } };
+}

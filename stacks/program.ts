@@ -7,6 +7,8 @@ import { deployServices } from "./services";
 import { checkSubsetReferences } from "../components/kubernetes/service/subsets";
 import { checkEnvironment } from "./environment";
 import type { StackConfig } from "./config-types";
+// Issue 11: environment defaults (deny by default outside dev) applied before anything is built.
+import { withEnvironmentDefaults } from "./environment";
 
 /**
  * The Kubernetes provider: an explicit one when `kubeconfig` (a secret) or `kubernetes.context`
@@ -62,7 +64,7 @@ export function unroutedAlertsWarning(stack: StackConfig): string | undefined {
 export async function main(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config();
   // The whole config is checked against the stack schema before anything is built.
-  const stack = readConfig(config);
+  const stack = withEnvironmentDefaults(readConfig(config));
   const { environment } = stack;
   const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
   checkEnvironment(stack, config.name);

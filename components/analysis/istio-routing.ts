@@ -6,6 +6,7 @@
  * ValidateWildcardDomain).
  */
 import { parseDuration } from "../core/durations";
+import { re2Error } from "../core/regex";
 import { isDns1123Label } from "../core/names";
 import { K8sObject, Reporter, Rule } from "./model";
 import { arr, obj, Obj, objs, spec, str, strs } from "./read";
@@ -250,24 +251,10 @@ const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
 const PSEUDO_HEADERS = new Set([":method", ":scheme", ":authority", ":path", ":status"]);
 const JWT_CLAIM = /^@request\.auth\.claims(\.|\[)/;
 
-/** An RE2 regex as Envoy takes it: non-empty, <= 1024 chars, no lookaround or backreference. */
-function regexError(re: string): string | undefined {
-  if (re === "") return "regex must not be empty";
-  if (re.length > 1024) return "regex is longer than 1024 characters";
-  if (/\(\?<?[=!]|\\[1-9]/.test(re))
-    return `regex ${re} uses lookaround or a backreference, which RE2 does not support`;
-  try {
-    new RegExp(re);
-  } catch (e) {
-    return `regex ${re} does not compile: ${(e as Error).message}`;
-  }
-  return undefined;
-}
-
 function stringMatchError(m: unknown): string | undefined {
   const sm = obj(m);
   if (sm.prefix === "") return "prefix must not be empty";
-  return typeof sm.regex === "string" ? regexError(sm.regex) : undefined;
+  return typeof sm.regex === "string" ? re2Error(sm.regex) : undefined;
 }
 
 export const routeMatches: Rule = {

@@ -237,14 +237,46 @@ export const trafficTargets: Rule = {
 const RESERVED_PORTS = new Set([8008, 8012, 8013, 8022, 9090, 9091]);
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION"]);
 const PORT_NAMES = new Set(["h2c", "http1"]);
+// fieldmask.go SecurityContextMask / CapabilitiesMask: the container fields Knative accepts
+// (privileged only as false); capabilities.add needs kubernetes.containerspec-addcapabilities, or
+// secure-pod-defaults with exactly ["NET_BIND_SERVICE"].
+const SC_FIELDS = new Set([
+  "allowPrivilegeEscalation",
+  "capabilities",
+  "privileged",
+  "readOnlyRootFilesystem",
+  "runAsGroup",
+  "runAsNonRoot",
+  "runAsUser",
+  "seccompProfile",
+]);
+
+function securityContextProblems(sc: Record<string, unknown>, features: Record<string, string>) {
+  const out = Object.keys(sc)
+    .filter((k) => !SC_FIELDS.has(k) || (k === "privileged" && sc[k] !== false))
+    .map((k) => `securityContext.${k} is not allowed on a Knative container`);
+  const add = ((sc.capabilities as { add?: unknown[] } | undefined)?.add ?? []).map(String);
+  const secure = ["enabled", "allow-root-bounded"].includes(features["secure-pod-defaults"] ?? "");
+  const netBind = add.length === 1 && add[0] === "NET_BIND_SERVICE";
+  if (
+    add.length > 0 &&
+    features["kubernetes.containerspec-addcapabilities"] !== "enabled" &&
+    !(secure && netBind)
+  )
+    out.push(
+      `securityContext.capabilities.add ${JSON.stringify(add)} needs kubernetes.containerspec-addcapabilities (or secure-pod-defaults with only NET_BIND_SERVICE)`,
+    );
+  return out;
+}
 
 export const knativeContainers: Rule = {
   code: "MS205",
   summary:
-    "Knative containers: one port in all, named h2c/http1, not a queue-proxy port; no reserved env or names",
+    "Knative containers: one port in all, named h2c/http1, not a queue-proxy port; no reserved env or names; securityContext fields Knative accepts",
   source:
-    "knative/serving pkg/apis/serving/k8s_validation.go (validateContainerPorts, validateEnvVar, reserved*)",
+    "knative/serving pkg/apis/serving/k8s_validation.go (validateContainerPorts, validateEnvVar, reserved*, validateSecurityContext), fieldmask.go (SecurityContextMask, CapabilitiesMask)",
   check(index, report) {
+    const features = knativeConfig(index, "features");
     for (const ks of knativeServices(index)) {
       const containers = objs(template(ks).spec.containers);
       const ports = containers.flatMap((c) => objs(c.ports));
@@ -275,6 +307,10 @@ export const knativeContainers: Rule = {
         for (const e of objs(c.env))
           if (RESERVED_ENV.has(str(e.name) ?? ""))
             report(ks, "error", `env ${e.name} is reserved: Knative sets it`);
+        const sc = c.securityContext;
+        if (sc && typeof sc === "object")
+          for (const p of securityContextProblems(sc as Record<string, unknown>, features))
+            report(ks, "error", p);
       }
     }
   },

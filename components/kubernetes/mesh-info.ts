@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ArgChecker } from "../core/validate";
 
 /**
  * What per-service components need to know about the installed mesh. `MeshPlatform` hands one
@@ -20,6 +21,13 @@ export interface MeshInfo {
   revision?: string;
   /** Data plane mode of the mesh. @default "sidecar" */
   dataPlane?: "sidecar" | "ambient";
+  /**
+   * Whether the Istio CNI node agent sets up traffic redirection, so sidecar pods have no
+   * `istio-init` container needing NET_ADMIN and NET_RAW (ambient always has it).
+   * https://istio.io/latest/docs/setup/additional-setup/cni/
+   * @default false
+   */
+  cni?: boolean;
   /** `meshConfig.extensionProviders[].name` of the tracing provider, when tracing is on. */
   tracingProvider?: string;
   /**
@@ -57,6 +65,7 @@ export function meshDefaults(
     gateway: info.gateway,
     revision: info.revision,
     dataPlane: info.dataPlane ?? "sidecar",
+    cni: info.cni ?? info.dataPlane === "ambient",
     tracingProvider: info.tracingProvider,
     tracingService: info.tracingService,
     extensionProviders: info.extensionProviders,
@@ -75,4 +84,16 @@ export function injectionLabels(
   if (mesh.dataPlane === "ambient") return { "istio.io/dataplane-mode": "ambient" };
   if (mesh.revision) return { "istio.io/rev": mesh.revision };
   return { "istio-injection": "enabled" };
+}
+
+/**
+ * Checks the names a `MeshInfo` passed by hand carries (`mesh.rootNamespace` becomes a Sidecar
+ * egress host and a namespace of generated objects, so it must be a namespace name).
+ */
+export function checkMesh(check: ArgChecker, info: MeshInfo | undefined): void {
+  if (info === undefined) return;
+  check.dnsLabel("mesh.rootNamespace", info.rootNamespace);
+  check.dnsLabel("mesh.knativeNamespace", info.knativeNamespace);
+  check.dnsLabel("mesh.revision", info.revision);
+  check.dnsSubdomain("mesh.domain", info.domain);
 }

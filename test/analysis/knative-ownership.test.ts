@@ -182,6 +182,46 @@ runCases("MS205", [
       'error MS205 Service shop/a: "queue-proxy" is a reserved container name',
     ],
   },
+  {
+    name: "the package's restricted securityContext, NET_BIND_SERVICE with secure-pod-defaults",
+    objects: [
+      serving({ features: { "secure-pod-defaults": "enabled" } }),
+      containers([
+        {
+          image: "x",
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] },
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+        },
+      ]),
+    ],
+    fires: [],
+  },
+  {
+    name: "privileged, SELinux options and an added capability without the flag",
+    objects: [
+      containers([
+        {
+          image: "x",
+          securityContext: {
+            privileged: true,
+            seLinuxOptions: { level: "s0" },
+            capabilities: { add: ["NET_BIND_SERVICE"] },
+          },
+        },
+      ]),
+    ],
+    fires: [
+      "error MS205 Service shop/a: securityContext.privileged is not allowed on a Knative container",
+      "error MS205 Service shop/a: securityContext.seLinuxOptions is not allowed on a Knative container",
+      'error MS205 Service shop/a: securityContext.capabilities.add ["NET_BIND_SERVICE"] needs kubernetes.containerspec-addcapabilities',
+    ],
+  },
 ]);
 
 const INGRESS = {

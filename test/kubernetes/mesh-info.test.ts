@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import * as h from "../harness";
-import { injectionLabels, meshDefaults } from "../../components/kubernetes/mesh-info";
+import { injectionLabels, MeshInfo, meshDefaults } from "../../components/kubernetes/mesh-info";
+import { MeshNamespace } from "../../components/kubernetes/service/mesh-namespace";
+import { ServerlessService } from "../../components/kubernetes/service/serverless-service";
 import { MeshPlatform } from "../../components/kubernetes/platform/platform";
 
 const NS = "kubernetes:core/v1:Namespace";
@@ -16,6 +18,30 @@ describe("kubernetes/mesh-info", () => {
     });
   });
 
+  // The audit's "Not A Namespace" became a Sidecar egress host; every component taking `mesh`
+  // now rejects it before creating anything.
+  const badMesh: [string, MeshInfo, string][] = [
+    ["rootNamespace", { rootNamespace: "Not A Namespace" }, '"Not A Namespace"'],
+    ["knativeNamespace", { knativeNamespace: "knative_serving" }, '"knative_serving"'],
+    ["revision", { revision: "1.30" }, '"1.30"'],
+    ["domain", { domain: "Example.COM" }, '"Example.COM"'],
+  ];
+  for (const [field, mesh, value] of badMesh) {
+    it(`components reject a mesh.${field} that is not a DNS name`, async () => {
+      await h.expectInvalid(
+        () => new MeshNamespace("shop", { mesh }),
+        `mesh.${field}`,
+        value,
+        "DNS-1123",
+      );
+      await h.expectInvalid(
+        () => new ServerlessService("orders", { image: "x", mesh }),
+        `mesh.${field}`,
+        value,
+      );
+    });
+  }
+
   it("meshDefaults fills the stock install's values", () => {
     assert.deepEqual(meshDefaults(), {
       rootNamespace: "istio-system",
@@ -25,6 +51,7 @@ describe("kubernetes/mesh-info", () => {
       gateway: undefined,
       revision: undefined,
       dataPlane: "sidecar",
+      cni: false,
       tracingProvider: undefined,
       tracingService: undefined,
       extensionProviders: undefined,

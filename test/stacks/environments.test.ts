@@ -7,6 +7,7 @@ import { render, RenderResult } from "../../cli/render";
 import { knownStacks } from "../../cli/stack-config";
 import { RecordedResource } from "../../cli/engine";
 import * as h from "../harness";
+import { withEnvironmentDefaults } from "../../stacks/environment";
 
 const root = path.join(__dirname, "..", "..");
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -304,6 +305,39 @@ describe("stacks: every environment", () => {
     assert.deepEqual(modes("staging"), [...system, "shop:STRICT"]);
     assert.deepEqual(modes("prod"), [...system, "shop:STRICT"]);
     assert.deepEqual(modes("dev"), [...system, "sandbox:PERMISSIVE", "shop:STRICT"]);
+  });
+
+  it("deny by default outside dev unless a namespace says otherwise; dev's shop asks for it", () => {
+    const closed = (s: string) =>
+      stacks[s].manifests
+        .filter((m) => m.kind === "AuthorizationPolicy" && m.metadata.name === "allow-nothing")
+        .map((m) => m.metadata.namespace)
+        .sort();
+    // staging and prod set no denyByDefault: the environment default closes their namespaces.
+    assert.deepEqual(closed("staging"), ["shop"]);
+    assert.deepEqual(closed("prod"), ["shop"]);
+    assert.deepEqual(closed("dev"), ["shop"]);
+    const ns = { shop: {}, open: { denyByDefault: false } };
+    const stack = (environment: "dev" | "prod") =>
+      withEnvironmentDefaults({ environment, services: { namespaces: ns } }).services?.namespaces;
+    assert.deepEqual(stack("prod"), {
+      shop: { denyByDefault: true },
+      open: { denyByDefault: false },
+    });
+    assert.deepEqual(stack("dev"), ns);
+  });
+
+  it("namespaces enforce the Pod Security level their sidecars allow; gateways want TLS 1.2", () => {
+    for (const s of ["dev", "staging", "prod"]) {
+      const labels = (find(stacks[s], "Namespace", "shop") as Loose).metadata.labels;
+      // No stack installs the Istio CNI agent, so istio-init's NET_ADMIN/NET_RAW need privileged.
+      assert.equal(labels["pod-security.kubernetes.io/enforce"], "privileged", s);
+      assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted", s);
+    }
+    for (const s of ["staging", "prod"]) {
+      const https = find(stacks[s], "Gateway", "public", "shop").spec.servers[0];
+      assert.equal(https.tls.minProtocolVersion, "TLSV1_2", s);
+    }
   });
 
   it("ingress: HTTPS with a redirect outside dev", () => {

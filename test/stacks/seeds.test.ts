@@ -27,6 +27,14 @@ interface Expected {
 }
 
 const ISTIO_GW = { istio: "ingressgateway" };
+/** Pod Security Standards "restricted" plus a read-only root filesystem, on every container. */
+const RESTRICTED = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  seccompProfile: { type: "RuntimeDefault" },
+};
 const principal = (ns: string, sa: string) => `cluster.local/ns/${ns}/sa/${sa}`;
 const allowRule = (p: string) => ({
   from: [{ source: { principals: [p] } }],
@@ -93,6 +101,7 @@ const EXPECTED: Expected[] = [
             {
               name: "user-container", // Knative's default name, explicit (the schema needs one)
               image: "gcr.io/my-project/helloworld-go",
+              securityContext: RESTRICTED, // not in the seed: the package default
               ports: [{ containerPort: 8080 }],
               resources: {
                 requests: { memory: "64Mi", cpu: "25m" },
@@ -149,6 +158,7 @@ const EXPECTED: Expected[] = [
             {
               name: "user-container",
               image: "gcr.io/my-ecommerce/order-processing:latest",
+              securityContext: RESTRICTED, // not in the seed: the package default
               env: [
                 {
                   name: "DATABASE_URL",
@@ -253,6 +263,7 @@ const EXPECTED: Expected[] = [
             {
               name: "app",
               image: "my-app:latest",
+              securityContext: RESTRICTED, // not in the seed: the package default
               ports: [{ containerPort: 8080 }],
               livenessProbe: {
                 httpGet: { path: "/health", port: 8080 },
@@ -387,6 +398,7 @@ const EXPECTED: Expected[] = [
             {
               name: "user-container",
               image: "gcr.io/my-project/hello-serverless:latest",
+              securityContext: RESTRICTED, // not in the seed: the package default
               ports: [{ containerPort: 8080 }],
               env: [{ name: "TARGET", value: "Serverless World" }],
             },
@@ -533,6 +545,7 @@ const EXPECTED: Expected[] = [
             {
               name: "user-container",
               image: "gcr.io/my-project/user-function:latest",
+              securityContext: RESTRICTED, // not in the seed: the package default
               ports: [{ containerPort: 8080 }],
             },
           ],

@@ -207,6 +207,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       ...(selector ? { gatewaySelector: selector } : {}),
       ...(this.istio.revision !== undefined ? { revision: this.istio.revision } : {}),
       dataPlane: this.istio.dataPlane,
+      cni: this.istio.cni !== undefined,
       ...(tracing ? { tracingProvider: tracing.name, tracingService: tracing.service } : {}),
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
       dependsOn: [

@@ -41,3 +41,5 @@ export type {
 export type { GatewayArgs, GatewayServerArgs, IngressArgs } from "./ingress";
 export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs, NamespaceRef } from "./spec";
 export type { ServicePartsArgs, ServiceParts } from "./service-parts";
+export { securityContext, RESTRICTED_SECURITY_CONTEXT } from "./security-context";
+export type { SecurityContextArgs } from "./security-context";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import { checkGateway, GatewayArgs, gatewayObject } from "./ingress";
 import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
 import { checkArgs } from "../../core/args-schema";
@@ -23,6 +23,7 @@ export class IngressGateway extends pulumi.ComponentResource {
     super("mesh-serverless:service:IngressGateway", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);
     checkGateway(check, args);

@@ -47,6 +47,12 @@ export interface GatewayServerArgs {
     mode?: "SIMPLE" | "MUTUAL" | "PASSTHROUGH" | "ISTIO_MUTUAL" | "OPTIONAL_MUTUAL";
     /** Redirect plain HTTP on this server to HTTPS. */
     httpsRedirect?: boolean;
+    /**
+     * Oldest TLS version the gateway accepts where it terminates TLS (not with PASSTHROUGH).
+     * https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings-TLSProtocol
+     * @default "TLSV1_2"
+     */
+    minProtocolVersion?: "TLSV1_2" | "TLSV1_3";
   };
 }
 
@@ -82,6 +88,15 @@ export interface IngressArgs {
 const GATEWAY_HOST =
   /^([a-z0-9*.~-]+\/)?(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 
+/** Whether the server terminates TLS at the gateway (a Secret or a mode is given). */
+function terminates(s: GatewayServerArgs): boolean {
+  return s.tls !== undefined && (s.tls.secret !== undefined || s.tls.mode !== undefined);
+}
+
+function serverProtocol(s: GatewayServerArgs): ServerProtocol {
+  return s.protocol ?? (terminates(s) ? "HTTPS" : "HTTP");
+}
+
 export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
   const servers = g.servers ?? [];
   if (servers.length === 0) check.fail("servers", g.servers, "a Gateway needs at least one server");
@@ -99,8 +114,26 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
         'a host such as "example.com", "*.example.com", "*" or "<namespace>/<host>"',
       ),
     );
+    const protocol = serverProtocol(s);
+    // istio pkg/config/validation validateServer: "server must have TLS settings for HTTPS/TLS protocols".
+    if ((protocol === "HTTPS" || protocol === "TLS") && !s.tls)
+      check.fail(
+        `${p}.tls`,
+        s.tls,
+        `a ${protocol} server needs \`tls\` (a certificate Secret or mode)`,
+      );
     if (s.tls) {
       check.dnsSubdomain(`${p}.tls.secret`, s.tls.secret);
+      check.oneOf(`${p}.tls.minProtocolVersion`, s.tls.minProtocolVersion, ["TLSV1_2", "TLSV1_3"]);
+      if (
+        s.tls.minProtocolVersion !== undefined &&
+        (!terminates(s) || s.tls.mode === "PASSTHROUGH")
+      )
+        check.fail(
+          `${p}.tls.minProtocolVersion`,
+          s.tls.minProtocolVersion,
+          "only applies where the gateway terminates TLS (a Secret or mode other than PASSTHROUGH)",
+        );
       const mode = s.tls.mode ?? "SIMPLE";
       if (
         ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"].includes(mode) &&
@@ -125,9 +158,8 @@ export function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
   return {
     selector: g.selector ?? ctx.mesh.gatewaySelector,
     servers: g.servers.map((s): Server => {
-      const terminates =
-        s.tls !== undefined && (s.tls.secret !== undefined || s.tls.mode !== undefined);
-      const protocol = s.protocol ?? (terminates ? "HTTPS" : "HTTP");
+      const protocol = serverProtocol(s);
+      const mode = terminates(s) ? (s.tls?.mode ?? "SIMPLE") : undefined;
       const server: Server = {
         port: { number: s.port, name: s.name ?? protocol.toLowerCase(), protocol },
         hosts: s.hosts,
@@ -135,8 +167,12 @@ export function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
       if (s.tls) {
         server.tls = defined({
           httpsRedirect: s.tls.httpsRedirect ? true : undefined,
-          mode: terminates ? (s.tls.mode ?? "SIMPLE") : undefined,
+          mode,
           credentialName: s.tls.secret,
+          minProtocolVersion:
+            mode !== undefined && mode !== "PASSTHROUGH"
+              ? (s.tls.minProtocolVersion ?? "TLSV1_2")
+              : undefined,
         });
       }
       return server;

@@ -11,12 +11,30 @@ import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/S
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
-import { injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
+import { checkMesh, injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshNamespace.schema.json";
 
 type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
+type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+const PSA = "pod-security.kubernetes.io";
+
+/**
+ * The strictest Pod Security Standards level a namespace's pods can meet. Outside the mesh or in
+ * ambient mode nothing is injected, and this package's containers meet "restricted". Sidecar
+ * injection adds `istio-init` with NET_ADMIN and NET_RAW unless the Istio CNI agent replaces it;
+ * "baseline" allows neither capability, so without CNI only "privileged" admits the pods. With
+ * CNI, Istio documents "baseline" for meshed namespaces.
+ * https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
+ */
+export function podSecurityLevel(
+  mesh: Pick<ReturnType<typeof meshDefaults>, "dataPlane" | "cni">,
+  enrolled: boolean,
+): PodSecurityLevel {
+  if (!enrolled || mesh.dataPlane === "ambient") return "restricted";
+  return mesh.cni ? "baseline" : "privileged";
+}
 type LimitsArgs = Exclude<MeshNamespaceArgs["limits"], false | undefined>;
 const DEFAULT_LIMITS: LimitsArgs = {
   defaultRequest: { cpu: "100m", memory: "128Mi" },
@@ -40,6 +58,16 @@ export interface MeshNamespaceArgs {
   /** Namespace-wide mTLS (`PeerAuthentication`). PERMISSIVE/DISABLE must be asked for; `false`: no
    * PeerAuthentication, the namespace inherits the mesh-wide mode. @default { mode: "STRICT", name: "default" } https://istio.io/latest/docs/reference/config/security/peer_authentication/ */
   mtls?: false | { mode?: MtlsMode; name?: string };
+  /**
+   * Pod Security admission level enforced on the created namespace
+   * (`pod-security.kubernetes.io/enforce`); `warn` and `audit` are always `restricted`, so
+   * anything short of it shows. `false`: no Pod Security labels.
+   * https://kubernetes.io/docs/concepts/security/pod-security-admission/
+   * @default the strictest level the namespace's pods can meet: "restricted" outside the mesh or
+   * in ambient mode, "baseline" for sidecars with the Istio CNI agent, "privileged" for sidecars
+   * without it (see `podSecurityLevel`)
+   */
+  podSecurity?: PodSecurityLevel | false;
   /** Add an `allow-nothing` AuthorizationPolicy so only what a service's policy allows gets in. @default false */
   denyByDefault?: boolean;
   /**
@@ -96,12 +124,25 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     super("mesh-serverless:service:MeshNamespace", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     const ns = args.namespace ?? name;
     check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
     const mesh = meshDefaults(args.mesh);
     checkLabels(check, "labels", args.labels);
     const mtls = args.mtls === false ? undefined : (args.mtls ?? {});
     check.dnsSubdomain("mtls.name", mtls?.name);
+    const enrolled = args.injection ?? true;
+    const podSecurity = args.podSecurity ?? podSecurityLevel(mesh, enrolled);
+    if (
+      podSecurity !== false &&
+      podSecurity !== "privileged" &&
+      podSecurityLevel(mesh, enrolled) === "privileged"
+    )
+      check.fail(
+        "podSecurity",
+        podSecurity,
+        'sidecar injection without the Istio CNI agent needs "privileged" (istio-init adds NET_ADMIN and NET_RAW); install the CNI agent (`mesh.cni`) or use ambient mode',
+      );
     if (args.egressHosts !== undefined && mesh.dataPlane === "ambient")
       check.fail(
         "egressHosts",
@@ -165,10 +206,22 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     const labels = managedLabels(ns, "namespace");
     const deps = mesh.dependsOn;
     if (args.create ?? true) {
-      const meshLabels = (args.injection ?? true) ? injectionLabels(mesh) : {};
+      const meshLabels = enrolled ? injectionLabels(mesh) : {};
+      const psaLabels: Record<string, string> = podSecurity
+        ? {
+            [`${PSA}/enforce`]: podSecurity,
+            [`${PSA}/audit`]: "restricted",
+            [`${PSA}/warn`]: "restricted",
+          }
+        : {};
       this.namespaceObject = new k8s.core.v1.Namespace(
         ns,
-        { metadata: { name: ns, labels: { ...labels, ...meshLabels, ...args.labels } } },
+        {
+          metadata: {
+            name: ns,
+            labels: { ...labels, ...meshLabels, ...psaLabels, ...args.labels },
+          },
+        },
         { parent: this, dependsOn: deps },
       );
     }

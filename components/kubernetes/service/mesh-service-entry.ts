@@ -3,9 +3,11 @@ import * as k8s from "@pulumi/kubernetes";
 import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry" with {
   "resolution-mode": "import",
 };
+import { isIP } from "net";
 import { ArgChecker } from "../../core/validate";
+import { isDns1123Subdomain } from "../../core/names";
 import { KubeObject } from "../../core/kube";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import {
   checkNamespace,
   metaFor,
@@ -87,9 +89,16 @@ export function checkServiceEntry(
       a.endpoints,
       "STATIC resolution needs endpoints with IP addresses",
     );
-  (a.endpoints ?? []).forEach((e, i) =>
-    check.length(`${prefix}endpoints[${i}].address`, e.address, 1, 253),
-  );
+  // istio pkg/config/validation ServiceEntry: STATIC endpoints are IPs (or unix:// sockets),
+  // DNS endpoints FQDNs or IPs.
+  (a.endpoints ?? []).forEach((e, i) => {
+    const at = `${prefix}endpoints[${i}].address`;
+    check.length(at, e.address, 1, 253);
+    if (resolution === "STATIC" && !isIP(e.address) && !e.address.startsWith("unix://"))
+      check.fail(at, e.address, "STATIC resolution needs an IPv4/IPv6 address or a unix:// socket");
+    if (resolution.startsWith("DNS") && !isIP(e.address) && !isDns1123Subdomain(e.address))
+      check.fail(at, e.address, "DNS resolution needs a host name (FQDN) or an IP address");
+  });
   (a.exportTo ?? []).forEach((n, i) =>
     check.pattern(
       `${prefix}exportTo[${i}]`,
@@ -145,6 +154,7 @@ export class MeshServiceEntry extends pulumi.ComponentResource {
     super("mesh-serverless:service:MeshServiceEntry", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkServiceEntry(check, "", args);
     const ctx = serviceContext(name, args.namespace, args.mesh);

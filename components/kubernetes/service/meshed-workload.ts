@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { managedLabels } from "../../core/kube";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import { checkParts, registerParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import {
   checkContainer,
@@ -53,6 +53,7 @@ export class MeshedWorkload extends pulumi.ComponentResource {
     super("mesh-serverless:service:MeshedWorkload", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsLabel("name", name);
     checkNamespace(check, "namespace", args.namespace);
     const ctx = serviceContext(name, args.namespace, args.mesh);

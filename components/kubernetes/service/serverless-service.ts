@@ -6,7 +6,7 @@ import type { IService as IKnativeService } from "@kubernetes-models/knative/ser
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
 import { parseDuration, toSeconds } from "../../core/durations";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import { checkParts, registerParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import {
   checkContainer,
@@ -292,12 +292,13 @@ export class ServerlessService extends pulumi.ComponentResource {
     super("mesh-serverless:service:ServerlessService", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     // Knative prefixes revision and route names to the service name, keep headroom (63 - 14).
     check.dnsLabel("name", name);
     check.length("name", name, 1, 49);
     checkNamespace(check, "namespace", args.namespace);
     const ctx = serviceContext(name, args.namespace, args.mesh);
-    checkContainer(check, args, 1);
+    checkContainer(check, args, 1, true);
     checkScale(check, args.scale);
     check.int("containerConcurrency", args.containerConcurrency, 0, 1000);
     check.durationMs("timeout", args.timeout, 1_000, 3_600_000);

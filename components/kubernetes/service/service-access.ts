@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import { AccessArgs, checkAccess } from "./access";
 import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
 import { registerParts } from "./service-parts";
@@ -30,6 +30,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
     super("mesh-serverless:service:ServiceAccess", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);
     const { namespace, mesh, ...access } = args;

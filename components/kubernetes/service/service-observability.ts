@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import { checkObservability, ObservabilityArgs } from "./observability";
 import { checkNamespace, checkLabels, NamespaceRef, serviceContext } from "./spec";
 import { registerParts } from "./service-parts";
@@ -34,6 +34,7 @@ export class ServiceObservability extends pulumi.ComponentResource {
     super("mesh-serverless:service:ServiceObservability", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);
     checkLabels(check, "selector", args.selector);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { MeshInfo } from "../mesh-info";
+import { checkMesh, MeshInfo } from "../mesh-info";
 import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
 import { checkTraffic, defaultHost, TrafficArgs } from "./traffic";
 import { registerParts } from "./service-parts";
@@ -28,6 +28,7 @@ export class ServiceTraffic extends pulumi.ComponentResource {
     super("mesh-serverless:service:ServiceTraffic", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
+    checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);
     const { namespace, mesh, ...traffic } = args;

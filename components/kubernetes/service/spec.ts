@@ -18,6 +18,7 @@ import type { IIoK8sApiCoreV1Probe as IProbe } from "kubernetes-models/v1/Probe"
 import { ArgChecker } from "../../core/validate";
 import { customResource, KubeObject, managedLabels, ObjectMeta } from "../../core/kube";
 import { MeshInfo, meshDefaults } from "../mesh-info";
+import { checkSecurityContext, securityContext, SecurityContextArgs } from "./security-context";
 
 export type { IContainer, IProbe };
 
@@ -156,6 +157,9 @@ export interface ContainerArgs {
   livenessProbe?: ProbeArgs;
   readinessProbe?: ProbeArgs;
   startupProbe?: ProbeArgs;
+  /** Container security settings, each replacing one field of the Pod Security Standards
+   * "restricted" defaults (see `SecurityContextArgs`). */
+  securityContext?: SecurityContextArgs;
 }
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -184,8 +188,13 @@ function checkProbe(check: ArgChecker, path: string, p: ProbeArgs | undefined): 
   check.int(`${path}.successThreshold`, p.successThreshold, 1, 1000);
 }
 
-/** Validates container arguments (paths under `prefix`, e.g. "" or "container."). */
-export function checkContainer(check: ArgChecker, args: ContainerArgs, maxPorts: number): void {
+/** Validates container arguments; `knative` applies Knative Serving's container rules. */
+export function checkContainer(
+  check: ArgChecker,
+  args: ContainerArgs,
+  maxPorts: number,
+  knative = false,
+): void {
   check.pattern(
     "image",
     args.image,
@@ -252,6 +261,7 @@ export function checkContainer(check: ArgChecker, args: ContainerArgs, maxPorts:
   checkProbe(check, "livenessProbe", args.livenessProbe);
   checkProbe(check, "readinessProbe", args.readinessProbe);
   checkProbe(check, "startupProbe", args.startupProbe);
+  checkSecurityContext(check, args.securityContext, knative);
 }
 
 /** Env list: plain values first in the caller's order, then secret references. */
@@ -340,6 +350,7 @@ export function containerSpec(
   if (readiness) c.readinessProbe = readiness;
   const startup = probe(withPort(args.startupProbe));
   if (startup) c.startupProbe = startup;
+  c.securityContext = securityContext(args.securityContext);
   return c;
 }
 

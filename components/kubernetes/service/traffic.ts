@@ -10,6 +10,7 @@ import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.
   "resolution-mode": "import",
 };
 import { ArgChecker } from "../../core/validate";
+import { re2Error } from "../../core/regex";
 import { defined } from "../../core/values";
 import { KubeObject } from "../../core/kube";
 import { metaFor, ServiceContext } from "./spec";
@@ -119,6 +120,13 @@ function matchMap(m: Record<string, StringMatchArgs>): Record<string, StringMatc
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, stringMatch(v)]));
 }
 
+/** A `{ regex }` match must compile as RE2 does (Envoy's safe_regex). */
+function checkRegex(check: ArgChecker, path: string, m: StringMatchArgs | undefined): void {
+  const re = typeof m === "object" && "regex" in m ? m.regex : undefined;
+  const error = re === undefined ? undefined : re2Error(re);
+  if (error) check.fail(`${path}.regex`, re, `must be an RE2 regex: ${error}`);
+}
+
 function checkRoute(
   check: ArgChecker,
   path: string,
@@ -133,6 +141,12 @@ function checkRoute(
         HEADER,
         "header names are lowercase letters, digits, '-', '_' and '.'",
       );
+    const at = `${path}.match[${j}]`;
+    checkRegex(check, `${at}.uri`, m.uri);
+    checkRegex(check, `${at}.method`, m.method);
+    checkRegex(check, `${at}.authority`, m.authority);
+    for (const f of ["headers", "queryParams"] as const)
+      for (const [k, v] of Object.entries(m[f] ?? {})) checkRegex(check, `${at}.${f}.${k}`, v);
   });
   const dests = r.destinations ?? [{}];
   if (dests.length === 0)

@@ -82,6 +82,7 @@ describe("platform/MeshPlatform", () => {
       gateway: "knative-serving/knative-ingress-gateway",
       gatewaySelector: { app: "istio-ingressgateway", istio: "ingressgateway" },
       dataPlane: "sidecar",
+      cni: false,
       tracingProvider: "jaeger",
       tracingService: "jaeger.tracing.svc.cluster.local",
       monitorLabels: {},
@@ -98,13 +99,19 @@ describe("platform/MeshPlatform", () => {
 
   it("GIVEN add-ons turned off THEN only Istio is installed and the mesh says so", async () => {
     const p = new MeshPlatform("min", {
+      istio: { cni: true },
       knative: false,
       jaeger: false,
       prometheus: false,
       fluentd: false,
     });
     await h.settled();
-    assert.deepEqual(h.names(RELEASE), ["min-istio-base", "min-istio-gateway", "min-istio-istiod"]);
+    assert.deepEqual(h.names(RELEASE), [
+      "min-istio-base",
+      "min-istio-cni",
+      "min-istio-gateway",
+      "min-istio-istiod",
+    ]);
     assert.equal(
       (values("min-istio-istiod").meshConfig as Record<string, unknown>).extensionProviders,
       undefined,
@@ -114,6 +121,8 @@ describe("platform/MeshPlatform", () => {
       rootNamespace: "istio-system",
       gatewaySelector: { app: "istio-ingressgateway", istio: "ingressgateway" },
       dataPlane: "sidecar",
+      // The CNI agent is installed: MeshNamespace can enforce "baseline" instead of "privileged".
+      cni: true,
     });
     assert.deepEqual(dependsOn, [p.istio.base, p.istio.istiod]);
     assert.equal(p.knative, undefined);

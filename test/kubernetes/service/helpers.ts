@@ -52,3 +52,13 @@ export function parent(r: RecordedResource): string | undefined {
   const p = h.parentOf(r);
   return p ? `${p.type}::${p.name}` : undefined;
 }
+
+/** The container securityContext every emitted container gets unless overridden: the Pod Security
+ * Standards "restricted" profile plus a read-only root filesystem (written out, not imported). */
+export const RESTRICTED = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  seccompProfile: { type: "RuntimeDefault" },
+};

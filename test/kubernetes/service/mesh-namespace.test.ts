@@ -3,6 +3,13 @@ import * as h from "../../harness";
 import { MeshNamespace } from "../../../components/kubernetes/service/mesh-namespace";
 import { FakeRelease, labels, parent, RELEASE, spec, T } from "./helpers";
 
+/** Pod Security admission labels: `enforce` as given, `warn` and `audit` always restricted. */
+const psa = (enforce: string) => ({
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/enforce": enforce,
+  "pod-security.kubernetes.io/warn": "restricted",
+});
+
 describe("kubernetes/service MeshNamespace", () => {
   beforeEach(() => h.reset());
 
@@ -19,7 +26,12 @@ describe("kubernetes/service MeshNamespace", () => {
     const n = h.get(T.ns, "shop");
     assert.deepEqual(n.inputs.metadata, {
       name: "shop",
-      labels: { ...labels("shop", "namespace"), "istio-injection": "enabled" },
+      labels: {
+        ...labels("shop", "namespace"),
+        "istio-injection": "enabled",
+        // Sidecars without the CNI agent: istio-init needs NET_ADMIN/NET_RAW, beyond baseline.
+        ...psa("privileged"),
+      },
     });
     assert.deepEqual(h.dependencies(n), [RELEASE]);
     assert.deepEqual(spec(T.pa, "shop/default"), { mtls: { mode: "STRICT" } });
@@ -52,7 +64,32 @@ describe("kubernetes/service MeshNamespace", () => {
     assert.equal(l("canary")["istio-injection"], undefined);
     assert.equal(l("amb")["istio.io/dataplane-mode"], "ambient");
     assert.equal(l("amb").team, "x");
-    assert.deepEqual(l("plain"), labels("plain", "namespace"));
+    assert.deepEqual(l("plain"), { ...labels("plain", "namespace"), ...psa("restricted") });
+    assert.equal(l("amb")["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.equal(l("canary")["pod-security.kubernetes.io/enforce"], "privileged");
+  });
+
+  it("Pod Security admission: the strictest level the pods can meet, or the caller's", async () => {
+    new MeshNamespace("cni", { mesh: { cni: true } });
+    new MeshNamespace("strict", { mesh: { cni: true }, podSecurity: "restricted" });
+    new MeshNamespace("open", { podSecurity: false });
+    await h.settled();
+    const l = (n: string) =>
+      (h.get(T.ns, n).inputs.metadata as { labels: Record<string, string> }).labels;
+    assert.deepEqual(l("cni"), {
+      ...labels("cni", "namespace"),
+      "istio-injection": "enabled",
+      ...psa("baseline"),
+    });
+    assert.equal(l("strict")["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.deepEqual(l("open"), { ...labels("open", "namespace"), "istio-injection": "enabled" });
+    for (const level of ["restricted", "baseline"] as const)
+      await h.expectInvalid(
+        () => new MeshNamespace("x", { podSecurity: level }),
+        "podSecurity",
+        `"${level}"`,
+        "NET_ADMIN",
+      );
   });
 
   it("all options: existing namespace, PERMISSIVE by choice, deny-by-default, egress scoping, quota, priority", async () => {

@@ -18,6 +18,11 @@ describe("kubernetes/service MeshedWorkload", () => {
       version: "v1",
       replicas: 3,
       priorityClassName: "shop-priority",
+      securityContext: {
+        readOnlyRootFilesystem: false,
+        runAsUser: 1000,
+        capabilities: { add: ["NET_RAW"] },
+      },
       livenessProbe: { httpGet: { path: "/health" }, initialDelaySeconds: 30, periodSeconds: 10 },
       readinessProbe: { tcpSocket: {}, periodSeconds: 5 },
       traffic: {
@@ -53,6 +58,15 @@ describe("kubernetes/service MeshedWorkload", () => {
                 periodSeconds: 10,
               },
               readinessProbe: { tcpSocket: { port: 9080 }, periodSeconds: 5 },
+              // Each given field replaces its default; an added capability keeps drop ALL.
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { add: ["NET_RAW"], drop: ["ALL"] },
+                readOnlyRootFilesystem: false,
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
             },
           ],
         },
@@ -139,6 +153,15 @@ describe("kubernetes/service MeshedWorkload", () => {
       () => new MeshedWorkload("w", { image: "x", labels: { app: "other" } }),
       "labels.app",
       "selects the pods",
+    );
+    await h.expectInvalid(
+      () =>
+        new MeshedWorkload("w", {
+          image: "x",
+          securityContext: { seccompProfile: { type: "Confined" as "Unconfined" } },
+        }),
+      "securityContext.seccompProfile.type",
+      '"Confined"',
     );
     await h.expectInvalid(
       () => new MeshedWorkload("w", { image: "x", servicePort: 70000 }),

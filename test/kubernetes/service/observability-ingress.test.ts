@@ -196,6 +196,12 @@ describe("kubernetes/service IngressGateway and IngressRoute", () => {
       servers: [
         { port: 443, hosts: ["*.example.com"], tls: { secret: "example-cert" } },
         { port: 80, hosts: ["*.example.com"], tls: { httpsRedirect: true } },
+        {
+          port: 8443,
+          hosts: ["api.example.com"],
+          tls: { secret: "api-cert", mode: "MUTUAL", minProtocolVersion: "TLSV1_3" },
+        },
+        { port: 9443, protocol: "TLS", hosts: ["db.example.com"], tls: { mode: "PASSTHROUGH" } },
       ],
     });
     await h.settled();
@@ -205,12 +211,24 @@ describe("kubernetes/service IngressGateway and IngressRoute", () => {
         {
           port: { number: 443, name: "https", protocol: "HTTPS" },
           hosts: ["*.example.com"],
-          tls: { mode: "SIMPLE", credentialName: "example-cert" },
+          // TLS 1.2 at least where the gateway terminates TLS, unless told otherwise.
+          tls: { mode: "SIMPLE", credentialName: "example-cert", minProtocolVersion: "TLSV1_2" },
         },
         {
           port: { number: 80, name: "http", protocol: "HTTP" },
           hosts: ["*.example.com"],
           tls: { httpsRedirect: true },
+        },
+        {
+          port: { number: 8443, name: "https", protocol: "HTTPS" },
+          hosts: ["api.example.com"],
+          tls: { mode: "MUTUAL", credentialName: "api-cert", minProtocolVersion: "TLSV1_3" },
+        },
+        {
+          // PASSTHROUGH: the backend terminates TLS, so no version is set here.
+          port: { number: 9443, name: "tls", protocol: "TLS" },
+          hosts: ["db.example.com"],
+          tls: { mode: "PASSTHROUGH" },
         },
       ],
     });
@@ -257,6 +275,42 @@ describe("kubernetes/service IngressGateway and IngressRoute", () => {
         }),
       "servers[0].tls.secret",
       "needs the Secret",
+    );
+    // istio pkg/config/validation validateServer: HTTPS/TLS servers must have TLS settings.
+    for (const protocol of ["HTTPS", "TLS"] as const)
+      await h.expectInvalid(
+        () => new IngressGateway("g", { servers: [{ port: 443, protocol, hosts: ["a.com"] }] }),
+        "servers[0].tls",
+        `a ${protocol} server needs \`tls\``,
+      );
+    await h.expectInvalid(
+      () =>
+        new IngressGateway("g", {
+          servers: [
+            {
+              port: 443,
+              hosts: ["a.com"],
+              tls: { secret: "c", minProtocolVersion: "TLSV1_1" as "TLSV1_2" },
+            },
+          ],
+        }),
+      "servers[0].tls.minProtocolVersion",
+      '"TLSV1_1"',
+    );
+    await h.expectInvalid(
+      () =>
+        new IngressGateway("g", {
+          servers: [
+            {
+              port: 443,
+              protocol: "TLS",
+              hosts: ["a.com"],
+              tls: { mode: "PASSTHROUGH", minProtocolVersion: "TLSV1_3" },
+            },
+          ],
+        }),
+      "servers[0].tls.minProtocolVersion",
+      "terminates TLS",
     );
     await h.expectInvalid(
       () => new IngressGateway("g", { servers: [{ port: 80, hosts: ["a b"] }] }),

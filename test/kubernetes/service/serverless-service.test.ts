@@ -3,7 +3,7 @@ import fc from "fast-check";
 import * as h from "../../harness";
 import { ServerlessService } from "../../../components/kubernetes/service/serverless-service";
 import { MeshNamespace } from "../../../components/kubernetes/service/mesh-namespace";
-import { FakeRelease, labels, meta, parent, RELEASE, spec, T } from "./helpers";
+import { FakeRelease, labels, meta, parent, RELEASE, RESTRICTED, spec, T } from "./helpers";
 
 const IMAGE = "gcr.io/shop/orders:1.4.2";
 
@@ -84,6 +84,7 @@ describe("kubernetes/service ServerlessService", () => {
               },
               // The probe schema needs a port: the serving port, as Knative requires.
               readinessProbe: { httpGet: { path: "/ready", port: 8080 }, periodSeconds: 5 },
+              securityContext: RESTRICTED,
             },
           ],
         },
@@ -186,6 +187,36 @@ describe("kubernetes/service ServerlessService", () => {
     assert.deepEqual(await h.expectValidManifests(), []);
   });
 
+  it("GIVEN a securityContext override THEN only the given fields replace the restricted defaults", async () => {
+    new ServerlessService("web", {
+      image: IMAGE,
+      securityContext: {
+        runAsUser: 65532,
+        capabilities: { add: ["NET_BIND_SERVICE"] },
+        seccompProfile: { type: "Localhost", localhostProfile: "profiles/web.json" },
+      },
+    });
+    await h.settled();
+    const tpl = (spec(T.ksvc, "default/web") as { template: unknown }).template as {
+      spec: { containers: unknown[] };
+    };
+    assert.deepEqual(tpl.spec.containers, [
+      {
+        name: "user-container",
+        image: IMAGE,
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] },
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          runAsUser: 65532,
+          seccompProfile: { type: "Localhost", localhostProfile: "profiles/web.json" },
+        },
+      },
+    ]);
+    assert.deepEqual(await h.expectValidManifests(), []);
+  });
+
   it("the smallest service: image only, all traffic to the latest revision, private", async () => {
     new ServerlessService("hello", {
       image: "ghcr.io/knative/helloworld-go:latest",
@@ -199,7 +230,15 @@ describe("kubernetes/service ServerlessService", () => {
     assert.deepEqual(spec(T.ksvc, "default/hello"), {
       template: {
         metadata: { labels: { app: "hello" } },
-        spec: { containers: [{ name: "app", image: "ghcr.io/knative/helloworld-go:latest" }] },
+        spec: {
+          containers: [
+            {
+              name: "app",
+              image: "ghcr.io/knative/helloworld-go:latest",
+              securityContext: RESTRICTED,
+            },
+          ],
+        },
       },
     });
     assert.equal(
@@ -306,6 +345,49 @@ describe("kubernetes/service ServerlessService", () => {
         "orders-<suffix>",
       ],
       ["a missing image", { image: "" }, "image", "container image"],
+      // knative/serving pkg/apis/serving/fieldmask.go CapabilitiesMask: NET_BIND_SERVICE only.
+      [
+        "an added capability Knative rejects",
+        { securityContext: { capabilities: { add: ["NET_ADMIN"] } } },
+        "securityContext.capabilities.add",
+        '["NET_ADMIN"]',
+        "NET_BIND_SERVICE",
+      ],
+      [
+        "a lower-case capability (drops nothing)",
+        { securityContext: { capabilities: { drop: ["all"] } } },
+        "securityContext.capabilities.drop[0]",
+        '"all"',
+        "upper case",
+      ],
+      [
+        "root with runAsNonRoot left on",
+        { securityContext: { runAsUser: 0 } },
+        "securityContext.runAsUser",
+        "runAsNonRoot",
+      ],
+      [
+        "a negative UID",
+        { securityContext: { runAsGroup: -1 } },
+        "securityContext.runAsGroup",
+        "0 to 2147483647",
+      ],
+      [
+        "a Localhost seccomp profile without its file",
+        { securityContext: { seccompProfile: { type: "Localhost" } } },
+        "securityContext.seccompProfile.localhostProfile",
+        "required",
+      ],
+      [
+        "a profile file with another seccomp type",
+        {
+          securityContext: {
+            seccompProfile: { type: "RuntimeDefault", localhostProfile: "a.json" },
+          },
+        },
+        "securityContext.seccompProfile.localhostProfile",
+        '"a.json"',
+      ],
     ];
     for (const [what, extra, arg, ...mentions] of cases) {
       it(what, () =>

@@ -549,4 +549,48 @@ describe("kubernetes/service MeshServiceEntry", () => {
       "UDP",
     );
   });
+  // istio pkg/config/validation (ServiceEntry): STATIC endpoints are IPs, DNS ones FQDNs or IPs.
+  it("rejects a STATIC endpoint that is not an IP and a DNS endpoint that is not a host", async () => {
+    const entry = (resolution: "STATIC" | "DNS", address: string) => () =>
+      new MeshServiceEntry("x", {
+        hosts: ["a.b"],
+        ports: [{ number: 80 }],
+        resolution,
+        endpoints: [{ address: "10.0.0.1" }, { address }],
+      });
+    for (const bad of ["not-an-ip", "300.1.1.1", "10.0.0.0/8"])
+      await h.expectInvalid(entry("STATIC", bad), "endpoints[1].address", `"${bad}"`, "IPv4/IPv6");
+    await h.expectInvalid(entry("DNS", "Not A Host"), "endpoints[1].address", "FQDN");
+  });
+  it("accepts STATIC IPv4, IPv6 and unix sockets, DNS host names", async () => {
+    new MeshServiceEntry("s", {
+      hosts: ["s.example.com"],
+      ports: [{ number: 80 }],
+      resolution: "STATIC",
+      endpoints: [
+        { address: "10.0.0.1" },
+        { address: "2001:db8::1" },
+        { address: "unix:///var/run/s.sock" },
+      ],
+    });
+    new MeshServiceEntry("d", {
+      hosts: ["d.example.com"],
+      ports: [{ number: 80 }],
+      resolution: "DNS",
+      endpoints: [{ address: "backend.example.com" }, { address: "192.0.2.7" }],
+    });
+    await h.settled();
+    assert.deepEqual(
+      (spec(T.se, "default/s") as { endpoints: { address: string }[] }).endpoints.map(
+        (e) => e.address,
+      ),
+      ["10.0.0.1", "2001:db8::1", "unix:///var/run/s.sock"],
+    );
+    assert.deepEqual(
+      (spec(T.se, "default/d") as { endpoints: { address: string }[] }).endpoints.map(
+        (e) => e.address,
+      ),
+      ["backend.example.com", "192.0.2.7"],
+    );
+  });
 });

@@ -325,6 +325,23 @@ describe("kubernetes/service ServiceTraffic", () => {
         "namespace",
         "DNS-1123",
       ],
+      // Envoy compiles Istio's regex matches with RE2: they must compile, without lookaround.
+      [
+        "a uri regex that does not compile",
+        () => new ServiceTraffic("a", { routes: [{ match: [{ uri: { regex: "(" } }] }] }),
+        "routes[0].match[0].uri.regex",
+        '"("',
+        "does not compile",
+      ],
+      [
+        "a header regex with lookahead (not RE2)",
+        () =>
+          new ServiceTraffic("a", {
+            routes: [{ match: [{ headers: { "x-user": { regex: "(?=admin).*" } } }] }],
+          }),
+        "routes[0].match[0].headers.x-user.regex",
+        "lookaround",
+      ],
     ];
     for (const [what, build, arg, ...mentions] of cases) {
       it(what, () => h.expectInvalid(build, arg, ...mentions));
