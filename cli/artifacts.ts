@@ -323,7 +323,8 @@ export function buildHelmfile(
   return { files, releases: entries.length };
 }
 
-function label(recording: Recording, urn: string): string {
+/** `type::name` of a recorded resource (the URN when it is not recorded), as aws-plan.json names it. */
+export function label(recording: Recording, urn: string): string {
   const r = recording.byUrn(urn);
   return r ? `${r.type}::${r.name}` : urn;
 }

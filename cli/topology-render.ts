@@ -1,4 +1,4 @@
-import { Files, isAwsResource, isKubernetesObject } from "./artifacts";
+import { Files, isAwsResource, isKubernetesObject, label } from "./artifacts";
 import { Recording } from "./engine";
 import {
   buildTopology,
@@ -233,15 +233,12 @@ export async function topologyFiles(t: Topology, title: string): Promise<Topolog
 /** `topology.svg` and `topology.md`: the mesh drawn from the objects and the AWS plan. */
 export async function buildTopologyFiles(recording: Recording, stack: string): Promise<Files> {
   const objects = recording.resources.filter(isKubernetesObject).map((r) => r.redacted);
-  const aws = recording.resources.filter(isAwsResource).map((r) => {
-    const parent = r.parent ? recording.byUrn(r.parent) : undefined;
-    return {
-      type: r.type,
-      name: r.name,
-      ...(parent ? { parent: `${parent.type}::${parent.name}` } : {}),
-      inputs: r.redacted,
-    };
-  });
+  const aws = recording.resources.filter(isAwsResource).map((r) => ({
+    type: r.type,
+    name: r.name,
+    ...(r.parent ? { parent: label(recording, r.parent) } : {}),
+    inputs: r.redacted,
+  }));
   if (objects.length === 0 && aws.length === 0) return {};
   return { ...(await topologyFiles(buildTopology(objects, aws), `Mesh topology: stack ${stack}`)) };
 }
