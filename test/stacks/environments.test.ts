@@ -2,11 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
 import { render, RenderResult } from "../../cli/render";
 import { knownStacks } from "../../cli/stack-config";
 import { RecordedResource } from "../../cli/engine";
 import * as h from "../harness";
+import { renderedManifests } from "./run";
 import { withEnvironmentDefaults } from "../../stacks/environment";
 
 const root = path.join(__dirname, "..", "..");
@@ -30,16 +30,9 @@ interface Rendered {
 async function renderStack(stack: string): Promise<Rendered> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `env-${stack}-`));
   const result = await render({ stack, root, out });
-  const manifests: Manifest[] = [];
-  for (const file of result.files.filter(
-    (f) => f.startsWith("manifests/") && !f.endsWith("/kustomization.yaml"),
-  )) {
-    for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, file), "utf8")))
-      manifests.push(doc.toJS());
-  }
   return {
     result,
-    manifests,
+    manifests: renderedManifests<Manifest>(out, result.files),
     outputs: JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8")),
   };
 }

@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
 import { main } from "../../stacks/program";
 import { StackConfigError } from "../../stacks/config";
 import { exitCodeFor } from "../../cli/render";
@@ -43,4 +46,13 @@ export async function rejects(
     [],
     "nothing may be built before config is checked",
   );
+}
+
+/** Every Kubernetes object a render wrote under `out`, in the order of its `files` list. */
+export function renderedManifests<M>(out: string, files: string[]): M[] {
+  return files
+    .filter((f) => f.startsWith("manifests/") && !f.endsWith("/kustomization.yaml"))
+    .flatMap((f) =>
+      parseAllDocuments(fs.readFileSync(path.join(out, f), "utf8")).map((d) => d.toJS() as M),
+    );
 }

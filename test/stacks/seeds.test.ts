@@ -2,10 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
 import * as h from "../harness";
 import { render } from "../../cli/render";
-import { rejects } from "./run";
+import { rejects, renderedManifests } from "./run";
 import type { ServicesConfig } from "../../stacks/config-types";
 import { deployServices } from "../../stacks/services";
 
@@ -614,14 +613,8 @@ describe("seeds stack (acceptance set)", function () {
     assert.deepEqual(result.unvalidated, {}, "every object has a published schema");
     assert.equal(result.validated, result.manifests);
     rendered = new Map();
-    for (const file of result.files.filter(
-      (f) => f.startsWith("manifests/") && !f.endsWith("kustomization.yaml"),
-    )) {
-      for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, file), "utf8"))) {
-        const m = doc.toJS() as Manifest;
-        rendered.set(id({ ...m, name: m.metadata.name, namespace: m.metadata.namespace }), m);
-      }
-    }
+    for (const m of renderedManifests<Manifest>(out, result.files))
+      rendered.set(id({ ...m, name: m.metadata.name, namespace: m.metadata.namespace }), m);
   });
   after(async () => {
     fs.rmSync(out, { recursive: true, force: true });
