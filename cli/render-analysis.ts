@@ -5,7 +5,8 @@ import {
   Finding,
   formatFinding,
   K8sObject,
-  proxyResourcesFrom,
+  optionsFromReleases,
+  ReleaseValues,
 } from "../components/analysis";
 import { groupBy } from "../components/analysis/read";
 import { clusterDir, HELM_RELEASE, isKubernetesObject } from "./artifacts";
@@ -34,15 +35,11 @@ export class AnalysisError extends Error {
 
 /** Cluster facts the render knows beyond its manifests: istiod's own sidecar resources. */
 function renderOptions(recording: Recording): AnalysisOptions {
-  const istiod = recording.resources.find(
-    (r) =>
-      r.type === HELM_RELEASE &&
-      ((r.inputs as { chart?: string }).chart ?? "").split("/").pop() === "istiod",
+  return optionsFromReleases(
+    recording.resources
+      .filter((r) => r.type === HELM_RELEASE)
+      .map((r) => r.inputs as ReleaseValues),
   );
-  const values = (istiod?.inputs as { values?: { global?: { proxy?: { resources?: unknown } } } })
-    ?.values;
-  const resources = values?.global?.proxy?.resources;
-  return resources === undefined ? {} : { proxyResources: proxyResourcesFrom(resources) };
 }
 
 export function analyzeRecording(recording: Recording): RenderAnalysis {

@@ -1,5 +1,13 @@
-import type { StackValidationPolicy } from "@pulumi/policy";
-import { analyze, Finding, formatFinding, Severity } from "../components/analysis";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import {
+  AnalysisOptions,
+  analyze,
+  Finding,
+  formatFinding,
+  optionsFromReleases,
+  ReleaseValues,
+  Severity,
+} from "../components/analysis";
 import { groupBy } from "../components/analysis/read";
 import { kubernetesObjects, StackObject, urnOf } from "./resources";
 
@@ -9,9 +17,23 @@ import { kubernetesObjects, StackObject, urnOf } from "./resources";
  * mandatory by default, warnings advisory; both levels are policy config.
  */
 
-function findingsOf(objects: StackObject[]): Finding[] {
+function findingsOf(objects: StackObject[], options: AnalysisOptions): Finding[] {
   const clusters = groupBy(objects, (o) => o.cluster);
-  return [...clusters.values()].flatMap((group) => analyze(group.map((o) => o.object)));
+  return [...clusters.values()].flatMap((group) =>
+    analyze(
+      group.map((o) => o.object),
+      options,
+    ),
+  );
+}
+
+/** The cluster facts the renderer also passes: the istiod release's sidecar resources. */
+function releaseOptions(resources: PolicyResource[]): AnalysisOptions {
+  return optionsFromReleases(
+    resources
+      .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
+      .map((r) => r.props as ReleaseValues),
+  );
 }
 
 function analyzerPolicy(severity: Severity): StackValidationPolicy {
@@ -24,7 +46,9 @@ function analyzerPolicy(severity: Severity): StackValidationPolicy {
     enforcementLevel: severity === "error" ? "mandatory" : "advisory",
     validateStack: (args, report) => {
       const objects = kubernetesObjects(args.resources);
-      for (const f of findingsOf(objects).filter((x) => x.severity === severity))
+      for (const f of findingsOf(objects, releaseOptions(args.resources)).filter(
+        (x) => x.severity === severity,
+      ))
         report(formatFinding(f), urnOf(objects, f.kind, f.namespace, f.name));
     },
   };

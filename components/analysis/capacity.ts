@@ -33,6 +33,23 @@ export function proxyResourcesFrom(values: unknown, base = ISTIO_PROXY_DEFAULT):
   return { requests: part("requests"), limits: part("limits") };
 }
 
+/** A Helm release as the analyzer reads it: its chart name (a repository path is fine) and values. */
+export interface ReleaseValues {
+  chart?: string;
+  values?: unknown;
+}
+
+/**
+ * Cluster facts the Kubernetes objects do not carry but the Helm releases beside them do: the
+ * istiod release's `global.proxy.resources` (the sidecar every injected pod gets). The renderer
+ * and the policy pack both pass what this returns to `analyze`.
+ */
+export function optionsFromReleases(releases: readonly ReleaseValues[]): AnalysisOptions {
+  const istiod = releases.find((r) => (r.chart ?? "").split("/").pop() === "istiod");
+  const resources = obj(obj(obj(istiod?.values).global).proxy).resources;
+  return resources === undefined ? {} : { proxyResources: proxyResourcesFrom(resources) };
+}
+
 /** queue-proxy as the KnativeServing CR's `config.deployment` queue-sidecar-* keys set it. */
 function queueProxyOf(index: Inventory, base: PodResources): PodResources {
   const d = knativeConfig(index, "deployment");

@@ -4,7 +4,8 @@
  * renderer, `npm run analyze`, and the policy pack.
  */
 import { DEFAULT_OPTIONS, quotaFits } from "./capacity";
-export { proxyResourcesFrom } from "./capacity";
+export { optionsFromReleases, proxyResourcesFrom } from "./capacity";
+export type { ReleaseValues } from "./capacity";
 import { gatewayServers, destinationRules, serviceEntries, sidecars } from "./istio-config";
 import {
   gatewayNames,

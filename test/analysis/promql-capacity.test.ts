@@ -3,7 +3,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { API, ksvc, obj, runCases } from "./helpers";
-import { analyze, proxyResourcesFrom, RULES } from "../../components/analysis";
+import { analyze, optionsFromReleases, proxyResourcesFrom, RULES } from "../../components/analysis";
 import { formatQuantity, parseQuantity } from "../../components/analysis/read";
 
 const rule = (expr: string) =>
@@ -168,6 +168,15 @@ describe("MS601 with the cluster's own sidecar settings", () => {
       found.map((f) => f.message.split(";")[0]),
       ["limits.cpu: workloads at max scale need 25 (a 10 x 2.5), quota 20: over by 5"],
     );
+  });
+  it("reads those settings from the istiod Helm release beside the objects (renderer and policy pack)", () => {
+    const release = (chart: string, values: unknown) => ({ chart, values });
+    const proxy = { global: { proxy: { resources: { limits: { cpu: "500m" } } } } };
+    assert.deepEqual(optionsFromReleases([release("istio-release/istiod", proxy)]), {
+      proxyResources: proxyResourcesFrom({ limits: { cpu: "500m" } }),
+    });
+    assert.deepEqual(optionsFromReleases([release("istio-release/base", proxy)]), {});
+    assert.deepEqual(optionsFromReleases([release("istiod", { global: {} })]), {});
   });
   it("takes queue-proxy resources from the KnativeServing CR's deployment config", () => {
     const serving = obj("operator.knative.dev/v1beta1", "KnativeServing", "knative-serving/ks", {

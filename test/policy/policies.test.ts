@@ -168,6 +168,44 @@ describe("policy pack", () => {
       );
     });
 
+    it("counts the sidecar resources the stack's istiod release sets, as the renderer does", async () => {
+      const fn = (kind: string, name: string, body: Record<string, unknown>) =>
+        k8s(kind, "fn", name, body);
+      const objects = [
+        resource("kubernetes:core/v1:Namespace", "fn", {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: "fn", labels: { "istio-injection": "enabled" } },
+        }),
+        fn("kubernetes:core/v1:ResourceQuota", "quota", { spec: { hard: { "limits.cpu": "25" } } }),
+        fn("kubernetes:core/v1:LimitRange", "limits", {
+          spec: { limits: [{ type: "Container", default: { cpu: "1", memory: "256Mi" } }] },
+        }),
+        fn(KSVC, "a", {
+          spec: {
+            template: {
+              metadata: { annotations: { "autoscaling.knative.dev/max-scale": "10" } },
+              spec: { containers: [{ image: "x" }] },
+            },
+          },
+        }),
+      ];
+      const istiod = (cpu: string) =>
+        resource("kubernetes:helm.sh/v3:Release", "istiod", {
+          chart: "istiod",
+          values: { global: { proxy: { resources: { limits: { cpu } } } } },
+        });
+      // 10 pods x (user 1 + queue-proxy 1 + istio-proxy) CPU against a quota of 25.
+      const errors = async (cpu: string) =>
+        (await validateStack("mesh-serverless-analyzer-errors", [...objects, istiod(cpu)])).map(
+          ([m]) => m.split(";")[0],
+        );
+      assert.deepEqual(await errors("100m"), []);
+      assert.deepEqual(await errors("2"), [
+        "error MS601 ResourceQuota fn/quota: limits.cpu: workloads at max scale need 40 (a 10 x 4), quota 25: over by 15",
+      ]);
+    });
+
     it("reports warnings in the advisory policy only", async () => {
       const dr = (name: string) =>
         k8s(CR("networking.istio.io/v1", "DestinationRule"), "shop", name, {
