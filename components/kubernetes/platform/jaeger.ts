@@ -155,11 +155,6 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
   );
   if (args.telemetry) check.dnsLabel("telemetry.rootNamespace", args.telemetry.rootNamespace);
   if (args.storage !== undefined) {
-    check.oneOf(
-      "storage.backend",
-      check.require("storage.backend", args.storage.backend, '"badger"'),
-      ["badger"],
-    );
     checkStorage(check, "storage", args.storage);
     check.pattern(
       "storage.retention",
