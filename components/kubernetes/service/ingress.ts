@@ -124,7 +124,6 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
       );
     if (s.tls) {
       check.dnsSubdomain(`${p}.tls.secret`, s.tls.secret);
-      check.oneOf(`${p}.tls.minProtocolVersion`, s.tls.minProtocolVersion, ["TLSV1_2", "TLSV1_3"]);
       if (
         s.tls.minProtocolVersion !== undefined &&
         (!terminates(s) || s.tls.mode === "PASSTHROUGH")
