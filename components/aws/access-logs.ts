@@ -48,7 +48,7 @@ export interface FirehoseAccessLogs {
 
 export type AccessLogDestination = CloudWatchAccessLogs | S3AccessLogs | FirehoseAccessLogs;
 
-export const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_RETENTION_DAYS = 30;
 
 /** Checks a destination; `at` is its argument path. */
 export function checkAccessLogs(

@@ -44,7 +44,7 @@ export interface JaegerBadgerArgs extends PersistentStorageArgs {
 const BADGER_DIR = "/badger";
 const BADGER_VOLUME = "badger-data";
 /** Name of the claim the component creates for Badger. */
-export const BADGER_CLAIM = "jaeger-badger";
+const BADGER_CLAIM = "jaeger-badger";
 const TTL = /^[1-9]\d*(h|m)$/;
 
 /** The `jaeger_storage` backend: in memory, or Badger under BADGER_DIR (internal/storage/v1/badger/config.go). */

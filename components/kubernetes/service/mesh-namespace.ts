@@ -28,7 +28,7 @@ const PSA = "pod-security.kubernetes.io";
  * CNI, Istio documents "baseline" for meshed namespaces.
  * https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
  */
-export function podSecurityLevel(
+function podSecurityLevel(
   mesh: Pick<ReturnType<typeof meshDefaults>, "dataPlane" | "cni">,
   enrolled: boolean,
 ): PodSecurityLevel {

@@ -265,7 +265,7 @@ export function checkContainer(
 }
 
 /** Env list: plain values first in the caller's order, then secret references. */
-export function envVars(args: ContainerArgs): IEnvVar[] | undefined {
+function envVars(args: ContainerArgs): IEnvVar[] | undefined {
   const out: IEnvVar[] = Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value }));
   for (const [name, ref] of Object.entries(args.secretEnv ?? {})) {
     out.push({
