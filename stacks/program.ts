@@ -15,7 +15,7 @@ import { withEnvironmentDefaults } from "./environment";
  * is set, so the cluster is named in config rather than taken from whatever kubectl context the
  * deploying machine has.
  */
-export function kubernetesOptions(
+function kubernetesOptions(
   stack: StackConfig,
   config = new pulumi.Config(),
 ): pulumi.ComponentResourceOptions {
@@ -45,7 +45,7 @@ function servicesWithAlerts(services: StackConfig["services"]): string[] {
  * Alertmanager is off, or Alertmanager has no `alerting` (the chart's config sends every alert
  * to its `null` receiver).
  */
-export function unroutedAlertsWarning(stack: StackConfig): string | undefined {
+function unroutedAlertsWarning(stack: StackConfig): string | undefined {
   const withAlerts = servicesWithAlerts(stack.services);
   if (withAlerts.length === 0) return undefined;
   const prometheus = stack.platform?.prometheus;

@@ -12,7 +12,7 @@ import { formatQuantity, labelsOf, nsOf, obj, objs, parseQuantity, spec } from "
  * values.yaml, 1.30.5 and 1.31.1: requests 100m/128Mi, limits 2000m/1024Mi). The renderer passes
  * the rendered istiod release's own values instead when they set them (`proxyResourcesFrom`).
  */
-export const ISTIO_PROXY_DEFAULT: PodResources = {
+const ISTIO_PROXY_DEFAULT: PodResources = {
   requests: { cpu: 0.1, memory: 128 * 1024 ** 2 },
   limits: { cpu: 2, memory: 1024 * 1024 ** 2 },
 };
@@ -21,7 +21,7 @@ export const ISTIO_PROXY_DEFAULT: PodResources = {
  * queue-proxy per Knative pod: only `queue-sidecar-cpu-request` 25m is set by default
  * (knative/serving pkg/deployment/config.go defaultConfig); the rest comes from LimitRange defaults.
  */
-export const QUEUE_PROXY_DEFAULT: PodResources = { requests: { cpu: 0.025 }, limits: {} };
+const QUEUE_PROXY_DEFAULT: PodResources = { requests: { cpu: 0.025 }, limits: {} };
 
 /** `resources` as written in chart values ({requests, limits} of quantities) over `base`. */
 export function proxyResourcesFrom(values: unknown, base = ISTIO_PROXY_DEFAULT): PodResources {

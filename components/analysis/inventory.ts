@@ -2,7 +2,7 @@ import { Inventory, K8sObject, Workload } from "./model";
 import { groupBy, labelsOf, nsOf, obj, spec, str } from "./read";
 
 /** Knative annotation keys (knative/serving pkg/apis/autoscaling/register.go). */
-export const KNATIVE_ANNOTATION = {
+const KNATIVE_ANNOTATION = {
   class: "autoscaling.knative.dev/class",
   minScale: "autoscaling.knative.dev/min-scale",
   maxScale: "autoscaling.knative.dev/max-scale",

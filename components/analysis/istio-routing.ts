@@ -34,7 +34,7 @@ export function wildcardDomainError(host: string): string | undefined {
 }
 
 /** agent.ValidateDuration: at least 1ms, whole milliseconds. */
-export function durationError(value: unknown): string | undefined {
+function durationError(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === "string" ? parseDuration(value) : undefined;
   if (ms === undefined) return `${JSON.stringify(value)} is not a duration`;

@@ -29,7 +29,7 @@ const ISTIO_DISTRIBUTIONS = [
   "istio_request_bytes",
   "istio_response_bytes",
 ];
-export const ISTIO_METRICS = new Set([
+const ISTIO_METRICS = new Set([
   ...ISTIO_COUNTERS,
   ...ISTIO_DISTRIBUTIONS.flatMap((m) => [`${m}_bucket`, `${m}_sum`, `${m}_count`]),
 ]);
@@ -75,7 +75,7 @@ export interface PromqlProblem {
 }
 
 /** Problems of one expression: a parse error, or Istio metrics and labels that do not exist. */
-export function promqlProblems(expr: string): PromqlProblem[] {
+function promqlProblems(expr: string): PromqlProblem[] {
   const out: PromqlProblem[] = [];
   const tree = parser.parse(expr);
   let firstError: number | undefined;

@@ -22,7 +22,7 @@ import {
 import { selectedWorkloads } from "./references";
 
 /** A metav1.LabelSelector (matchLabels + matchExpressions) against a label set. */
-export function selectorMatches(selector: Obj, labels: Record<string, string>): boolean {
+function selectorMatches(selector: Obj, labels: Record<string, string>): boolean {
   if (!labelsMatch(labelsOf(selector.matchLabels), labels)) return false;
   return objs(selector.matchExpressions).every((e) => {
     const key = str(e.key) ?? "";

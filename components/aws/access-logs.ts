@@ -48,8 +48,7 @@ export interface FirehoseAccessLogs {
 
 export type AccessLogDestination = CloudWatchAccessLogs | S3AccessLogs | FirehoseAccessLogs;
 
-export const ACCESS_LOG_TYPES = ["cloudwatch", "s3", "firehose"] as const;
-export const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_RETENTION_DAYS = 30;
 
 /** Checks a destination; `at` is its argument path. */
 export function checkAccessLogs(
@@ -58,7 +57,6 @@ export function checkAccessLogs(
   d: AccessLogDestination | undefined,
 ): void {
   if (d === undefined) return;
-  check.oneOf(`${at}.type`, check.require(`${at}.type`, d.type, "is required"), ACCESS_LOG_TYPES);
   if (d.type === "cloudwatch") {
     check.pattern(
       `${at}.logGroupName`,
@@ -78,14 +76,14 @@ export function checkAccessLogs(
   } else if (d.type === "s3") {
     check.pattern(
       `${at}.bucketArn`,
-      check.require(`${at}.bucketArn`, d.bucketArn, "is required"),
+      d.bucketArn,
       S3_BUCKET_ARN,
       "must be an S3 bucket ARN, arn:aws:s3:::<bucket>[/<prefix>]",
     );
   } else {
     check.pattern(
       `${at}.deliveryStreamArn`,
-      check.require(`${at}.deliveryStreamArn`, d.deliveryStreamArn, "is required"),
+      d.deliveryStreamArn,
       FIREHOSE_STREAM_ARN,
       "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>",
     );

@@ -19,9 +19,9 @@ import { NormalizedFunctionArgs } from "./function-args";
  */
 
 /** Function URLs answer HTTPS on 443; the caller's Envoy originates TLS to them. */
-export const FUNCTION_URL_PORT = 443;
+const FUNCTION_URL_PORT = 443;
 /** CA bundle of the Amazon Linux based Envoy image App Mesh ships. */
-export const ENVOY_CA_BUNDLE = "/etc/ssl/certs/ca-bundle.crt";
+const ENVOY_CA_BUNDLE = "/etc/ssl/certs/ca-bundle.crt";
 
 /**
  * The client policy that makes a caller's Envoy originate TLS to function URLs: enforced, on the

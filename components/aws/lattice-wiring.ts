@@ -60,10 +60,10 @@ export interface LatticeWiring {
 }
 
 /** Lattice's event structure for Lambda targets; V2 carries the full request. */
-export const LAMBDA_EVENT_STRUCTURE_VERSION = "V2";
+const LAMBDA_EVENT_STRUCTURE_VERSION = "V2";
 
 /** A rule's match as Lattice takes it (API_HttpMatch). */
-export function latticeHttpMatch(m: NormalizedRule["match"]) {
+function latticeHttpMatch(m: NormalizedRule["match"]) {
   return {
     httpMatch: {
       ...(m.headers.length

@@ -115,7 +115,7 @@ export type EnvoyLogLevel = (typeof ENVOY_LOG_LEVELS)[number];
  * Cloud Map instance attributes: at most 30, keys <= 255, values <= 1024, keys plus values
  * <= 5000 characters. https://docs.aws.amazon.com/cloud-map/latest/api/API_RegisterInstance.html
  */
-export const CLOUD_MAP = {
+const CLOUD_MAP = {
   maxAttributes: 30,
   maxKey: 255,
   maxValue: 1024,

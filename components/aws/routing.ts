@@ -1,7 +1,6 @@
 import { ArgChecker } from "../core/validate";
 import { toSeconds } from "../core/durations";
 import {
-  APP_MESH_HTTP_RETRY_EVENTS,
   appMeshDuration,
   checkLatticeName,
   HttpRetryEvent,
@@ -9,7 +8,6 @@ import {
   LATTICE_HEADER_NAME,
   LATTICE_HEADER_VALUE,
   LATTICE_IDLE_TIMEOUT_S,
-  LATTICE_METHODS,
   LATTICE_PATH,
   LATTICE_RULE_NAME,
   LATTICE_RULE_PRIORITY,
@@ -179,17 +177,9 @@ function meshDuration(check: ArgChecker, argument: string, value: string | undef
 
 function checkRetries(check: ArgChecker, r: RetryPolicyArgs) {
   const at = "routing.retries";
-  check.require(`${at}.maxRetries`, r.maxRetries, "is required: retries after the first try");
   check.int(`${at}.maxRetries`, r.maxRetries, 0, Number.MAX_SAFE_INTEGER);
-  check.require(`${at}.perRetryTimeout`, r.perRetryTimeout, "is required: the timeout of each try");
   if ((r.httpRetryEvents ?? []).length === 0 && (r.tcpRetryEvents ?? []).length === 0)
     check.fail(at, r, "needs at least one of httpRetryEvents or tcpRetryEvents");
-  (r.httpRetryEvents ?? []).forEach((e, i) =>
-    check.oneOf(`${at}.httpRetryEvents[${i}]`, e, APP_MESH_HTTP_RETRY_EVENTS),
-  );
-  (r.tcpRetryEvents ?? []).forEach((e, i) =>
-    check.oneOf(`${at}.tcpRetryEvents[${i}]`, e, ["connection-error"]),
-  );
   return {
     maxRetries: r.maxRetries,
     perRetryTimeout: meshDuration(check, `${at}.perRetryTimeout`, r.perRetryTimeout)!,
@@ -205,7 +195,6 @@ function checkRule(
   serviceName: string,
   aliasesOf: AliasLookup,
 ): NormalizedRule {
-  check.require(`${at}.priority`, rule.priority, "is required");
   check.int(`${at}.priority`, rule.priority, LATTICE_RULE_PRIORITY.min, LATTICE_RULE_PRIORITY.max);
   const name = rule.name ?? `${serviceName}-rule-${rule.priority}`;
   checkLatticeName(check, `${at}.name`, name, LATTICE_RULE_NAME);
@@ -221,26 +210,17 @@ function checkRule(
     );
   headers.forEach((h, i) => {
     const hat = `${at}.match.headers[${i}]`;
-    check.require(`${hat}.name`, h.name, "is required");
     check.length(`${hat}.name`, h.name, LATTICE_HEADER_NAME.min, LATTICE_HEADER_NAME.max);
-    check.oneOf(`${hat}.type`, check.require(`${hat}.type`, h.type, "is required"), [
-      "exact",
-      "prefix",
-      "contains",
-    ]);
-    check.require(`${hat}.value`, h.value, "is required");
     check.length(`${hat}.value`, h.value, LATTICE_HEADER_VALUE.min, LATTICE_HEADER_VALUE.max);
   });
   if (match.path !== undefined) {
-    check.oneOf(`${at}.match.path.type`, match.path.type, ["exact", "prefix"]);
     check.pattern(
       `${at}.match.path.value`,
-      check.require(`${at}.match.path.value`, match.path.value, "is required"),
+      match.path.value,
       new RegExp(`^/.{0,${LATTICE_PATH.max - 1}}$`),
       `must start with '/' and be ${LATTICE_PATH.min}-${LATTICE_PATH.max} characters long`,
     );
   }
-  check.oneOf(`${at}.match.method`, match.method, LATTICE_METHODS);
 
   const forward = rule.forward ?? [];
   if (

@@ -5,8 +5,8 @@ import { ArgChecker } from "../core/validate";
  * run time too, so a secret (an Output) can never end up in one: tags are readable by anyone
  * who can list resources. https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
  */
-export const TAG_KEY_MAX = 128;
-export const TAG_VALUE_MAX = 256;
+const TAG_KEY_MAX = 128;
+const TAG_VALUE_MAX = 256;
 
 export function checkTags(
   check: ArgChecker,

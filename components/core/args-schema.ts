@@ -63,7 +63,7 @@ function validatorFor(schema: ArgsSchema): ValidateFunction {
 }
 
 /** `/traffic/routes/0/fault` -> `traffic.routes[0].fault` (under `prefix`). */
-export function argumentPath(pointer: string, prefix = ""): string {
+function argumentPath(pointer: string, prefix = ""): string {
   let out = prefix;
   for (const raw of pointer.split("/").slice(1)) {
     const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
@@ -92,7 +92,7 @@ function distance(a: string, b: string): number {
 }
 
 /** What to say about unknown key `key` where `schema` (an object schema) applies. */
-export function unknownKeyHint(key: string, schema: Json): string {
+function unknownKeyHint(key: string, schema: Json): string {
   const known = Object.keys((schema.properties as Json | undefined) ?? {});
   const hint = (schema["x-key-hints"] as Record<string, string> | undefined)?.[key];
   const list = known.length ? ` (known keys: ${known.join(", ")})` : "";
@@ -271,7 +271,7 @@ interface Context {
 export type SecretPaths = (argument: string) => boolean;
 
 /** The first problem ajv found in `errors` (from validating against `root`), as a message. */
-export function schemaMessage(
+function schemaMessage(
   root: ArgsSchema,
   errors: ErrorObject[],
   prefix = "",

@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 
+/**
+ * A Kubernetes quantity as an object field takes it: `100m`, `0.5`, `64Mi`, `1e3`.
+ * https://github.com/kubernetes/apimachinery/blob/master/pkg/api/resource/quantity.go
+ */
+export const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/;
+
 /** Metadata every object this package emits carries; names are always explicit (no auto-naming). */
 export interface ObjectMeta {
   name: string;

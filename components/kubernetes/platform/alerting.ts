@@ -88,11 +88,12 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 
 function checkSecret(check: ArgChecker, path: string, s: SecretFileArgs | undefined): void {
-  check.require(path, s, "{ name, key } of a Secret in the monitoring namespace");
-  check.dnsSubdomain(`${path}.name`, check.require(`${path}.name`, s?.name, "a Secret name"));
+  // The schema requires name and key; the Secret itself may be unset (`password` is optional).
+  const secret = check.require(path, s, "{ name, key } of a Secret in the monitoring namespace");
+  check.dnsSubdomain(`${path}.name`, secret.name);
   check.pattern(
     `${path}.key`,
-    check.require(`${path}.key`, s?.key, "a key of the Secret"),
+    secret.key,
     /^[-._a-zA-Z0-9]+$/,
     "Secret keys are letters, digits, '-', '_' and '.'",
   );
@@ -107,12 +108,6 @@ export function checkAlerting(check: ArgChecker, prefix: string, a: AlertingArgs
     check.pattern(p, n, NAME, "receiver names are letters, digits, '_', '.' and '-'");
     if (n === "null")
       check.fail(p, n, '"null" is the receiver that drops alerts; pick another name');
-    check.require(p, r, "a receiver: { type: slack | pagerduty | webhook | email, ... }");
-    check.oneOf(
-      `${p}.type`,
-      check.require(`${p}.type`, r.type, "slack, pagerduty, webhook or email"),
-      ["slack", "pagerduty", "webhook", "email"],
-    );
     if (r.type === "slack") {
       checkSecret(check, `${p}.webhookUrl`, r.webhookUrl);
       check.pattern(`${p}.channel`, r.channel, /^[#@]?[\w.-]+$/, 'a channel such as "#alerts"');
@@ -120,24 +115,9 @@ export function checkAlerting(check: ArgChecker, prefix: string, a: AlertingArgs
     if (r.type === "pagerduty") checkSecret(check, `${p}.routingKey`, r.routingKey);
     if (r.type === "webhook") checkSecret(check, `${p}.url`, r.url);
     if (r.type === "email") {
-      check.pattern(
-        `${p}.to`,
-        check.require(`${p}.to`, r.to, "an address"),
-        EMAIL,
-        "an email address",
-      );
-      check.pattern(
-        `${p}.from`,
-        check.require(`${p}.from`, r.from, "an address"),
-        EMAIL,
-        "an email address",
-      );
-      check.pattern(
-        `${p}.smarthost`,
-        check.require(`${p}.smarthost`, r.smarthost, "host:port"),
-        HOST_PORT,
-        'an SMTP relay as "host:port"',
-      );
+      check.pattern(`${p}.to`, r.to, EMAIL, "an email address");
+      check.pattern(`${p}.from`, r.from, EMAIL, "an email address");
+      check.pattern(`${p}.smarthost`, r.smarthost, HOST_PORT, 'an SMTP relay as "host:port"');
       if (r.username !== undefined) checkSecret(check, `${p}.password`, r.password);
     }
   }

@@ -19,7 +19,7 @@ export const USER_ENV = "FLUENT_OUTPUT_USER";
 export const PASSWORD_ENV = "FLUENT_OUTPUT_PASSWORD";
 
 /** Where the output buffers chunks on the node (the chart mounts the host's /var/log). */
-export const BUFFER_DIR = "/var/log/fluentd-buffers";
+const BUFFER_DIR = "/var/log/fluentd-buffers";
 
 function outputBlock(o: FluentdOutput): string {
   if (o.type === "stdout") return ["    @type stdout", "    @id out_stdout"].join("\n");

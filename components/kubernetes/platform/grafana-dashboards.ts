@@ -31,7 +31,7 @@ export const ISTIO_DASHBOARDS: Readonly<Record<string, GrafanaDashboard>> = Obje
 });
 
 /** Grafana's folder and provider for the mesh dashboards. */
-export const DASHBOARD_PROVIDER = "istio";
+const DASHBOARD_PROVIDER = "istio";
 
 /** `grafana.*` values provisioning `dashboards` under the `istio` provider. */
 export function grafanaDashboardValues(

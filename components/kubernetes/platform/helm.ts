@@ -29,7 +29,7 @@ export function chartVersion(
 const REGISTRY =
   /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
-export const REGISTRY_RULE =
+const REGISTRY_RULE =
   'must be an image registry host with an optional port and path, such as "registry.example.com:5000/mirror" (no scheme, no trailing slash)';
 
 /** Checks the air-gapped registry override. */

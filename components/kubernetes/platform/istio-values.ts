@@ -15,11 +15,6 @@ export type MtlsMode = "STRICT" | "PERMISSIVE";
 export const MTLS_MODES: readonly MtlsMode[] = ["STRICT", "PERMISSIVE"];
 
 export type GatewayServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";
-export const SERVICE_TYPES: readonly GatewayServiceType[] = [
-  "LoadBalancer",
-  "NodePort",
-  "ClusterIP",
-];
 
 /** An OpenTelemetry tracing provider for `meshConfig.extensionProviders`. */
 export interface IstioTracingProvider {

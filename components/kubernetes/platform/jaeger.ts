@@ -44,7 +44,7 @@ export interface JaegerBadgerArgs extends PersistentStorageArgs {
 const BADGER_DIR = "/badger";
 const BADGER_VOLUME = "badger-data";
 /** Name of the claim the component creates for Badger. */
-export const BADGER_CLAIM = "jaeger-badger";
+const BADGER_CLAIM = "jaeger-badger";
 const TTL = /^[1-9]\d*(h|m)$/;
 
 /** The `jaeger_storage` backend: in memory, or Badger under BADGER_DIR (internal/storage/v1/badger/config.go). */
@@ -155,11 +155,6 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
   );
   if (args.telemetry) check.dnsLabel("telemetry.rootNamespace", args.telemetry.rootNamespace);
   if (args.storage !== undefined) {
-    check.oneOf(
-      "storage.backend",
-      check.require("storage.backend", args.storage.backend, '"badger"'),
-      ["badger"],
-    );
     checkStorage(check, "storage", args.storage);
     check.pattern(
       "storage.retention",

@@ -77,9 +77,7 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   }
   for (const [k, d] of Object.entries(args.dashboards ?? {})) {
     check.dnsLabel(`dashboards.${k}`, k);
-    check.require(`dashboards.${k}.gnetId`, d?.gnetId, "a grafana.com dashboard id");
     check.int(`dashboards.${k}.gnetId`, d.gnetId, 1, 1e9);
-    check.require(`dashboards.${k}.revision`, d.revision, "a grafana.com revision number");
     check.int(`dashboards.${k}.revision`, d.revision, 1, 1e6);
   }
   checkRegistry(check, "registry", args.registry);

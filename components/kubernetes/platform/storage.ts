@@ -25,7 +25,7 @@ export function checkStorage(
   if (s === undefined || s === false) return;
   check.pattern(
     `${path}.size`,
-    check.require(`${path}.size`, s.size, 'a size such as "50Gi"'),
+    s.size,
     SIZE,
     'must be a positive Kubernetes quantity such as "50Gi" or "500M"',
   );

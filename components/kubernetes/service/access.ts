@@ -204,7 +204,7 @@ export function isPolicyPath(p: string): boolean {
 }
 
 /** An IP address or CIDR range, as Istio's ValidateIPs accepts (netip.ParseAddr/ParsePrefix). */
-export function isIpOrCidr(value: string): boolean {
+function isIpOrCidr(value: string): boolean {
   const [addr, bits, extra] = value.split("/");
   if (extra !== undefined) return false;
   const v4 = isIPv4(addr);
@@ -214,7 +214,7 @@ export function isIpOrCidr(value: string): boolean {
 }
 
 /** Whether a condition key reads the request's JWT (so needs a RequestAuthentication). */
-export function isJwtKey(key: string): boolean {
+function isJwtKey(key: string): boolean {
   return key.startsWith("request.auth.");
 }
 

@@ -124,7 +124,6 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
       );
     if (s.tls) {
       check.dnsSubdomain(`${p}.tls.secret`, s.tls.secret);
-      check.oneOf(`${p}.tls.minProtocolVersion`, s.tls.minProtocolVersion, ["TLSV1_2", "TLSV1_3"]);
       if (
         s.tls.minProtocolVersion !== undefined &&
         (!terminates(s) || s.tls.mode === "PASSTHROUGH")
@@ -154,7 +153,7 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
   checkLabels(check, "selector", g.selector);
 }
 
-export function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
+function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
   return {
     selector: g.selector ?? ctx.mesh.gatewaySelector,
     servers: g.servers.map((s): Server => {
@@ -194,11 +193,7 @@ export function gatewayObject(
 }
 
 /** The traffic args an ingress binding amounts to: a VirtualService on the gateway. */
-export function ingressTraffic(
-  ctx: ServiceContext,
-  i: IngressArgs,
-  defaultName: string,
-): TrafficArgs {
+function ingressTraffic(ctx: ServiceContext, i: IngressArgs, defaultName: string): TrafficArgs {
   const gateway = i.gateway ?? ctx.mesh.gateway;
   const rewrite = i.authority !== undefined ? { rewrite: { authority: i.authority } } : {};
   const routes: HttpRouteArgs[] =
@@ -250,7 +245,7 @@ export function checkIngress(
  * Service's namespace (knative/net-istio pkg/reconciler/ingress/resources/names/names.go) and
  * refuses objects it does not own, so the default name ends in neither suffix.
  */
-export const INGRESS_ROUTE_SUFFIX = "ingress-route";
+const INGRESS_ROUTE_SUFFIX = "ingress-route";
 
 export function ingressObjects(
   ctx: ServiceContext,

@@ -10,7 +10,7 @@ import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/S
   "resolution-mode": "import",
 };
 import { ArgChecker } from "../../core/validate";
-import { KubeObject, managedLabels } from "../../core/kube";
+import { KubeObject, managedLabels, QUANTITY } from "../../core/kube";
 import { checkMesh, injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
 import { checkArgs } from "../../core/args-schema";
@@ -28,7 +28,7 @@ const PSA = "pod-security.kubernetes.io";
  * CNI, Istio documents "baseline" for meshed namespaces.
  * https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
  */
-export function podSecurityLevel(
+function podSecurityLevel(
   mesh: Pick<ReturnType<typeof meshDefaults>, "dataPlane" | "cni">,
   enrolled: boolean,
 ): PodSecurityLevel {
@@ -44,7 +44,6 @@ const DEFAULT_LIMITS: LimitsArgs = {
 const EGRESS_HOST =
   /^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 const QUOTA_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9._/]*[a-z0-9])?$/;
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/;
 
 export interface MeshNamespaceArgs {
   /** Namespace name. @default the component name */

@@ -180,7 +180,7 @@ export function checkObservability(check: ArgChecker, prefix: string, o: Observa
 }
 
 /** "order-processing" -> "OrderProcessing", for alert names. */
-export function pascal(name: string): string {
+function pascal(name: string): string {
   return name
     .split(/[-.]/)
     .filter(Boolean)

@@ -87,11 +87,6 @@ export function checkSecurityContext(
     );
   const seccomp = sc.seccompProfile;
   if (seccomp === undefined) return;
-  check.oneOf(`${p}.seccompProfile.type`, seccomp.type, [
-    "RuntimeDefault",
-    "Localhost",
-    "Unconfined",
-  ]);
   if ((seccomp.type === "Localhost") !== (seccomp.localhostProfile !== undefined))
     check.fail(
       `${p}.seccompProfile.localhostProfile`,

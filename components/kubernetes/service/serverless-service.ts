@@ -251,7 +251,7 @@ export function knativeService(
  * autoscaler (service account `controller`, config/core/deployments/autoscaler.yaml) scrapes the
  * queue-proxy's `/metrics` through the mesh. https://knative.dev/docs/serving/istio-authorization/
  */
-export function knativeAccess(knativeNamespace: string, a: AccessArgs): AccessArgs {
+function knativeAccess(knativeNamespace: string, a: AccessArgs): AccessArgs {
   const sa = (name: string): string =>
     principalOf(a.trustDomain ?? "cluster.local", `${knativeNamespace}/${name}`);
   return {

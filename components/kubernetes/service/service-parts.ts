@@ -116,8 +116,3 @@ export function registerParts(
   }
   return out;
 }
-
-/** The parts as outputs for `registerOutputs`. */
-export function partOutputs(p: ServiceParts): Record<string, unknown> {
-  return { ...p };
-}

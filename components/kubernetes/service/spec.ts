@@ -16,7 +16,7 @@ import type { IIoK8sApiCoreV1Probe as IProbe } from "kubernetes-models/v1/Probe"
   "resolution-mode": "import",
 };
 import { ArgChecker } from "../../core/validate";
-import { customResource, KubeObject, managedLabels, ObjectMeta } from "../../core/kube";
+import { customResource, KubeObject, managedLabels, ObjectMeta, QUANTITY } from "../../core/kube";
 import { MeshInfo, meshDefaults } from "../mesh-info";
 import { checkSecurityContext, securityContext, SecurityContextArgs } from "./security-context";
 
@@ -164,8 +164,6 @@ export interface ContainerArgs {
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-/** Kubernetes quantities: `100m`, `0.5`, `64Mi`, `1e3`. */
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/;
 const RESOURCE_NAME = /^([a-z0-9.-]+\/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
 function checkProbe(check: ArgChecker, path: string, p: ProbeArgs | undefined): void {
@@ -265,7 +263,7 @@ export function checkContainer(
 }
 
 /** Env list: plain values first in the caller's order, then secret references. */
-export function envVars(args: ContainerArgs): IEnvVar[] | undefined {
+function envVars(args: ContainerArgs): IEnvVar[] | undefined {
   const out: IEnvVar[] = Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value }));
   for (const [name, ref] of Object.entries(args.secretEnv ?? {})) {
     out.push({
