@@ -14,8 +14,8 @@ export interface PlatformDeployment {
  * ```yaml
  * mesh-serverless:platform:
  *   registry: harbor.corp:8443/mirror     # optional, air-gapped image mirror for every chart
- *   versions: { istio: 1.30.5 }           # optional chart version overrides (versions.ts keys)
- *   istio: { profile: default, revision: 1-30-5, mtls: STRICT, trustDomain: cluster.local }
+ *   versions: { istio: 1.31.1 }           # optional chart version overrides (versions.ts keys)
+ *   istio: { profile: default, revision: 1-31-1, mtls: STRICT, trustDomain: cluster.local }
  *   knative: { domain: dev.example.com, autoscaler: { stableWindow: 60s, initialScale: 1 } }
  *   jaeger: { samplingPercentage: 100 }   # any add-on but istio can be `false`
  *   prometheus: { retention: 2d }

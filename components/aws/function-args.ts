@@ -14,7 +14,9 @@ import {
   LAMBDA_MEMORY_MB,
   LAMBDA_TIMEOUT_S,
   LATTICE_CUSTOM_DOMAIN,
+  LATTICE_LISTENER_NAME,
   LATTICE_SERVICE_NAME,
+  latticeListenerName,
   LATTICE_TARGET_GROUP_NAME,
 } from "./limits";
 import { MeshNetworkSettings } from "./mesh-network";
@@ -210,6 +212,13 @@ export function checkFunctionArgs(
   const latticeServiceName = lattice.serviceName ?? functionName;
   if (!appMeshOnly) {
     checkLatticeName(check, "lattice.serviceName", latticeServiceName, LATTICE_SERVICE_NAME);
+    // Its listener is named after it, and listener names may not start with "listener-".
+    checkLatticeName(
+      check,
+      "lattice.serviceName",
+      latticeListenerName(latticeServiceName),
+      LATTICE_LISTENER_NAME,
+    );
     aliases.forEach((a, i) =>
       checkLatticeName(
         check,

@@ -5,6 +5,7 @@ import { childName } from "../core/names";
 import { AccessLogs, createAccessLogs } from "./access-logs";
 import { LatticeFunctionOptions } from "./function-args";
 import { arnParts, latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
+import { latticeListenerName } from "./limits";
 import { NormalizedRouting, NormalizedRule, ruleTargetGroupName } from "./routing";
 
 /**
@@ -206,7 +207,7 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
   const listener = new vpclattice.Listener(
     childName(i.name, "https"),
     {
-      name: `${i.serviceName}-https`,
+      name: latticeListenerName(i.serviceName),
       serviceIdentifier: service.id,
       protocol: "HTTPS",
       port: 443,

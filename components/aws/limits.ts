@@ -24,6 +24,8 @@ export const LATTICE_TARGET_GROUP_NAME = { min: 3, max: 128, prefix: "tg-" } as 
 export const LATTICE_SERVICE_NETWORK_NAME = { min: 3, max: 63, prefix: undefined } as const;
 /** Lattice listener names: 3-63, no `listener-` prefix. API_CreateListener. */
 export const LATTICE_LISTENER_NAME = { min: 3, max: 63, prefix: "listener-" } as const;
+/** The name of the HTTPS listener the package gives a function's Lattice service. */
+export const latticeListenerName = (serviceName: string): string => `${serviceName}-https`;
 /** Lattice service idle timeout, s. API_CreateService `idleTimeoutSeconds`. */
 export const LATTICE_IDLE_TIMEOUT_S = { min: 60, max: 600 } as const;
 const LATTICE_NAME = /^(?!-)(?!.*-$)(?!.*--)[a-z0-9-]+$/;

@@ -144,6 +144,14 @@ describe("aws/MeshedFunction rejects bad input before creating anything", () => 
       'not starting with "svc-"',
     ],
     [
+      // Its HTTPS listener is named `<service>-https`; API_CreateListener refuses "listener-".
+      "listener name prefix",
+      () => f({ lattice: { serviceName: "listener-orders" } }),
+      "lattice.serviceName",
+      '"listener-orders-https"',
+      'not starting with "listener-"',
+    ],
+    [
       "target group name",
       () => f({ aliases: [{ name: "Live" }] }),
       "aliases[0].name",
