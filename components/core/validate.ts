@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { invalidArgument } from "./errors";
+import { declareSecret } from "./secrets";
 import { DURATION_RULE, formatDuration, parseDuration } from "./durations";
 import {
   DNS1123_LABEL_RULE,
@@ -11,7 +12,12 @@ import {
 /**
  * Argument checks for a component's constructor. Each method throws a `pulumi.ResourceError`
  * naming the argument, the value and what is allowed; undefined values pass (optional args).
- * Components call these right after `super(...)`, before creating any child.
+ *
+ * The one validate-then-default idiom: a component's constructor calls `checkArgs` (structure,
+ * from the generated schema) and then `resolveXxx(check, args)`, which makes every check a schema
+ * cannot (`ArgChecker`, or a `ScopedChecker` when a composite resolves its parts' args under their
+ * path) and returns a `ResolvedXxx` with every default applied. Nothing after that reads `args`,
+ * and no child is created before it returns.
  */
 export class ArgChecker {
   constructor(private readonly resource?: pulumi.Resource) {}
@@ -110,6 +116,29 @@ export class ArgChecker {
     if (weights.length > 0 && sum !== 100) {
       this.fail(argument, weights, `weights must sum to 100 (they sum to ${sum})`);
     }
+  }
+
+  /**
+   * An argument a program may take from another resource (`pulumi.Input<T>`): a known value is
+   * checked now; an Output or Promise is checked when it resolves, failing the deployment with the
+   * same message (a secret Output's value shown as "[secret]"), and never in a preview, where it
+   * may be unknown. Returns what to pass on to children: the value, or the checked Output.
+   */
+  input<T>(
+    value: pulumi.Input<T> | undefined,
+    check: (known: T) => void,
+  ): pulumi.Input<T> | undefined {
+    if (value === undefined) return undefined;
+    if (!pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
+      check(value as T);
+      return value;
+    }
+    const out = pulumi.output(value);
+    return pulumi.all([out, pulumi.isSecret(out)]).apply(([known, secret]) => {
+      if (secret) declareSecret(known, true);
+      check(known as T);
+      return known as T;
+    }) as pulumi.Output<T>;
   }
 
   unique(argument: string, values: readonly string[]): void {

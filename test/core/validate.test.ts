@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as h from "../harness";
 import fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../../components/core/validate";
 
 const check = new ArgChecker();
@@ -91,5 +92,53 @@ describe("core/validate ArgChecker", () => {
         return threw === !(Number.isInteger(v) && v >= 0 && v <= 100);
       }),
     );
+  });
+});
+
+describe("core/validate ArgChecker.input (values taken from other resources)", () => {
+  const dns = (v: string) => check.dnsLabel("namespace", v);
+  async function resolved<T>(input: pulumi.Input<T> | undefined): Promise<T> {
+    return (await (pulumi.output(input) as unknown as { promise(): Promise<T> }).promise()) as T;
+  }
+
+  it("checks a known value at once and passes it on unchanged", () => {
+    assert.equal(check.input("shop", dns), "shop");
+    assert.equal(check.input(undefined, dns), undefined);
+    assert.equal(
+      message(() => check.input("Shop!", dns)),
+      "invalid `namespace` \"Shop!\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    );
+  });
+
+  it("checks an Output or a Promise when it resolves, with the same message", async () => {
+    assert.equal(await resolved(check.input(pulumi.output("shop"), dns)), "shop");
+    assert.equal(await resolved(check.input(Promise.resolve("shop"), dns)), "shop");
+    await assert.rejects(resolved(check.input(pulumi.output("Shop!"), dns)), (e: Error) => {
+      assert.match(e.message, /^invalid `namespace` "Shop!": must be a DNS-1123 label/);
+      return true;
+    });
+  });
+
+  it("keeps a secret Output secret and its value out of the message", async () => {
+    const out = check.input(pulumi.secret("shop"), dns) as pulumi.Output<string>;
+    assert.equal(await pulumi.isSecret(out), true);
+    await assert.rejects(
+      resolved(check.input(pulumi.secret("CANARY-Not-A-Label"), dns)),
+      (e: Error) => {
+        assert.equal(e.message.includes("CANARY"), false, e.message);
+        assert.match(e.message, /^invalid `namespace` "\[secret\]": must be a DNS-1123 label/);
+        return true;
+      },
+    );
+  });
+
+  it("does not run the check on an unknown value (a preview)", async () => {
+    let ran = false;
+    const out = check.input(pulumi.output(pulumi.unknown as unknown as string), () => {
+      ran = true;
+    }) as pulumi.Output<string>;
+    assert.equal(pulumi.Output.isInstance(out), true);
+    assert.equal(await (out as unknown as { isKnown: Promise<boolean> }).isKnown, false);
+    assert.equal(ran, false);
   });
 });
