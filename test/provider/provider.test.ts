@@ -1,8 +1,12 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
 import * as exported from "../../components";
 import { MeshServerlessProvider as Provider } from "../../provider/provider";
+import entry from "../../provider/index";
+import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
 
 /**
  * Every public component constructed through the provider's `construct` registers exactly what
@@ -100,6 +104,7 @@ const STEPS: { type: string; name: string; args: Record<string, unknown> }[] = [
   },
 ];
 
+const ROOT = path.join(__dirname, "..", "..");
 const token = (type: string) => `mesh-serverless:${type}`;
 
 /** `value` with each Ref replaced by `resolve(step)`. */
@@ -137,6 +142,17 @@ describe("provider: construct through the component provider", () => {
     string,
     new (...a: never[]) => pulumi.ComponentResource
   >;
+
+  it("has an entry Pulumi's plugin runner calls, exporting no component for its analyzer", () => {
+    // cmd/run-plugin/run.ts requires PulumiPlugin.yaml's `main`: exported components would start
+    // the analyzer-based host; an exported function is called (ours starts provider.main).
+    assert.equal(typeof entry, "function");
+    assert.deepEqual(getPulumiComponents(entry), []);
+    assert.match(
+      fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8"),
+      /^runtime: nodejs\nmain: provider\/index\.ts$/m,
+    );
+  });
 
   it("serves every component of the package schema, and nothing else", () => {
     const served = new Provider().types;
@@ -208,6 +224,22 @@ describe("provider: construct through the component provider", () => {
     assert.deepEqual(svc.dependencies, [shop.urn]);
     const ksvc = h.get("kubernetes:serving.knative.dev/v1:Service", "shop/orders");
     assert.equal((ksvc.inputs.metadata as { namespace: string }).namespace, "shop");
+  });
+
+  it("takes a reference to a resource of another package as its URN: children depend on it", async () => {
+    await h.reset();
+    const release = "urn:pulumi:test::mesh-serverless::kubernetes:helm.sh/v3:Release::istiod";
+    await new Provider().construct(
+      "shop",
+      token("service:MeshNamespace"),
+      { mesh: { dependsOn: [release] } },
+      {},
+    );
+    await h.settled();
+    const ns = h.get("kubernetes:core/v1:Namespace", "shop");
+    const pa = h.get("kubernetes:security.istio.io/v1:PeerAuthentication", "shop/default");
+    assert.deepEqual(ns.dependencies, [release]);
+    assert.deepEqual(pa.dependencies, [release, ns.urn]);
   });
 
   it("fails, naming the argument, for a value unknown in a preview or a secret where plain text goes", async () => {
