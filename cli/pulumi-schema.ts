@@ -13,7 +13,9 @@
  *   (an inline object is named after its parent type and property);
  * - a string literal union -> an enum type; a union of different kinds (`string | NamespaceRef`,
  *   `IstioGatewayArgs | false`, `["restricted", ..., false]`) -> `oneOf`. A literal inside a union
- *   (`false`, `"*"`) widens to its primitive type: Pulumi unions have no literal branches;
+ *   (`false`, `"*"`) widens to its primitive type: Pulumi unions have no literal branches; a
+ *   union of object types told apart by a literal property (`type: "stdout"`) gets a
+ *   `discriminator`, and such a literal property its `const`;
  * - `pulumi.Input<T>` (`T | Output`) -> `T` with eventual values allowed; every other input level
  *   is `plain: true`, because the TypeScript component takes only a plain value there (a name that
  *   becomes a resource name or URN must be known in a preview);
@@ -23,7 +25,7 @@
  *   reference of any package); an asset archive -> `pulumi.json#/Archive`;
  * - a union of argument objects at the top (`MeshNetworkArgs`: one branch per backend) -> one
  *   input bag with every branch's properties, required where every branch requires it;
- * - patterns, ranges, lengths, `const`s, `additionalProperties: false` and the key hints have no
+ * - patterns, ranges, lengths, other literals, `additionalProperties: false` and the key hints have no
  *   Pulumi form; `@default`s go into the descriptions only, never `default` (generated SDKs
  *   would then send them explicitly, which is not what an unset argument means to the
  *   components).
@@ -159,7 +161,36 @@ class Converter {
       );
       if (!specs.some((t) => JSON.stringify(t) === JSON.stringify(s))) specs.push(s);
     });
-    return specs.length === 1 ? specs[0] : { oneOf: specs };
+    if (specs.length === 1) return specs[0];
+    return defined({ oneOf: specs, discriminator: this.discriminator(branches, specs) });
+  }
+
+  /** For a union of object types that one required literal property tells apart (`type`): which
+   * value selects which type, so typed SDKs can decode the union. */
+  private discriminator(branches: Json[], specs: Json[]): Json | undefined {
+    if (specs.length !== branches.length) return undefined;
+    const objects = branches.map((b) => this.resolve(b));
+    const first = objects[0];
+    for (const key of (first.required as string[] | undefined) ?? []) {
+      const mapping: Record<string, string> = {};
+      const ok = objects.every((o, i) => {
+        const prop = (o.properties as Record<string, Json> | undefined)?.[key];
+        if (!prop || !(o.required as string[] | undefined)?.includes(key)) return false;
+        const values = prop.const !== undefined ? [prop.const] : (prop.enum as unknown[]);
+        if (!values?.every((v) => typeof v === "string" && !(v in mapping))) return false;
+        for (const v of values as string[]) mapping[v] = specs[i].$ref as string;
+        return typeof specs[i].$ref === "string";
+      });
+      if (ok) return { propertyName: key, mapping };
+    }
+    return undefined;
+  }
+
+  private resolve(node: Json): Json {
+    let at = node;
+    while (typeof at.$ref === "string")
+      at = this.defs[decodeURIComponent(at.$ref.split("/").pop()!)] ?? {};
+    return at;
   }
 
   private enumType(node: Json): Json {
@@ -185,6 +216,8 @@ class Converter {
       out[key] = defined({
         ...this.spec(value, `${owner}${pascal(key)}`),
         description: describe(value, this.defs),
+        // A literal property (a union branch's `type: "stdout"`): SDKs set it themselves.
+        const: typeof value.const === "string" ? value.const : undefined,
       });
     return out;
   }

@@ -94,6 +94,16 @@ describe("schema/pulumi-package.json: the Pulumi package schema", () => {
       { $ref: "#/types/mesh-serverless:index:IstioGatewayArgs" },
       { type: "boolean" },
     ]);
+    // A union of objects told apart by `type`: a discriminator, and the literal as a const.
+    assert.deepEqual(resource("platform:Fluentd").inputProperties.output.discriminator, {
+      propertyName: "type",
+      mapping: {
+        elasticsearch: "#/types/mesh-serverless:index:SearchOutput",
+        opensearch: "#/types/mesh-serverless:index:SearchOutput",
+        stdout: "#/types/mesh-serverless:index:StdoutOutput",
+      },
+    });
+    assert.equal(type("StdoutOutput").properties.type.const, "stdout");
     // The two MeshNetwork backends: one input bag, the selector an enum of both.
     const net = resource("aws:MeshNetwork");
     assert.deepEqual(
