@@ -1,7 +1,9 @@
 /**
  * `npm run schema`: writes `schema/<Component>.schema.json` for every public component, generated
  * from its `XxxArgs` type and TSDoc (descriptions, `@default`s) with ts-json-schema-generator, and
- * `schema/stack-config.schema.json` for the stack files, composed from the same types. The types
+ * `schema/stack-config.schema.json` for the stack files, composed from the same types, and
+ * `schema/pulumi-package.json`, the Pulumi package schema the component provider serves to other
+ * languages, from the argument schemas and the component classes (cli/pulumi-schema.ts). The types
  * stay the source of truth; the files are committed and a test keeps them fresh.
  *
  * What JSON cannot hold is handled here, on purpose, in one place:
