@@ -10,6 +10,8 @@ import {
   MeshNamespace,
   MeshServiceEntry,
   MeshServiceEntryArgs,
+  OpenFaasFunction,
+  OpenFaasFunctionArgs,
   ServerlessService,
   ServerlessServiceArgs,
   ServiceAccess,
@@ -19,7 +21,8 @@ import {
   ServiceTraffic,
   ServiceTrafficArgs,
 } from "../components/kubernetes/service";
-import type { ServicesConfig } from "./config-types";
+import type { ServicesConfig, StackConfig } from "./config-types";
+import { fail } from "./config";
 import { warn } from "../components/core/secrets";
 
 type Entries = Record<string, Record<string, unknown>>;
@@ -34,7 +37,7 @@ function warnUnreachable(config: ServicesConfig): void {
       .filter(([, a]) => a.denyByDefault === true)
       .map(([name, a]) => a.namespace ?? name),
   );
-  for (const kind of ["serverless", "workloads"] as const) {
+  for (const kind of ["serverless", "workloads", "openfaas"] as const) {
     for (const [name, a] of Object.entries(config[kind] ?? {})) {
       if (a.access === undefined && typeof a.namespace === "string" && closed.has(a.namespace)) {
         warn(
@@ -46,10 +49,27 @@ function warnUnreachable(config: ServicesConfig): void {
 }
 
 /**
+ * OpenFaaS functions on a CE platform: the config fails before anything is built, since no
+ * operator would reconcile their `Function` resources (OpenFaasFunction says the same when the
+ * platform is described by hand).
+ */
+export function checkOpenFaasEdition(stack: StackConfig): void {
+  const functions = Object.keys(stack.services?.openfaas ?? {});
+  const openfaas = stack.platform?.openfaas;
+  if (functions.length === 0 || typeof openfaas !== "object" || openfaas.edition !== "ce") return;
+  fail(
+    "mesh-serverless:platform.openfaas.edition",
+    "ce",
+    `must be "pro" while services.openfaas has functions (${functions.join(", ")}): Function resources are reconciled only by the OpenFaaS operator, which the openfaas chart installs only with openfaasPro; OpenFaaS CE runs only the legacy controller, and its EULA limits commercial use to 60-day proofs of concept`,
+  );
+}
+
+/**
  * Config key `services`: per-service mesh configuration. Each sub-key maps names to one kind's
  * arguments: `namespaces` (MeshNamespace), `serverless` (ServerlessService), `workloads`
  * (MeshedWorkload), `traffic`, `access`, `observability`, `gateways` (IngressGateway), `routes`
- * (IngressRoute), `serviceEntries`. A `namespace` naming an entry of `namespaces` refers to it.
+ * (IngressRoute), `serviceEntries`, `openfaas` (OpenFaasFunction). A `namespace` naming an entry
+ * of `namespaces` refers to it.
  */
 export function deployServices(
   config: ServicesConfig,
@@ -105,6 +125,10 @@ export function deployServices(
     "serviceEntries",
     (n, a) => new MeshServiceEntry(n, { ...a, mesh }, opts),
   );
+  const functions = build<OpenFaasFunctionArgs, OpenFaasFunction>(
+    "openfaas",
+    (n, a) => new OpenFaasFunction(n, { ...a, mesh }, opts),
+  );
 
   const hosts = (m: Record<string, { host: pulumi.Output<string> }>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.host]));
@@ -113,6 +137,7 @@ export function deployServices(
     serverlessHosts: hosts(serverless),
     serviceUrls: Object.fromEntries(Object.entries(serverless).map(([k, v]) => [k, v.url])),
     workloadHosts: hosts(workloads),
+    ...(config.openfaas ? { functionHosts: hosts(functions) } : {}),
     gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.gatewayRef])),
   };
 }

@@ -5,6 +5,8 @@ import * as h from "../../harness";
 import { OpenFaas, OpenFaasArgs } from "../../../components/kubernetes/platform/openfaas";
 import { openfaasValues } from "../../../components/kubernetes/platform/openfaas-values";
 import { MeshPlatform } from "../../../components/kubernetes/platform/platform";
+import { OpenFaasFunction } from "../../../components/kubernetes/service/openfaas-function";
+import { analyze, formatFinding, isK8sObject } from "../../../components/analysis";
 import { managedLabels } from "../../../components/core/kube";
 import { CHART_RULES, chartDefaults, unknownValuePaths } from "./chart-values-check";
 import { missingChartData, readChartYaml } from "./upstream-charts";
@@ -300,5 +302,37 @@ describe("platform/MeshPlatform with OpenFaaS", () => {
       () => new MeshPlatform("p", { versions: { openfaas: "latest" } as never, openfaas: true }),
       "versions.openfaas",
     );
+  });
+});
+
+describe("OpenFaaS objects under the analyzer", () => {
+  beforeEach(() => h.reset());
+
+  it("GIVEN the platform with OpenFaaS and a function with every mesh part THEN no analyzer errors; warnings only for what the charts create", async () => {
+    const p = new MeshPlatform("p", { fluentd: false, jaeger: false, openfaas: true });
+    new OpenFaasFunction("image-processor", {
+      mesh: p.mesh,
+      image: "ghcr.io/acme/image-processor:1.2.0",
+      scale: { min: 1, max: 5 },
+      metrics: { port: 8081 },
+      access: { allow: [{ namespaces: ["web"], methods: ["POST"] }] },
+      traffic: { policy: { outlierDetection: { consecutive5xxErrors: 5 } } },
+      monitor: { kind: "PodMonitor", port: "http" },
+      alerts: { errorRate: { thresholdPercent: 5 } },
+      ingress: { hosts: ["images.example.com"] },
+    });
+    await h.settled();
+    const objects = h
+      .resources()
+      .map((r) => r.inputs)
+      .filter(isK8sObject);
+    const findings = analyze(objects).map(formatFinding);
+    // The analyzer knows a Function's pods (faas_function + spec.labels, port http): the access
+    // policy, the PodMonitor and Istio's envoy-stats-monitor find them. The gateway's service
+    // account is the chart's, and istiod's Service the istiod chart's: not in the input.
+    assert.deepEqual(findings, [
+      "warning MS404 AuthorizationPolicy openfaas-fn/image-processor: principal cluster.local/ns/openfaas/sa/openfaas-operator: service account openfaas/openfaas-operator is not in the input; until it exists the rule matches nobody",
+      "warning MS405 ServiceMonitor istio-system/istio-component-monitor: selects no Service of the input in any namespace; it scrapes nothing unless one exists there",
+    ]);
   });
 });
