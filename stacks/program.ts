@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { readConfig } from "./config";
 import { hasSecrets, keepSecret, warn } from "../components/core/secrets";
 import { deployPlatform } from "./platform";
-import { checkOpenFaasEdition, deployServices } from "./services";
+import { checkOpenFaas, deployServices } from "./services";
 import { checkSubsetReferences } from "../components/kubernetes/service/subsets";
 import { checkEnvironment } from "./environment";
 import type { StackConfig } from "./config-types";
@@ -73,7 +73,7 @@ export async function main(): Promise<Record<string, unknown>> {
   const { environment } = stack;
   const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
   checkEnvironment(stack, config.name);
-  checkOpenFaasEdition(stack);
+  checkOpenFaas(stack);
   const outputs: Record<string, unknown> = { stack: pulumi.getStack(), environment, clouds };
   // Inputs that hold a value of a secret config key are registered as secrets.
   const secrecy = hasSecrets() ? { transformations: [keepSecret] } : {};

@@ -22,7 +22,10 @@ import {
   ServiceTrafficArgs,
 } from "../components/kubernetes/service";
 import type { ServicesConfig, StackConfig } from "./config-types";
-import { fail } from "./config";
+import { fail, isSecretKey } from "./config";
+import { SECRET_TEXT } from "../components/core/secrets";
+
+const PROJECT = "mesh-serverless";
 import { warn } from "../components/core/secrets";
 
 type Entries = Record<string, Record<string, unknown>>;
@@ -49,16 +52,26 @@ function warnUnreachable(config: ServicesConfig): void {
 }
 
 /**
- * OpenFaaS functions on a CE platform: the config fails before anything is built, since no
- * operator would reconcile their `Function` resources (OpenFaasFunction says the same when the
- * platform is described by hand).
+ * OpenFaaS in a stack file, checked before anything is built: functions on a CE platform fail,
+ * since no operator would reconcile their `Function` resources (OpenFaasFunction says the same
+ * when the platform is described by hand); the licence and admin password must be `secure:`
+ * values (`pulumi config set --secret --path platform.openfaas.credentials.license`), never
+ * plain text in the stack file.
  */
-export function checkOpenFaasEdition(stack: StackConfig): void {
-  const functions = Object.keys(stack.services?.openfaas ?? {});
+export function checkOpenFaas(stack: StackConfig): void {
   const openfaas = stack.platform?.openfaas;
-  if (functions.length === 0 || typeof openfaas !== "object" || openfaas.edition !== "ce") return;
+  if (typeof openfaas !== "object") return;
+  const { license, adminPassword } = openfaas.credentials ?? {};
+  if ((license !== undefined || adminPassword !== undefined) && !isSecretKey(`${PROJECT}:platform`))
+    fail(
+      `${PROJECT}:platform.openfaas.credentials`,
+      SECRET_TEXT,
+      "must be secure values (pulumi config set --secret --path platform.openfaas.credentials.license ...), not plain text in the stack file",
+    );
+  const functions = Object.keys(stack.services?.openfaas ?? {});
+  if (functions.length === 0 || openfaas.edition !== "ce") return;
   fail(
-    "mesh-serverless:platform.openfaas.edition",
+    `${PROJECT}:platform.openfaas.edition`,
     "ce",
     `must be "pro" while services.openfaas has functions (${functions.join(", ")}): Function resources are reconciled only by the OpenFaaS operator, which the openfaas chart installs only with openfaasPro; OpenFaaS CE runs only the legacy controller, and its EULA limits commercial use to 60-day proofs of concept`,
   );

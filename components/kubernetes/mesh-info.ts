@@ -66,31 +66,20 @@ export interface OpenFaasInfo {
   dependsOn?: pulumi.Resource[];
 }
 
+/** MeshInfo fields without a default. */
+type UndefaultedMeshKeys =
+  | "gateway"
+  | "revision"
+  | "tracingProvider"
+  | "tracingService"
+  | "domain"
+  | "extensionProviders"
+  | "openfaas";
+
 /** `info` with every default filled in. */
 export function meshDefaults(
   info: MeshInfo = {},
-): Required<
-  Omit<
-    MeshInfo,
-    | "gateway"
-    | "revision"
-    | "tracingProvider"
-    | "tracingService"
-    | "domain"
-    | "extensionProviders"
-    | "openfaas"
-  >
-> &
-  Pick<
-    MeshInfo,
-    | "gateway"
-    | "revision"
-    | "tracingProvider"
-    | "tracingService"
-    | "domain"
-    | "extensionProviders"
-    | "openfaas"
-  > {
+): Required<Omit<MeshInfo, UndefaultedMeshKeys>> & Pick<MeshInfo, UndefaultedMeshKeys> {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",

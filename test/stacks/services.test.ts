@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployServices } from "../../stacks/services";
 import type { ServicesConfig } from "../../stacks/config-types";
 import * as h from "../harness";
-import { rejects } from "./run";
+import { rejects, run } from "./run";
 import { FakeRelease } from "../kubernetes/service/helpers";
 
 const section = (value: Record<string, unknown>) => value as ServicesConfig;
@@ -119,5 +119,32 @@ describe("stacks/services", () => {
       },
       'invalid `mesh-serverless:platform.openfaas.edition` "ce": must be "pro" while services.openfaas has functions (resize, thumbs): Function resources are reconciled only by the OpenFaaS operator, which the openfaas chart installs only with openfaasPro; OpenFaaS CE runs only the legacy controller, and its EULA limits commercial use to 60-day proofs of concept',
     );
+  });
+
+  it("rejects OpenFaaS credentials written as plain text in the stack file, without showing them", async () => {
+    await rejects(
+      { environment: "dev", platform: { openfaas: { credentials: { license: "LICENSE-JWT" } } } },
+      'invalid `mesh-serverless:platform.openfaas.credentials` "[secret]": must be secure values (pulumi config set --secret --path platform.openfaas.credentials.license ...), not plain text in the stack file',
+    );
+  });
+
+  it("GIVEN the credentials as a secure value THEN the licence Secret holds it, secret in state", async () => {
+    await run(
+      {
+        environment: "dev",
+        platform: {
+          knative: false,
+          jaeger: false,
+          prometheus: false,
+          fluentd: false,
+          openfaas: { credentials: { license: "LICENSE-JWT" } },
+        },
+      },
+      ["platform"],
+    );
+    await h.settled();
+    const secret = h.get("kubernetes:core/v1:Secret", "platform-openfaas-license");
+    assert.deepEqual(secret.inputs.stringData, { license: "LICENSE-JWT" });
+    assert.deepEqual(secret.redacted.stringData, { license: "[secret]" });
   });
 });

@@ -150,21 +150,25 @@ function checkScale(check: ArgChecker, s: FunctionScaleArgs | undefined): void {
     check.fail("scale.targetProportion", s.targetProportion, "must be above 0 and at most 1");
 }
 
-/** `com.openfaas.scale.*` labels for `scale`, in a fixed order. */
+/** `scale` fields by their `com.openfaas.scale.*` label, in a fixed order. */
+const SCALE_LABELS: [keyof FunctionScaleArgs, string][] = [
+  ["min", "min"],
+  ["max", "max"],
+  ["zero", "zero"],
+  ["zeroDuration", "zero-duration"],
+  ["type", "type"],
+  ["target", "target"],
+  ["targetProportion", "target-proportion"],
+];
+
+/** `com.openfaas.scale.*` labels for `scale` (label values are strings). */
 export function scaleLabels(s: FunctionScaleArgs | undefined): Record<string, string> {
-  if (!s) return {};
-  const out: Record<string, string> = {};
-  const set = (key: string, v: string | number | boolean | undefined) => {
-    if (v !== undefined) out[`${SCALE}.${key}`] = String(v);
-  };
-  set("min", s.min);
-  set("max", s.max);
-  set("zero", s.zero);
-  set("zero-duration", s.zeroDuration);
-  set("type", s.type);
-  set("target", s.target);
-  set("target-proportion", s.targetProportion);
-  return out;
+  return Object.fromEntries(
+    SCALE_LABELS.filter(([field]) => s?.[field] !== undefined).map(([field, label]) => [
+      `${SCALE}.${label}`,
+      String(s?.[field]),
+    ]),
+  );
 }
 
 function checkResources(check: ArgChecker, path: string, r: FunctionResourcesArgs | undefined) {

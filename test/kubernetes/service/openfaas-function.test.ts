@@ -203,27 +203,6 @@ describe("kubernetes/service OpenFaasFunction", () => {
     assert.deepEqual(crdProblems(), []);
   });
 
-  it("GIVEN the seed's image-processor THEN the CRD accepts exactly the seed's fields", async () => {
-    new OpenFaasFunction("image-processor", {
-      image: "functions/image-processor:latest",
-      scale: { min: 1, max: 20 },
-      metrics: { port: 8081 },
-    });
-    await h.settled();
-    assert.deepEqual(spec(FN, "openfaas-fn/image-processor"), {
-      name: "image-processor",
-      image: "functions/image-processor:latest",
-      labels: { "com.openfaas.scale.min": "1", "com.openfaas.scale.max": "20" },
-      annotations: {
-        "prometheus.io.scrape": "true",
-        "prometheus.io/port": "8081",
-        "prometheus.io/path": "/metrics",
-      },
-      readOnlyRootFilesystem: true,
-    });
-    assert.deepEqual(crdProblems(), []);
-  });
-
   it("the CRD check catches what the API server would prune or reject", () => {
     const base = { apiVersion: "openfaas.com/v1", kind: "Function", metadata: { name: "f" } };
     assert.deepEqual(functionProblems({ ...base, spec: { name: "f", image: "i" } }), []);
