@@ -178,8 +178,10 @@ function checkResources(check: ArgChecker, path: string, r: FunctionResourcesArg
 
 /**
  * Access through the OpenFaaS gateway: it forwards the callers' requests as itself (the gateway
- * pod runs as `<release>-operator`, templates/gateway-dep.yaml), and with `probeFunctions` it
- * GETs the function's readiness path `/_/health` (faas-netes pkg/k8s/probes.go) before routing.
+ * pod runs as `<release>-operator`, templates/gateway-dep.yaml), asynchronous ones included (the
+ * Pro queue-worker invokes through the gateway: templates/queueworker-dep.yaml `gateway_url`),
+ * and with `probeFunctions` it GETs the function's health path `/_/health` (faas-netes
+ * pkg/k8s/probes.go; openfaas/faas gateway/pkg/middleware/baseurlresolver_test.go) first.
  */
 function gatewayAccess(ctx: ServiceContext, a: AccessArgs): AccessArgs {
   const of = ctx.mesh.openfaas;
