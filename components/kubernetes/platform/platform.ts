@@ -8,6 +8,7 @@ import { checkIstioArgs, gatewaySelector, IstioMesh, IstioMeshArgs } from "./ist
 import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./jaeger";
 import { checkKnativeArgs, KnativeServing, KnativeServingArgs } from "./knative";
 import { checkPrometheusArgs, Prometheus, PrometheusArgs } from "./prometheus";
+import { OpenFaas, OpenFaasArgs, resolveOpenFaas } from "./openfaas";
 import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
 import { checkArgs } from "../../core/args-schema";
@@ -21,6 +22,7 @@ export type PlatformKnativeArgs = Omit<KnativeServingArgs, "registry" | "version
 export type PlatformJaegerArgs = Omit<JaegerArgs, "registry" | "version" | "telemetry">;
 export type PlatformPrometheusArgs = Omit<PrometheusArgs, "registry" | "version" | "istio">;
 export type PlatformFluentdArgs = Omit<FluentdArgs, "registry" | "version">;
+export type PlatformOpenFaasArgs = Omit<OpenFaasArgs, "registry" | "version" | "istio">;
 
 export interface MeshPlatformArgs {
   /**
@@ -42,6 +44,11 @@ export interface MeshPlatformArgs {
   prometheus?: AddOn<PlatformPrometheusArgs>;
   /** Fluentd DaemonSet. @default true */
   fluentd?: AddOn<PlatformFluentdArgs>;
+  /**
+   * OpenFaaS (Pro by default, for `Function` resources) with its namespaces in the mesh; off
+   * unless set (`true` or an object). Functions deploy with `OpenFaasFunction`. @default false
+   */
+  openfaas?: AddOn<PlatformOpenFaasArgs>;
 }
 
 function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
@@ -60,6 +67,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
   readonly jaeger?: Jaeger;
   readonly prometheus?: Prometheus;
   readonly fluentd?: Fluentd;
+  readonly openfaas?: OpenFaas;
   readonly mesh: MeshInfo;
   /** In-cluster addresses of the installed UIs: prometheus, grafana, alertmanager, jaeger. */
   readonly dashboards: Record<string, string>;
@@ -84,6 +92,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
     const jaegerArgs = enabled(args.jaeger);
     const prometheusArgs = enabled(args.prometheus);
     const fluentdArgs = enabled(args.fluentd);
+    // OpenFaaS is off unless asked for (unlike the other add-ons): it needs a licence.
+    const openfaasArgs = args.openfaas === undefined ? undefined : enabled(args.openfaas);
 
     const jaeger = jaegerArgs
       ? checkJaegerArgs(new ScopedChecker(this, "jaeger."), {
@@ -131,6 +141,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
       checkFluentdArgs(new ScopedChecker(this, "fluentd."), {
         ...fluentdArgs,
         version: versions.fluentd,
+      });
+    }
+    if (openfaasArgs) {
+      resolveOpenFaas(new ScopedChecker(this, "openfaas."), {
+        ...openfaasArgs,
+        version: versions.openfaas,
       });
     }
 
@@ -189,6 +205,21 @@ export class MeshPlatform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    if (openfaasArgs) {
+      this.openfaas = new OpenFaas(
+        childName(name, "openfaas"),
+        {
+          ...openfaasArgs,
+          registry,
+          version: versions.openfaas,
+          istio: {
+            dependsOn: istioReady,
+            enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
+          },
+        },
+        { parent: this },
+      );
+    }
 
     this.gatewayService = gatewayService;
     this.dashboards = {
@@ -210,6 +241,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       cni: this.istio.cni !== undefined,
       ...(tracing ? { tracingProvider: tracing.name, tracingService: tracing.service } : {}),
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
+      ...(this.openfaas ? { openfaas: this.openfaas.info } : {}),
       dependsOn: [
         this.istio.base,
         this.istio.istiod,
@@ -223,6 +255,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       jaeger: this.jaeger,
       prometheus: this.prometheus,
       fluentd: this.fluentd,
+      openfaas: this.openfaas,
       rootNamespace: this.istio.rootNamespace,
       gatewayService: this.gatewayService,
     });
