@@ -38,6 +38,7 @@ const STEPS: { type: string; name: string; args: Record<string, unknown> }[] = [
   { type: "platform:Jaeger", name: "traces", args: { samplingPercentage: 5 } },
   { type: "platform:Prometheus", name: "mon", args: { storage: false, grafana: false } },
   { type: "platform:Fluentd", name: "logs", args: {} },
+  { type: "platform:OpenFaas", name: "faas", args: { istio: { dependsOn: [ref("mesh")] } } },
   // The add-ons are steps of their own: here only what the composite adds.
   {
     type: "platform:MeshPlatform",
@@ -94,6 +95,14 @@ const STEPS: { type: string; name: string; args: Record<string, unknown> }[] = [
     args: {
       hosts: ["api.payments.example.com"],
       ports: [{ number: 443, name: "https", protocol: "HTTPS" }],
+    },
+  },
+  {
+    type: "service:OpenFaasFunction",
+    name: "image-processor",
+    args: {
+      mesh: { dependsOn: [ref("mesh")], openfaas: { dependsOn: [ref("faas")] } },
+      image: "ghcr.io/example/image-processor:1",
     },
   },
   { type: "aws:MeshNetwork", name: "net", args: { lattice: { vpcs: [{ vpcId: "vpc-1" }] } } },
