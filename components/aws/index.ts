@@ -1,10 +1,5 @@
 // Public API of this area, re-exported by name.
-export {
-  MeshNetwork,
-  MESH_BACKENDS,
-  APP_MESH_END_OF_SUPPORT,
-  appMeshWarning,
-} from "./mesh-network";
+export { MeshNetwork } from "./mesh-network";
 export type {
   MeshNetworkArgs,
   LatticeMeshNetworkArgs,
@@ -40,4 +35,3 @@ export type {
   FirehoseAccessLogs,
 } from "./access-logs";
 export type { PolicyDocument, PolicyStatement } from "./policies";
-export { urlOriginationTls } from "./app-mesh-wiring";
