@@ -35,3 +35,9 @@ export type {
   FirehoseAccessLogs,
 } from "./access-logs";
 export type { PolicyDocument, PolicyStatement } from "./policies";
+// Types the public args and components refer to, so a program can name them.
+export type { AccessLogs } from "./access-logs";
+export type { AppMeshWiring } from "./app-mesh-wiring";
+export type { LatticeWiring } from "./lattice-wiring";
+export type { NetworkMember } from "./mesh-network";
+export type { EnvoyLogLevel, HttpRetryEvent, LatticeMethod } from "./limits";

@@ -4,6 +4,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import { parseAllDocuments } from "yaml";
 
 /**
@@ -147,6 +148,52 @@ describe("package: a consumer of the packed tarball", function () {
       ),
     );
     assert.deepEqual(offenders, []);
+  });
+
+  it("exports every named type its public API refers to, so a program can name it", () => {
+    // Literal unions local to a module: a program writes the strings. (MeshNamespace's MtlsMode
+    // adds DISABLE to the exported, platform-wide MtlsMode.)
+    const LOCAL_UNIONS = [
+      "MtlsMode",
+      "PodSecurityLevel",
+      "PortProtocol",
+      "Resolution",
+      "ServerProtocol",
+    ];
+    const dist = path.join(PROJECT, "node_modules", "mesh-serverless", "dist", "components");
+    const entries = ["index.d.ts", "aws/index.d.ts"].map((f) => path.join(dist, f));
+    const program = ts.createProgram(entries, {
+      noEmit: true,
+      skipLibCheck: true,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+    });
+    const checker = program.getTypeChecker();
+    const resolve = (s: ts.Symbol): ts.Symbol =>
+      s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+    const publicSymbols = entries.flatMap((e) =>
+      checker
+        .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(e)!)!)
+        .map(resolve),
+    );
+    const exported = new Set(publicSymbols);
+    const seen = new Set<ts.Symbol>(publicSymbols);
+    const unnamed = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isTypeReferenceNode(node)) {
+        const at = checker.getSymbolAtLocation(node.typeName);
+        const sym = at && resolve(at);
+        const decl = sym?.declarations?.[0];
+        if (sym && decl && decl.getSourceFile().fileName.startsWith(dist) && !seen.has(sym)) {
+          seen.add(sym);
+          if (!exported.has(sym) && !ts.isTypeParameterDeclaration(decl)) unnamed.add(sym.name);
+          sym.declarations!.forEach(visit);
+        }
+      }
+      node.forEachChild(visit);
+    };
+    for (const sym of publicSymbols) sym.declarations?.forEach(visit);
+    assert.deepEqual([...unnamed].sort(), LOCAL_UNIONS);
   });
 
   for (const [style, file] of [

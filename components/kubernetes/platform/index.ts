@@ -48,3 +48,17 @@ export type {
 export { CHARTS, ISTIO_VERSION, KNATIVE_SERVING_VERSION } from "./versions";
 export type { ChartKey, ChartSource, ChartVersions } from "./versions";
 export type { Values } from "./helm";
+// Types the public args and components refer to, so a program can name them.
+export type {
+  AlertingArgs,
+  AlertReceiverArgs,
+  AlertRouteArgs,
+  EmailReceiverArgs,
+  PagerDutyReceiverArgs,
+  SecretFileArgs,
+  SlackReceiverArgs,
+  WebhookReceiverArgs,
+} from "./alerting";
+export type { GrafanaDashboard } from "./grafana-dashboards";
+export type { JaegerBadgerArgs } from "./jaeger";
+export type { PersistentStorageArgs } from "./storage";

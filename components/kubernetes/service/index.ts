@@ -38,3 +38,5 @@ export type { GatewayArgs, GatewayServerArgs, IngressArgs } from "./ingress";
 export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs, NamespaceRef } from "./spec";
 export type { ServicePartsArgs, ServiceParts } from "./service-parts";
 export type { SecurityContextArgs } from "./security-context";
+// Types the public args refer to, so a program can name them.
+export type { CustomAccessArgs } from "./access";
