@@ -10,14 +10,13 @@ import {
   K8sObject,
 } from "../components/analysis";
 import { UsageError } from "./stack-config";
+import { ANALYZE_USAGE as USAGE } from "./usage";
 
 /**
  * `npm run analyze -- <dir> [--json]`: the analyzer on any folder of Kubernetes YAML (a render's
  * `manifests/`, or a user's own), read recursively, multi-document files and `kind: List`
  * included. Exit code 1 when there is an error finding, 2 for bad usage or unreadable YAML.
  */
-
-const USAGE = "usage: npm run analyze -- <dir> [--json]";
 
 export function parseArgs(argv: string[]): { dir: string; json: boolean } {
   const json = argv.includes("--json");

@@ -5,6 +5,7 @@ import { fieldPath } from "./fingerprints";
 import { Entity, readRender, RenderTree } from "./render-reader";
 import { safetyNotes } from "./diff-safety";
 import { UsageError } from "./stack-config";
+import { DIFF_USAGE as USAGE } from "./usage";
 
 /**
  * Compares two renders, object by object: added, removed, changed with field-level changes in a
@@ -260,8 +261,6 @@ export function runDiff(from: string | RenderTree, to: string, opts: DiffOutputO
   if (opts.markdown) fs.writeFileSync(opts.markdown, formatMarkdown(result, before.dir, to));
   return opts.exitCode && changed(result) ? 1 : 0;
 }
-
-const USAGE = "usage: npm run diff -- <old-dir> <new-dir> [--exit-code] [--markdown <file>]";
 
 export function parseDiffArgs(argv: string[]): { dirs: string[] } & DiffOutputOptions {
   const dirs: string[] = [];

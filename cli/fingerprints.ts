@@ -130,8 +130,8 @@ export function fingerprintFile(src: FingerprintSource): Record<string, string> 
   return { [FINGERPRINTS_FILE]: `${JSON.stringify(sorted, null, 2)}\n` };
 }
 
-export function stackFilePath(root: string, stack: string): string {
-  return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+export function stackFilePath(stackConfigDir: string, stack: string): string {
+  return path.join(stackConfigDir, `Pulumi.${stack}.yaml`);
 }
 
 /** The diff's identity of a recorded resource that a render writes out (see fingerprints.ts). */

@@ -18,22 +18,25 @@ import { entityOf, fingerprintFile, stackFilePath } from "./fingerprints";
 import { buildTopologyFiles, prepareGraphviz } from "./topology-render";
 import { readRender } from "./render-reader";
 import { sortKeys } from "../components/core/values";
-import { readProjectName, readStackConfig, UsageError } from "./stack-config";
+import { readStackConfig, UsageError } from "./stack-config";
+import { programFile, readProject } from "./project";
 import { AnalysisError, analyzeRecording } from "./render-analysis";
 import { componentNamespace } from "../components/core/args-schema";
+import { RENDER_USAGE as USAGE } from "./usage";
 
 /**
- * The offline renderer: runs the program in `stacks/` with a stack's config against the recording
- * engine and writes what `pulumi up` would create. `npm run render -- --stack dev [--out DIR]`.
+ * The offline renderer: runs a Pulumi project's program (Pulumi.yaml `main`) with a stack's config
+ * (from `stackConfigDir`) against the recording engine and writes what `pulumi up` would create.
+ * `mesh-serverless render --stack dev [--out DIR]` (here: `npm run render -- --stack dev`).
  */
 
 export interface RenderOptions {
   stack: string;
   /** Output directory; default `out/<stack>` under `root`. */
   out?: string;
-  /** Project root (holds Pulumi.yaml and stacks/); default the working directory, as for `pulumi`. */
+  /** Project root (holds Pulumi.yaml); default the working directory, as for `pulumi`. */
   root?: string;
-  /** The program module; default `<root>/stacks/index.ts`. */
+  /** The program module; default Pulumi.yaml's `main`. */
   program?: string;
   /** The tool that will manage the objects (`--gitops`); labels them `managed-by: <tool>`. */
   gitops?: GitOpsTool;
@@ -78,12 +81,13 @@ export class SchemaError extends Error {
 type Program = () => unknown;
 
 function loadProgram(file: string): Program {
-  // The program is loaded the way Pulumi's Node.js host loads it: require(), once per process.
+  // The program is loaded the way Pulumi's Node.js host loads it: require(), once per process. A
+  // module that exports a function (`export = main`, or a default export) is called and its
+  // result is the stack outputs; otherwise the module's exports are (a top-level program).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as Program | { default?: Program };
   const fn = typeof mod === "function" ? mod : mod.default;
-  if (typeof fn !== "function") throw new Error(`${file} must export a function (export = main)`);
-  return fn;
+  return typeof fn === "function" ? fn : () => mod;
 }
 
 /** Resolves stack outputs; a secret output is written as the placeholder. */
@@ -117,8 +121,10 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     lapCpu = process.cpuUsage();
   };
   const root = path.resolve(options.root ?? process.cwd());
-  const project = readProjectName(root);
-  const { config, secretKeys } = readStackConfig(path.join(root, "stacks"), project, options.stack);
+  const pulumiProject = readProject(root);
+  const project = pulumiProject.name;
+  const stackDir = pulumiProject.stackConfigDir;
+  const { config, secretKeys } = readStackConfig(stackDir, project, options.stack);
   const out = path.resolve(options.out ?? path.join(root, "out", options.stack));
   lap("config");
 
@@ -129,7 +135,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     secretKeys,
   });
   const program = loadProgram(
-    path.resolve(options.program ?? path.join(root, "stacks", "index.ts")),
+    options.program ? path.resolve(options.program) : programFile(pulumiProject),
   );
   // The SDK takes `new Error().stack` for every promise and resource (leak diagnostics, source
   // positions), and under ts-node each frame is source-mapped: that was 80% of a 3,000-object
@@ -163,7 +169,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     ...fingerprintFile({
       project,
       stack: options.stack,
-      stackFile: stackFilePath(root, options.stack),
+      stackFile: stackFilePath(stackDir, options.stack),
       recording,
       entityOf: (r) => entityOf(recording, r),
     }),
@@ -242,14 +248,12 @@ export function summary(stack: string, r: RenderResult): string {
 interface CliArgs extends DiffOutputOptions {
   stack: string;
   out?: string;
+  /** The Pulumi project directory (`--cwd`, as `pulumi --cwd`); default the working directory. */
+  root?: string;
   gitops?: GitOpsTool;
   /** An earlier render to compare this one with (`--diff <dir>`). */
   diff?: string;
 }
-
-const USAGE =
-  "usage: npm run render -- --stack <name> [--out <dir>] [--gitops <tool>] " +
-  "[--diff <dir> [--exit-code] [--markdown <file>]]";
 
 export function parseArgs(argv: string[]): CliArgs {
   let stack: string | undefined;
@@ -268,6 +272,7 @@ export function parseArgs(argv: string[]): CliArgs {
     };
     if (flag === "--stack" || flag === "-s") stack = value();
     else if (flag === "--out" || flag === "-o") out = value();
+    else if (flag === "--cwd" || flag === "-C") more.root = value();
     else if (flag === "--gitops") more.gitops = gitopsTool(value());
     else if (flag === "--diff") more.diff = value();
     else if (flag === "--markdown") more.markdown = value();

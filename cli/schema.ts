@@ -192,8 +192,9 @@ function finish(schema: Json, plainData: boolean): Json {
 
 function generator(): { gen: SchemaGenerator; program: ts.Program } {
   const config: Config = {
-    // The public API and the stack config type (which imports only types from it).
-    path: path.join(ROOT, "{components/index.ts,stacks/config-types.ts}"),
+    // The public API (the root and aws entry points) and the stack config type (which imports
+    // only types from it).
+    path: path.join(ROOT, "{components/index.ts,components/aws/index.ts,stacks/config-types.ts}"),
     tsconfig: path.join(ROOT, "tsconfig.json"),
     skipTypeCheck: true,
     expose: "export",

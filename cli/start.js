@@ -22,9 +22,22 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "mesh-serverless", "ts");
-const TS_VERSION = JSON.parse(
-  fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8"),
-).version;
+// The compiler: this repo's, or, for the installed `mesh-serverless` command, the Pulumi
+// project's own (a TypeScript project has it; a JavaScript one never loads a .ts file).
+const TS_PATHS = [ROOT, process.cwd()];
+let tsVersion;
+function typescriptVersion(filename) {
+  if (tsVersion) return tsVersion;
+  let pkg;
+  try {
+    pkg = require.resolve("typescript/package.json", { paths: TS_PATHS });
+  } catch {
+    throw new Error(
+      `cannot run ${filename}: install TypeScript in the project (npm i -D typescript)`,
+    );
+  }
+  return (tsVersion = JSON.parse(fs.readFileSync(pkg, "utf8")).version);
+}
 // tsconfig.json's emit options that change the JavaScript (module: node16 on a package without
 // "type": "module" emits CommonJS and keeps import() for the ESM-only schema packages).
 const OPTIONS = {
@@ -34,13 +47,12 @@ const OPTIONS = {
   esModuleInterop: true,
   resolveJsonModule: true,
 };
-const SALT = `${TS_VERSION}\0${JSON.stringify(OPTIONS)}\0`;
 
 let ts;
 let compilerOptions;
 function transpile(source, filename) {
   if (!ts) {
-    ts = require(require.resolve("typescript", { paths: [ROOT] }));
+    ts = require(require.resolve("typescript", { paths: TS_PATHS }));
     compilerOptions = ts.convertCompilerOptionsFromJson(OPTIONS, ROOT).options;
   }
   return ts.transpileModule(source, { fileName: filename, compilerOptions }).outputText;
@@ -48,7 +60,8 @@ function transpile(source, filename) {
 
 function compiled(filename) {
   const source = fs.readFileSync(filename, "utf8");
-  const key = crypto.createHash("sha1").update(SALT).update(source).digest("hex");
+  const salt = `${typescriptVersion(filename)}\0${JSON.stringify(OPTIONS)}\0`;
+  const key = crypto.createHash("sha1").update(salt).update(source).digest("hex");
   const file = path.join(CACHE, `${key}.js`);
   try {
     return fs.readFileSync(file, "utf8");

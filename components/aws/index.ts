@@ -1,10 +1,5 @@
 // Public API of this area, re-exported by name.
-export {
-  MeshNetwork,
-  MESH_BACKENDS,
-  APP_MESH_END_OF_SUPPORT,
-  appMeshWarning,
-} from "./mesh-network";
+export { MeshNetwork } from "./mesh-network";
 export type {
   MeshNetworkArgs,
   LatticeMeshNetworkArgs,
@@ -40,4 +35,9 @@ export type {
   FirehoseAccessLogs,
 } from "./access-logs";
 export type { PolicyDocument, PolicyStatement } from "./policies";
-export { urlOriginationTls } from "./app-mesh-wiring";
+// Types the public args and components refer to, so a program can name them.
+export type { AccessLogs } from "./access-logs";
+export type { AppMeshWiring } from "./app-mesh-wiring";
+export type { LatticeWiring } from "./lattice-wiring";
+export type { NetworkMember } from "./mesh-network";
+export type { EnvoyLogLevel, HttpRetryEvent, LatticeMethod } from "./limits";

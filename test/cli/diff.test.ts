@@ -31,7 +31,10 @@ const STACK = "review";
 
 function writeProject(dir: string, config: Record<string, unknown>): void {
   fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: diff-fixture\nruntime: nodejs\n");
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    "name: diff-fixture\nruntime: nodejs\nmain: stacks/index.ts\nstackConfigDir: stacks\n",
+  );
   fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${STACK}.yaml`), stringify({ config }));
 }
 

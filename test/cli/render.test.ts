@@ -279,7 +279,7 @@ describe("cli/render", () => {
       [
         "a missing --stack",
         [],
-        "render failed: missing --stack: usage: npm run render -- --stack <name> [--out <dir>]",
+        "render failed: missing --stack: usage: mesh-serverless render --stack <name> [--out <dir>]",
       ],
       [
         "an unknown flag",

@@ -3,13 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildAwsPlan, buildHelmfile, buildManifests } from "../../cli/artifacts";
 import type { Recording } from "../../cli/engine";
 import { clearSecrets } from "../../components/core/secrets";
-import {
-  declareSecret,
-  keepSecret,
-  MeshedFunction,
-  MeshNetwork,
-  ServerlessService,
-} from "../../components";
+import { declareSecret, keepSecret, ServerlessService } from "../../components";
+import { MeshedFunction, MeshNetwork } from "../../components/aws";
 import { invalidMessage } from "../../components/core/errors";
 import * as h from "../harness";
 import { run } from "./run";

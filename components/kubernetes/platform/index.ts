@@ -1,15 +1,5 @@
 // Public API of this area, re-exported by name.
-export {
-  IstioMesh,
-  checkIstioArgs,
-  gatewaySelector,
-  istiodValues,
-  gatewayValues,
-  cniValues,
-  ztunnelValues,
-  ISTIO_PROFILES,
-  MTLS_MODES,
-} from "./istio";
+export { IstioMesh } from "./istio";
 export type {
   IstioMeshArgs,
   IstioGatewayArgs,
@@ -19,46 +9,23 @@ export type {
   MtlsMode,
   GatewayServiceType,
 } from "./istio";
-export {
-  KnativeServing,
-  checkKnativeArgs,
-  knativeConfig,
-  knativeOperatorValues,
-  ISTIO_INGRESS_CLASS,
-  KNATIVE_INGRESS_GATEWAY,
-} from "./knative";
+export { KnativeServing } from "./knative";
 export type {
   KnativeServingArgs,
   KnativeAutoscalerArgs,
   KnativeIstioTarget,
   FeatureState,
 } from "./knative";
-export {
-  Jaeger,
-  checkJaegerArgs,
-  jaegerConfig,
-  jaegerValues,
-  jaegerTracingProvider,
-  JAEGER_RELEASE,
-  OTLP_GRPC_PORT,
-} from "./jaeger";
+export { Jaeger } from "./jaeger";
 export type { JaegerArgs, JaegerTelemetryTarget } from "./jaeger";
-export {
-  Prometheus,
-  checkPrometheusArgs,
-  prometheusValues,
-  envoyStatsMonitor,
-  istiodMonitor,
-  MONITOR_LABELS,
-  PROMETHEUS_RELEASE,
-} from "./prometheus";
+export { Prometheus } from "./prometheus";
 export type {
   PrometheusArgs,
   ComputeResources,
   ResourceList,
   IstioMonitorTarget,
 } from "./prometheus";
-export { Fluentd, checkFluentdArgs, fluentdPipeline, fluentdValues } from "./fluentd";
+export { Fluentd } from "./fluentd";
 export type {
   FluentdArgs,
   FluentdOutput,
@@ -87,13 +54,20 @@ export type {
   PlatformFluentdArgs,
   PlatformOpenFaasArgs,
 } from "./platform";
-export {
-  CHARTS,
-  ISTIO_CHARTS,
-  ISTIO_VERSION,
-  KNATIVE_SERVING_VERSION,
-  isPinnedVersion,
-} from "./versions";
+export { CHARTS, ISTIO_VERSION, KNATIVE_SERVING_VERSION } from "./versions";
 export type { ChartKey, ChartSource, ChartVersions } from "./versions";
-export { deepMerge, sortKeys } from "./helm";
 export type { Values } from "./helm";
+// Types the public args and components refer to, so a program can name them.
+export type {
+  AlertingArgs,
+  AlertReceiverArgs,
+  AlertRouteArgs,
+  EmailReceiverArgs,
+  PagerDutyReceiverArgs,
+  SecretFileArgs,
+  SlackReceiverArgs,
+  WebhookReceiverArgs,
+} from "./alerting";
+export type { GrafanaDashboard } from "./grafana-dashboards";
+export type { JaegerBadgerArgs } from "./jaeger";
+export type { PersistentStorageArgs } from "./storage";

@@ -167,7 +167,7 @@ export function prometheusValues(i: {
   };
 }
 
-/** Istio's PodMonitor for Envoy stats (istio/istio samples/addons/extras/prometheus-operator.yaml). */
+/** Istio's PodMonitor for Envoy stats (istio/istio samples/addons/extras/prometheus-operator.yaml). @internal */
 export function envoyStatsMonitor(namespace: string): Typed<IPodMonitor> {
   return {
     apiVersion: "monitoring.coreos.com/v1",
@@ -222,7 +222,7 @@ export function envoyStatsMonitor(namespace: string): Typed<IPodMonitor> {
   };
 }
 
-/** Istio's ServiceMonitor for istiod (same source). */
+/** Istio's ServiceMonitor for istiod (same source). @internal */
 export function istiodMonitor(namespace: string): Typed<IServiceMonitor> {
   return {
     apiVersion: "monitoring.coreos.com/v1",

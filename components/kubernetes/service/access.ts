@@ -19,8 +19,10 @@ import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
 import { metaFor, principalOf, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
 
+/** @internal */
 export type AuthorizationPolicySpec = NonNullable<IAuthorizationPolicy["spec"]>;
 type Rule = NonNullable<AuthorizationPolicySpec["rules"]>[number];
+/** @internal */
 export type RequestAuthenticationSpec = NonNullable<IRequestAuthentication["spec"]>;
 
 /** One condition on request attributes. https://istio.io/latest/docs/reference/config/security/conditions/ */
@@ -489,6 +491,7 @@ type ReqAuthn = KubeObject<RequestAuthenticationSpec> & {
   kind: "RequestAuthentication";
 };
 
+/** @internal */
 export interface AccessObjects {
   requestAuthentication?: ReqAuthn;
   allowPolicy?: Policy;
@@ -497,7 +500,7 @@ export interface AccessObjects {
   customPolicy?: Policy;
 }
 
-/** The objects for checked access args. */
+/** The objects for checked access args. @internal */
 export function accessObjects(
   ctx: ServiceContext,
   a: AccessArgs,

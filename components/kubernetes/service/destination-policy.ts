@@ -10,9 +10,12 @@ import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio
 import { ArgChecker } from "../../core/validate";
 import { defined } from "../../core/values";
 
+/** @internal */
 export type DestinationRuleSpec = NonNullable<IDestinationRule["spec"]>;
+/** @internal */
 export type TrafficPolicy = NonNullable<DestinationRuleSpec["trafficPolicy"]>;
 type Subset = NonNullable<DestinationRuleSpec["subsets"]>[number];
+/** @internal */
 export type SubsetTrafficPolicy = NonNullable<Subset["trafficPolicy"]>;
 
 const I32 = 2_147_483_647;
@@ -101,11 +104,13 @@ export function checkPolicy(
 /**
  * A subset's `trafficPolicy`: the same fields, but the model declares them as a second anonymous
  * type, and relating the two structurally cost the compiler 30 s per build. Same value, retyped.
+ * @internal
  */
 export function subsetTrafficPolicy(p: TrafficPolicyArgs): SubsetTrafficPolicy {
   return trafficPolicy(p) as unknown as SubsetTrafficPolicy;
 }
 
+/** @internal */
 export function trafficPolicy(p: TrafficPolicyArgs): TrafficPolicy {
   const out: TrafficPolicy = {};
   const { tcp, http } = p.connectionPool ?? {};

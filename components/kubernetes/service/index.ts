@@ -1,7 +1,7 @@
 // Public API of this area, re-exported by name.
 export { MeshNamespace } from "./mesh-namespace";
 export type { MeshNamespaceArgs } from "./mesh-namespace";
-export { ServerlessService, scaleAnnotations, knativeService } from "./serverless-service";
+export { ServerlessService } from "./serverless-service";
 export type { ServerlessServiceArgs, ScaleArgs, RevisionTrafficArgs } from "./serverless-service";
 export { OpenFaasFunction, resolveOpenFaasFunction, scaleLabels } from "./openfaas-function";
 export type {
@@ -24,8 +24,6 @@ export { IngressRoute } from "./ingress-route";
 export type { IngressRouteArgs } from "./ingress-route";
 export { MeshServiceEntry } from "./mesh-service-entry";
 export type { MeshServiceEntryArgs } from "./mesh-service-entry";
-export { trafficPolicy, trafficObjects } from "./traffic";
-export { checkSubsetReferences } from "./subsets";
 export type {
   TrafficArgs,
   TrafficPolicyArgs,
@@ -35,9 +33,7 @@ export type {
   SubsetArgs,
   StringMatchArgs,
 } from "./traffic";
-export { accessObjects, isPolicyPath } from "./access";
 export type { AccessArgs, AccessRuleArgs, ConditionArgs, JwtArgs } from "./access";
-export { errorRateExpr, latencyExpr, observabilityObjects } from "./observability";
 export type {
   MonitorArgs,
   AlertsArgs,
@@ -48,5 +44,6 @@ export type {
 export type { GatewayArgs, GatewayServerArgs, IngressArgs } from "./ingress";
 export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs, NamespaceRef } from "./spec";
 export type { ServicePartsArgs, ServiceParts } from "./service-parts";
-export { securityContext, RESTRICTED_SECURITY_CONTEXT } from "./security-context";
 export type { SecurityContextArgs } from "./security-context";
+// Types the public args refer to, so a program can name them.
+export type { CustomAccessArgs } from "./access";

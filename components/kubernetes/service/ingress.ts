@@ -22,6 +22,7 @@ import {
   TrafficObjects,
 } from "./traffic";
 
+/** @internal */
 export type GatewaySpec = NonNullable<IGateway["spec"]>;
 type Server = NonNullable<GatewaySpec["servers"]>[number];
 
@@ -179,6 +180,7 @@ function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
   };
 }
 
+/** @internal */
 export function gatewayObject(
   ctx: ServiceContext,
   g: GatewayArgs,
@@ -247,6 +249,7 @@ export function checkIngress(
  */
 const INGRESS_ROUTE_SUFFIX = "ingress-route";
 
+/** @internal */
 export function ingressObjects(
   ctx: ServiceContext,
   i: IngressArgs,

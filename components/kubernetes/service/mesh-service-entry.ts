@@ -20,6 +20,7 @@ import { defined } from "../../core/values";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshServiceEntry.schema.json";
 
+/** @internal */
 export type ServiceEntrySpec = NonNullable<IServiceEntry["spec"]>;
 
 type PortProtocol = "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TLS" | "TCP" | "MONGO";
@@ -110,6 +111,7 @@ export function checkServiceEntry(
   checkNamespace(check, `${prefix}namespace`, a.namespace);
 }
 
+/** @internal */
 export function serviceEntryObject(
   ctx: ServiceContext,
   name: string,

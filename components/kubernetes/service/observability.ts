@@ -23,6 +23,7 @@ import { metaFor, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
 
 type Rule = NonNullable<NonNullable<IPrometheusRule["spec"]["groups"]>[number]["rules"]>[number];
+/** @internal */
 export type TelemetrySpec = NonNullable<ITelemetry["spec"]>;
 
 /** Scraping of the service's metrics. */
@@ -228,6 +229,7 @@ function alertRule(
 }
 
 type Obj<S, K extends string, V extends string> = KubeObject<S> & { apiVersion: V; kind: K };
+/** @internal */
 export interface ObservabilityObjects {
   monitor?: Obj<
     IServiceMonitor["spec"] | IPodMonitor["spec"],
@@ -238,6 +240,7 @@ export interface ObservabilityObjects {
   telemetry?: Obj<TelemetrySpec, "Telemetry", "telemetry.istio.io/v1">;
 }
 
+/** @internal */
 export function observabilityObjects(
   ctx: ServiceContext,
   o: ObservabilityArgs,

@@ -40,7 +40,7 @@ export interface SecurityContextArgs {
   };
 }
 
-/** The "restricted" profile's container fields plus a read-only root filesystem. */
+/** The "restricted" profile's container fields plus a read-only root filesystem. @internal */
 export const RESTRICTED_SECURITY_CONTEXT: Readonly<ISecurityContext> = Object.freeze({
   allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] },
@@ -104,6 +104,7 @@ export function checkSecurityContext(
 /**
  * The restricted defaults with the fields `sc` sets replaced; keys in a fixed order. Adding a
  * capability keeps the default `drop: ["ALL"]` unless `drop` is given too.
+ * @internal
  */
 export function securityContext(sc: SecurityContextArgs | undefined): ISecurityContext {
   const caps = sc?.capabilities && {

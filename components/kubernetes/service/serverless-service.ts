@@ -190,7 +190,7 @@ function checkRevisions(
     check.fail("traffic.revisions", revs, "at most one entry may follow the latest revision");
 }
 
-/** The Knative `Service` for checked args. */
+/** The Knative `Service` for checked args. @internal */
 export function knativeService(
   ctx: ServiceContext,
   a: ServerlessServiceArgs,

@@ -20,8 +20,6 @@ import { customResource, KubeObject, managedLabels, ObjectMeta, QUANTITY } from 
 import { MeshInfo, meshDefaults } from "../mesh-info";
 import { checkSecurityContext, securityContext, SecurityContextArgs } from "./security-context";
 
-export type { IContainer, IProbe };
-
 /** A namespace given by name, or a component that creates it (anything with `namespace`). */
 export interface NamespaceRef {
   /** The Kubernetes namespace name. */
@@ -314,6 +312,7 @@ function probe(p: ProbeArgs | undefined): IProbe | undefined {
 /**
  * The container spec. The probe schema needs a port, so a probe without one takes the first
  * container port, else `fallbackProbePort` (Knative's default serving port 8080).
+ * @internal
  */
 export function containerSpec(
   args: ContainerArgs,

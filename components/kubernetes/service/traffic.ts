@@ -24,10 +24,11 @@ import {
 
 import { declareSubsets, qualifiedHost, referSubset } from "./subsets";
 
-export { trafficPolicy };
 export type { TrafficPolicyArgs };
 
+/** @internal */
 export type VirtualServiceSpec = NonNullable<IVirtualService["spec"]>;
+/** @internal */
 export type HttpRoute = NonNullable<VirtualServiceSpec["http"]>[number];
 type HttpMatch = NonNullable<HttpRoute["match"]>[number];
 type StringMatch = NonNullable<HttpMatch["uri"]>;
@@ -314,6 +315,7 @@ function route(r: HttpRouteArgs, host: string): HttpRoute {
   return out;
 }
 
+/** @internal */
 export interface TrafficObjects {
   virtualService?: KubeObject<VirtualServiceSpec> & {
     apiVersion: "networking.istio.io/v1";
@@ -325,7 +327,7 @@ export interface TrafficObjects {
   };
 }
 
-/** The objects for checked traffic args: a VirtualService when there are routes, a DestinationRule when there are subsets or a policy. */
+/** The objects for checked traffic args: a VirtualService when there are routes, a DestinationRule when there are subsets or a policy. @internal */
 export function trafficObjects(
   ctx: ServiceContext,
   t: TrafficArgs,

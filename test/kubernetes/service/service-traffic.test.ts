@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as h from "../../harness";
 import { ServiceTraffic } from "../../../components/kubernetes/service/service-traffic";
-import { trafficPolicy } from "../../../components/kubernetes/service/traffic";
+import { trafficPolicy } from "../../../components/kubernetes/service/destination-policy";
 import { FakeRelease, labels, meta, parent, RELEASE, spec, T } from "./helpers";
 
 describe("kubernetes/service ServiceTraffic", () => {
