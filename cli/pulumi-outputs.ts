@@ -113,14 +113,16 @@ function superToken(declaration: ts.ClassDeclaration): string | undefined {
  */
 export function componentShapes(
   program: ts.Program,
-  entry: string,
+  entries: readonly string[],
   components: readonly string[],
   definitions: ReadonlySet<string>,
 ): Record<string, ComponentShape> {
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(entry);
-  if (!source) throw new Error(`pulumi-outputs: ${entry} is not in the program`);
-  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!);
+  const exported = entries.flatMap((entry) => {
+    const source = program.getSourceFile(entry);
+    if (!source) throw new Error(`pulumi-outputs: ${entry} is not in the program`);
+    return checker.getExportsOfModule(checker.getSymbolAtLocation(source)!);
+  });
   const names = new Set(components);
   const shapes: Record<string, ComponentShape> = {};
   for (const component of components) {

@@ -259,7 +259,7 @@ function pulumiSchema(files: Map<string, string>, program: ts.Program): Json {
   );
   const shapes = componentShapes(
     program,
-    path.join(ROOT, "components/index.ts"),
+    ["components/index.ts", "components/aws/index.ts"].map((f) => path.join(ROOT, f)),
     COMPONENTS,
     definitions,
   );

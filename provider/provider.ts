@@ -16,7 +16,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import * as components from "../components";
+import * as kubernetes from "../components";
+import * as aws from "../components/aws";
 import { toArgs } from "./args";
 
 type Json = Record<string, unknown>;
@@ -57,7 +58,8 @@ export class MeshServerlessProvider implements provider.Provider {
     this.version = (JSON.parse(read("package.json")) as { version: string }).version;
     this.schema = read("schema/pulumi-package.json");
     const resources = (JSON.parse(this.schema) as { resources: Record<string, Json> }).resources;
-    const exported = components as unknown as Record<string, unknown>;
+    // The root entry (Kubernetes) and the aws entry: every public component class.
+    const exported = { ...kubernetes, ...aws } as unknown as Record<string, unknown>;
     for (const [token, spec] of Object.entries(resources)) {
       const name = token.split(":")[2];
       const cls = exported[name];

@@ -66,20 +66,23 @@ export interface OpenFaasInfo {
   dependsOn?: pulumi.Resource[];
 }
 
-/** MeshInfo fields without a default. */
-type UndefaultedMeshKeys =
-  | "gateway"
-  | "revision"
-  | "tracingProvider"
-  | "tracingService"
-  | "domain"
-  | "extensionProviders"
-  | "openfaas";
+/** MeshInfo with every default filled in; the fields that have none stay optional. */
+export type ResolvedMeshInfo = Required<
+  Omit<
+    MeshInfo,
+    | "gateway"
+    | "revision"
+    | "tracingProvider"
+    | "tracingService"
+    | "domain"
+    | "extensionProviders"
+    | "openfaas"
+  >
+> &
+  MeshInfo;
 
 /** `info` with every default filled in. */
-export function meshDefaults(
-  info: MeshInfo = {},
-): Required<Omit<MeshInfo, UndefaultedMeshKeys>> & Pick<MeshInfo, UndefaultedMeshKeys> {
+export function meshDefaults(info: MeshInfo = {}): ResolvedMeshInfo {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
-import * as exported from "../../components";
+import * as kubernetes from "../../components";
+import * as aws from "../../components/aws";
 import { MeshServerlessProvider as Provider } from "../../provider/provider";
 import entry from "../../provider/index";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
@@ -147,7 +148,7 @@ function rows(): string[] {
 const urnOf = (r: pulumi.Resource) => h.resolve(r.urn);
 
 describe("provider: construct through the component provider", () => {
-  const components = exported as unknown as Record<
+  const components = { ...kubernetes, ...aws } as unknown as Record<
     string,
     new (...a: never[]) => pulumi.ComponentResource
   >;

@@ -35,14 +35,13 @@ export type {
   OutputCredentials,
   SecretKeyRef,
 } from "./fluentd";
-export { OpenFaas, resolveOpenFaas, OPENFAAS_RELEASE } from "./openfaas";
+export { OpenFaas } from "./openfaas";
 export type {
   OpenFaasArgs,
   OpenFaasCredentials,
   OpenFaasEdition,
   OpenFaasIstioTarget,
 } from "./openfaas";
-export { openfaasValues } from "./openfaas-values";
 export { MeshPlatform } from "./platform";
 export type {
   MeshPlatformArgs,

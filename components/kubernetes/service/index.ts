@@ -3,7 +3,7 @@ export { MeshNamespace } from "./mesh-namespace";
 export type { MeshNamespaceArgs } from "./mesh-namespace";
 export { ServerlessService } from "./serverless-service";
 export type { ServerlessServiceArgs, ScaleArgs, RevisionTrafficArgs } from "./serverless-service";
-export { OpenFaasFunction, resolveOpenFaasFunction, scaleLabels } from "./openfaas-function";
+export { OpenFaasFunction } from "./openfaas-function";
 export type {
   OpenFaasFunctionArgs,
   FunctionScaleArgs,
