@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkGateway, GatewayArgs, gatewayObject } from "./ingress";
+import { GatewayArgs, gatewayObject, resolveGateway } from "./ingress";
 import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/IngressGateway.schema.json";
@@ -26,9 +26,10 @@ export class IngressGateway extends pulumi.ComponentResource {
     checkMesh(check, args.mesh);
     check.dnsSubdomain("name", name);
     checkNamespace(check, "namespace", args.namespace);
-    checkGateway(check, args);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    this.gateway = registerObject(this, gatewayObject(ctx, args), ctx.dependsOn);
+    const { namespace, mesh, ...gateway } = args;
+    const ctx = serviceContext(name, namespace, mesh);
+    const resolved = resolveGateway(check, ctx, gateway);
+    this.gateway = registerObject(this, gatewayObject(ctx, resolved), ctx.dependsOn);
     this.gatewayRef = pulumi.output(`${ctx.namespace}/${name}`);
     this.registerOutputs({ gateway: this.gateway, gatewayRef: this.gatewayRef });
   }

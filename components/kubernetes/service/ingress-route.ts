@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkIngress, IngressArgs, ingressObjects } from "./ingress";
+import { IngressArgs, ingressObjects, resolveIngress } from "./ingress";
 import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/IngressRoute.schema.json";
@@ -29,8 +29,8 @@ export class IngressRoute extends pulumi.ComponentResource {
     checkNamespace(check, "namespace", args.namespace);
     const { namespace, mesh, ...ingress } = args;
     const ctx = serviceContext(name, namespace, mesh);
-    checkIngress(check, "", ctx, ingress);
-    const vs = ingressObjects(ctx, ingress, name).virtualService;
+    const resolved = resolveIngress(check, "", ctx, ingress, name);
+    const vs = ingressObjects(ctx, resolved).virtualService;
     this.virtualService = registerObject(this, vs!, ctx.dependsOn);
     this.registerOutputs({ virtualService: this.virtualService });
   }

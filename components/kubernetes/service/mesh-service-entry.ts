@@ -53,12 +53,19 @@ export interface MeshServiceEntryArgs {
   mesh?: MeshInfo;
 }
 
-/** Validates ServiceEntry args (paths under `prefix`). */
-export function checkServiceEntry(
+/** ServiceEntry args with every default applied: what `serviceEntryObject` emits. */
+export type ResolvedServiceEntry = ServiceEntrySpec & {
+  hosts: string[];
+  location: "MESH_INTERNAL" | "MESH_EXTERNAL";
+  resolution: Resolution;
+};
+
+/** Checks ServiceEntry args (paths under `prefix`) and applies their defaults. */
+export function resolveServiceEntry(
   check: ArgChecker,
   prefix: string,
-  a: MeshServiceEntryArgs,
-): void {
+  a: Omit<MeshServiceEntryArgs, "namespace" | "mesh">,
+): ResolvedServiceEntry {
   const hosts = a.hosts ?? [];
   if (hosts.length === 0) check.fail(`${prefix}hosts`, a.hosts, "at least one host");
   hosts.forEach((h, i) =>
@@ -107,20 +114,10 @@ export function checkServiceEntry(
       '".", "*" or a namespace name',
     ),
   );
-  checkNamespace(check, `${prefix}namespace`, a.namespace);
-}
-
-export function serviceEntryObject(
-  ctx: ServiceContext,
-  name: string,
-  a: MeshServiceEntryArgs,
-  component = "service-entry",
-): KubeObject<ServiceEntrySpec> & { apiVersion: "networking.istio.io/v1"; kind: "ServiceEntry" } {
-  const wildcard = a.hosts.some((h) => h.startsWith("*"));
-  const spec: ServiceEntrySpec = {
-    hosts: a.hosts,
+  const spec: ResolvedServiceEntry = {
+    hosts,
     location: a.location ?? "MESH_EXTERNAL",
-    ports: a.ports.map((p) => {
+    ports: ports.map((p) => {
       const protocol = p.protocol ?? "HTTP";
       return defined({
         number: p.number,
@@ -129,17 +126,39 @@ export function serviceEntryObject(
         targetPort: p.targetPort,
       });
     }),
-    resolution: a.resolution ?? (wildcard ? "NONE" : "DNS"),
+    resolution,
   };
   if (a.endpoints && a.endpoints.length > 0)
     spec.endpoints = a.endpoints.map((e) => defined({ address: e.address, ports: e.ports }));
   if (a.exportTo) spec.exportTo = a.exportTo;
+  return spec;
+}
+
+export function serviceEntryObject(
+  ctx: ServiceContext,
+  name: string,
+  spec: ResolvedServiceEntry,
+  component = "service-entry",
+): KubeObject<ServiceEntrySpec> & { apiVersion: "networking.istio.io/v1"; kind: "ServiceEntry" } {
   return {
     apiVersion: "networking.istio.io/v1",
     kind: "ServiceEntry",
     metadata: metaFor(ctx, name, component),
     spec,
   };
+}
+
+function resolveMeshServiceEntry(
+  check: ArgChecker,
+  name: string,
+  args: MeshServiceEntryArgs,
+): { ctx: ServiceContext; spec: ResolvedServiceEntry } {
+  checkMesh(check, args.mesh);
+  check.dnsSubdomain("name", name);
+  const { namespace, mesh, ...entry } = args;
+  const spec = resolveServiceEntry(check, "", entry);
+  checkNamespace(check, "namespace", namespace);
+  return { ctx: serviceContext(name, namespace, mesh), spec };
 }
 
 /**
@@ -154,11 +173,12 @@ export class MeshServiceEntry extends pulumi.ComponentResource {
     super("mesh-serverless:service:MeshServiceEntry", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkServiceEntry(check, "", args);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    this.serviceEntry = registerObject(this, serviceEntryObject(ctx, name, args), ctx.dependsOn);
+    const r = resolveMeshServiceEntry(check, name, args);
+    this.serviceEntry = registerObject(
+      this,
+      serviceEntryObject(r.ctx, name, r.spec),
+      r.ctx.dependsOn,
+    );
     this.entryName = pulumi.output(name);
     this.registerOutputs({ serviceEntry: this.serviceEntry, entryName: this.entryName });
   }

@@ -123,7 +123,60 @@ function promDuration(check: ArgChecker, path: string, v: string | undefined): v
   if (v === "" || v === "0") check.fail(path, v, "must be longer than zero");
 }
 
-export function checkObservability(check: ArgChecker, prefix: string, o: ObservabilityArgs): void {
+/** A monitor with every default applied. */
+export interface ResolvedMonitor {
+  kind: "ServiceMonitor" | "PodMonitor";
+  name: string;
+  namespace: string;
+  endpoint: { port: string; path: string; interval: string; scrapeTimeout?: string };
+  selector: Record<string, string>;
+  namespaces?: string[];
+}
+
+/** One alert rule, its expression and texts written out. */
+export interface ResolvedAlert {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: string;
+  summary: string;
+  description: string;
+}
+
+/** Alerts with every default applied. */
+export interface ResolvedAlerts {
+  name: string;
+  namespace: string;
+  group: string;
+  rules: ResolvedAlert[];
+}
+
+export interface ResolvedTelemetry {
+  name: string;
+  samplingPercentage?: number;
+  accessLogs?: boolean;
+}
+
+/** Observability arguments with every default applied: what `observabilityObjects` emits. */
+export interface ResolvedObservability {
+  monitor?: ResolvedMonitor;
+  alerts?: ResolvedAlerts;
+  /** Unset when neither sampling nor access logs are asked for (nothing to emit). */
+  telemetry?: ResolvedTelemetry;
+}
+
+/**
+ * Checks observability arguments under `prefix` and applies their defaults; `monitorSelector`
+ * is the monitor's default selector where it differs from the pods' (a Knative service's
+ * revisions' Services carry `serving.knative.dev/service`).
+ */
+export function resolveObservability(
+  check: ArgChecker,
+  prefix: string,
+  ctx: ServiceContext,
+  o: ObservabilityArgs,
+  monitorSelector?: Record<string, string>,
+): ResolvedObservability {
   const m = o.monitor;
   if (m) {
     const mp = `${prefix}monitor`;
@@ -177,6 +230,66 @@ export function checkObservability(check: ArgChecker, prefix: string, o: Observa
   }
   check.number(`${prefix}telemetry.samplingPercentage`, o.telemetry?.samplingPercentage, 0, 100);
   check.dnsSubdomain(`${prefix}telemetry.name`, o.telemetry?.name);
+  const out: ResolvedObservability = {};
+  if (m)
+    out.monitor = {
+      kind: m.kind ?? "ServiceMonitor",
+      name: m.name ?? ctx.name,
+      namespace: m.namespace ?? ctx.namespace,
+      endpoint: defined({
+        port: m.port,
+        path: m.path ?? "/metrics",
+        interval: m.interval ?? "30s",
+        scrapeTimeout: m.scrapeTimeout,
+      }),
+      selector: m.selector ?? monitorSelector ?? ctx.selector,
+      ...(m.namespaces ? { namespaces: m.namespaces } : {}),
+    };
+  if (a) {
+    const rules: ResolvedAlert[] = [];
+    const who = `${ctx.namespace}/${ctx.name}`;
+    if (a.errorRate)
+      rules.push({
+        ...alertTexts(a.errorRate, `High error rate on ${who}`),
+        alert: a.errorRate.alert ?? `${pascal(ctx.name)}HighErrorRate`,
+        expr: errorRateExpr(ctx, a.errorRate),
+        description:
+          a.errorRate.description ??
+          `Error rate of ${who} is above ${a.errorRate.thresholdPercent}%`,
+      });
+    if (a.latency) {
+      const q = Math.round((a.latency.quantile ?? 0.99) * 1000) / 10;
+      rules.push({
+        ...alertTexts(a.latency, `High latency on ${who}`),
+        alert: a.latency.alert ?? `${pascal(ctx.name)}HighLatency`,
+        expr: latencyExpr(ctx, a.latency),
+        description:
+          a.latency.description ?? `p${q} latency of ${who} is above ${a.latency.thresholdMs}ms`,
+      });
+    }
+    out.alerts = {
+      name: a.name ?? ctx.name,
+      namespace: a.namespace ?? ctx.namespace,
+      group: a.group ?? `${ctx.name}.rules`,
+      rules,
+    };
+  }
+  const t = o.telemetry;
+  if (t && (t.samplingPercentage !== undefined || t.accessLogs !== undefined))
+    out.telemetry = {
+      name: t.name ?? ctx.name,
+      ...(t.samplingPercentage !== undefined ? { samplingPercentage: t.samplingPercentage } : {}),
+      ...(t.accessLogs !== undefined ? { accessLogs: t.accessLogs } : {}),
+    };
+  return out;
+}
+
+/** An alert's `for`, severity and summary with their defaults. */
+function alertTexts(
+  a: ErrorRateAlertArgs | LatencyAlertArgs,
+  summary: string,
+): Pick<ResolvedAlert, "for" | "severity" | "summary"> {
+  return { for: a.for ?? "5m", severity: a.severity ?? "warning", summary: a.summary ?? summary };
 }
 
 /** "order-processing" -> "OrderProcessing", for alert names. */
@@ -211,22 +324,6 @@ export function latencyExpr(ctx: ServiceContext, a: LatencyAlertArgs): string {
   return `histogram_quantile(${a.quantile ?? 0.99}, sum by (le) (rate(${buckets}[${a.window ?? "5m"}]))) > ${a.thresholdMs}`;
 }
 
-function alertRule(
-  alert: string,
-  expr: string,
-  a: ErrorRateAlertArgs | LatencyAlertArgs,
-  summary: string,
-  description: string,
-): Rule {
-  return {
-    alert,
-    expr,
-    for: a.for ?? "5m",
-    labels: { severity: a.severity ?? "warning" },
-    annotations: { summary: a.summary ?? summary, description: a.description ?? description },
-  };
-}
-
 type Obj<S, K extends string, V extends string> = KubeObject<S> & { apiVersion: V; kind: K };
 export interface ObservabilityObjects {
   monitor?: Obj<
@@ -240,25 +337,19 @@ export interface ObservabilityObjects {
 
 export function observabilityObjects(
   ctx: ServiceContext,
-  o: ObservabilityArgs,
+  o: ResolvedObservability,
   component = "observability",
 ): ObservabilityObjects {
   const out: ObservabilityObjects = {};
   const monitorLabels = ctx.mesh.monitorLabels;
-  const meta = (name: string, namespace: string | undefined) => ({
+  const meta = (name: string, namespace: string) => ({
     name,
-    namespace: namespace ?? ctx.namespace,
+    namespace,
     labels: { ...managedLabels(ctx.name, component), ...monitorLabels },
   });
   const m = o.monitor;
   if (m) {
-    const endpoint = defined({
-      port: m.port,
-      path: m.path ?? "/metrics",
-      interval: m.interval ?? "30s",
-      scrapeTimeout: m.scrapeTimeout,
-    });
-    const selector = { matchLabels: m.selector ?? ctx.selector };
+    const selector = { matchLabels: m.selector };
     const namespaceSelector = m.namespaces
       ? { namespaceSelector: { matchNames: m.namespaces } }
       : {};
@@ -267,62 +358,44 @@ export function observabilityObjects(
         ? {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PodMonitor",
-            metadata: meta(m.name ?? ctx.name, m.namespace),
+            metadata: meta(m.name, m.namespace),
             spec: {
               selector,
               ...namespaceSelector,
-              podMetricsEndpoints: [endpoint],
+              podMetricsEndpoints: [m.endpoint],
             } satisfies IPodMonitor["spec"],
           }
         : {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "ServiceMonitor",
-            metadata: meta(m.name ?? ctx.name, m.namespace),
+            metadata: meta(m.name, m.namespace),
             spec: {
               selector,
               ...namespaceSelector,
-              endpoints: [endpoint],
+              endpoints: [m.endpoint],
             } satisfies IServiceMonitor["spec"],
           };
   }
   const a = o.alerts;
   if (a) {
-    const rules: Rule[] = [];
-    const who = `${ctx.namespace}/${ctx.name}`;
-    if (a.errorRate)
-      rules.push(
-        alertRule(
-          a.errorRate.alert ?? `${pascal(ctx.name)}HighErrorRate`,
-          errorRateExpr(ctx, a.errorRate),
-          a.errorRate,
-          `High error rate on ${who}`,
-          `Error rate of ${who} is above ${a.errorRate.thresholdPercent}%`,
-        ),
-      );
-    if (a.latency) {
-      const q = Math.round((a.latency.quantile ?? 0.99) * 1000) / 10;
-      rules.push(
-        alertRule(
-          a.latency.alert ?? `${pascal(ctx.name)}HighLatency`,
-          latencyExpr(ctx, a.latency),
-          a.latency,
-          `High latency on ${who}`,
-          `p${q} latency of ${who} is above ${a.latency.thresholdMs}ms`,
-        ),
-      );
-    }
     // Alertmanager routes by namespace and inhibits a service's warnings while it has a critical
     // alert (platform/alerting.ts): both need to know whose alert it is.
-    for (const r of rules) r.labels = { ...r.labels, namespace: ctx.namespace, service: ctx.name };
+    const rules = a.rules.map((r): Rule => ({
+      alert: r.alert,
+      expr: r.expr,
+      for: r.for,
+      labels: { severity: r.severity, namespace: ctx.namespace, service: ctx.name },
+      annotations: { summary: r.summary, description: r.description },
+    }));
     out.rule = {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PrometheusRule",
-      metadata: meta(a.name ?? ctx.name, a.namespace),
-      spec: { groups: [{ name: a.group ?? `${ctx.name}.rules`, rules }] },
+      metadata: meta(a.name, a.namespace),
+      spec: { groups: [{ name: a.group, rules }] },
     };
   }
   const t = o.telemetry;
-  if (t && (t.samplingPercentage !== undefined || t.accessLogs !== undefined)) {
+  if (t) {
     const spec: TelemetrySpec = { selector: { matchLabels: ctx.selector } };
     const providers = ctx.mesh.tracingProvider ? [{ name: ctx.mesh.tracingProvider }] : undefined;
     if (t.samplingPercentage !== undefined)
@@ -332,7 +405,7 @@ export function observabilityObjects(
     out.telemetry = {
       apiVersion: "telemetry.istio.io/v1",
       kind: "Telemetry",
-      metadata: metaFor(ctx, t.name ?? ctx.name, component),
+      metadata: metaFor(ctx, t.name, component),
       spec,
     };
   }

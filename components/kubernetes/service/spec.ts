@@ -19,6 +19,9 @@ import { ArgChecker } from "../../core/validate";
 import { customResource, KubeObject, managedLabels, ObjectMeta, QUANTITY } from "../../core/kube";
 import { MeshInfo, meshDefaults } from "../mesh-info";
 import { checkSecurityContext, securityContext, SecurityContextArgs } from "./security-context";
+import type { IIoK8sApiCoreV1SecurityContext as ISecurityContext } from "kubernetes-models/v1/SecurityContext" with {
+  "resolution-mode": "import",
+};
 
 export type { IContainer, IProbe };
 
@@ -116,8 +119,8 @@ export interface PortArgs {
 
 /** An env var taken from a key of a Secret (the only way secrets enter a container). */
 export interface SecretKeyArgs {
-  /** Name of the Secret in the service's namespace. */
-  secret: string;
+  /** Name of the Secret in the service's namespace (an Output of the Secret's name, too). */
+  secret: pulumi.Input<string>;
   /** Key inside the Secret. */
   key: string;
   /** Start even if the Secret or key is missing. @default false */
@@ -139,14 +142,20 @@ export interface ProbeArgs {
 
 /** Container settings shared by the Knative service and the meshed workload. */
 export interface ContainerArgs {
-  /** Image reference, e.g. `gcr.io/my-project/helloworld-go` (tag or digest recommended). */
-  image: string;
+  /**
+   * Image reference, e.g. `gcr.io/my-project/helloworld-go` (tag or digest recommended), or the
+   * name of an image built earlier in the program (`image.imageName`); checked when it resolves.
+   */
+  image: pulumi.Input<string>;
   /** Container name. @default "user-container" for Knative services, "app" for workloads */
   containerName?: string;
   /** Ports the container listens on; Knative serves exactly one. */
   ports?: PortArgs[];
-  /** Plain environment variables (never secrets: use `secretEnv`). */
-  env?: Record<string, string>;
+  /**
+   * Plain environment variables (secrets belong in `secretEnv`). Values may be Outputs of other
+   * resources (a secret Output stays secret in the registered inputs); names are plain.
+   */
+  env?: Record<string, pulumi.Input<string>>;
   /** Environment variables from Secret keys (emitted as `valueFrom.secretKeyRef`). */
   secretEnv?: Record<string, SecretKeyArgs>;
   /** Requests and limits, e.g. `{ requests: { cpu: "25m", memory: "64Mi" } }`. */
@@ -186,23 +195,57 @@ function checkProbe(check: ArgChecker, path: string, p: ProbeArgs | undefined): 
   check.int(`${path}.successThreshold`, p.successThreshold, 1, 1000);
 }
 
-/** Validates container arguments; `knative` applies Knative Serving's container rules. */
-export function checkContainer(
+/** Container arguments with every default applied: what `containerSpec` emits. */
+export interface ResolvedContainer {
+  containerName: string;
+  image: pulumi.Input<string>;
+  command?: string[];
+  args?: string[];
+  ports: PortArgs[];
+  env: Record<string, pulumi.Input<string>>;
+  secretEnv: Record<string, SecretKeyArgs>;
+  resources?: ContainerArgs["resources"];
+  /** Probes with their port filled in (see `resolveContainer`). */
+  livenessProbe?: ProbeArgs;
+  readinessProbe?: ProbeArgs;
+  startupProbe?: ProbeArgs;
+  securityContext: ISecurityContext;
+}
+
+/** How a kind of workload runs its container. */
+export interface ContainerRules {
+  /** Most container ports allowed (Knative serves exactly one). */
+  maxPorts: number;
+  /** Apply Knative Serving's container rules. */
+  knative: boolean;
+  /** Container name when `containerName` is unset. */
+  defaultName: string;
+  /** Probe port when a probe names none and there is no container port (Knative's 8080). */
+  fallbackProbePort?: number;
+}
+
+const IMAGE = /^\S+$/;
+const IMAGE_RULE = "a container image reference without whitespace, e.g. gcr.io/project/app:1.0";
+
+/**
+ * Checks container arguments and applies their defaults. The probe schema needs a port, so a
+ * probe without one takes the first container port, else `rules.fallbackProbePort`. `image`,
+ * env values and Secret names may be Outputs: checked when they resolve (`check.input`).
+ */
+export function resolveContainer(
   check: ArgChecker,
   args: ContainerArgs,
-  maxPorts: number,
-  knative = false,
-): void {
-  check.pattern(
-    "image",
-    args.image,
-    /^\S+$/,
-    "a container image reference without whitespace, e.g. gcr.io/project/app:1.0",
-  );
+  rules: ContainerRules,
+): ResolvedContainer {
+  const image = check.input(args.image, (v) => check.pattern("image", v, IMAGE, IMAGE_RULE))!;
   check.dnsLabel("containerName", args.containerName);
   const ports = args.ports ?? [];
-  if (ports.length > maxPorts)
-    check.fail("ports", ports, `at most ${maxPorts} port(s) here (Knative serves exactly one)`);
+  if (ports.length > rules.maxPorts)
+    check.fail(
+      "ports",
+      ports,
+      `at most ${rules.maxPorts} port(s) here (Knative serves exactly one)`,
+    );
   ports.forEach((p, i) => {
     check.port(`ports[${i}].containerPort`, p.containerPort);
     check.pattern(
@@ -216,13 +259,20 @@ export function checkContainer(
     "ports",
     ports.map((p) => String(p.containerPort)),
   );
-  for (const k of Object.keys(args.env ?? {}))
+  const env: Record<string, pulumi.Input<string>> = {};
+  for (const [k, v] of Object.entries(args.env ?? {})) {
     check.pattern(
       `env.${k}`,
       k,
       ENV_NAME,
       "env var names are letters, digits, '_', '-' and '.', not starting with a digit",
     );
+    // A value is any string; an Output must resolve to one (a number from a stack file is not).
+    env[k] = check.input(v, (known) => {
+      if (typeof known !== "string") check.fail(`env.${k}`, known, "a string");
+    })!;
+  }
+  const secretEnv: Record<string, SecretKeyArgs> = {};
   for (const [k, ref] of Object.entries(args.secretEnv ?? {})) {
     check.pattern(
       `secretEnv.${k}`,
@@ -232,13 +282,14 @@ export function checkContainer(
     );
     if (args.env && k in args.env)
       check.fail(`secretEnv.${k}`, k, "is also set in `env`; a variable comes from one place");
-    check.dnsSubdomain(`secretEnv.${k}.secret`, ref.secret);
+    const secret = check.input(ref.secret, (v) => check.dnsSubdomain(`secretEnv.${k}.secret`, v))!;
     check.pattern(
       `secretEnv.${k}.key`,
       ref.key,
       /^[-._a-zA-Z0-9]+$/,
       "Secret keys are letters, digits, '-', '_' and '.'",
     );
+    secretEnv[k] = { ...ref, secret };
   }
   for (const part of ["requests", "limits"] as const) {
     for (const [k, v] of Object.entries(args.resources?.[part] ?? {})) {
@@ -259,18 +310,40 @@ export function checkContainer(
   checkProbe(check, "livenessProbe", args.livenessProbe);
   checkProbe(check, "readinessProbe", args.readinessProbe);
   checkProbe(check, "startupProbe", args.startupProbe);
-  checkSecurityContext(check, args.securityContext, knative);
+  checkSecurityContext(check, args.securityContext, rules.knative);
+  const port = ports[0]?.containerPort ?? rules.fallbackProbePort;
+  const withPort = (p: ProbeArgs | undefined): ProbeArgs | undefined => {
+    if (!p || port === undefined) return p;
+    if (p.httpGet && p.httpGet.port === undefined) return { ...p, httpGet: { ...p.httpGet, port } };
+    if (p.tcpSocket && p.tcpSocket.port === undefined) return { ...p, tcpSocket: { port } };
+    return p;
+  };
+  return {
+    containerName: args.containerName ?? rules.defaultName,
+    image,
+    command: args.command,
+    args: args.args,
+    ports,
+    env,
+    secretEnv,
+    resources: args.resources,
+    livenessProbe: withPort(args.livenessProbe),
+    readinessProbe: withPort(args.readinessProbe),
+    startupProbe: withPort(args.startupProbe),
+    securityContext: securityContext(args.securityContext),
+  };
 }
 
 /** Env list: plain values first in the caller's order, then secret references. */
-function envVars(args: ContainerArgs): IEnvVar[] | undefined {
-  const out: IEnvVar[] = Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value }));
-  for (const [name, ref] of Object.entries(args.secretEnv ?? {})) {
+function envVars(c: ResolvedContainer): IEnvVar[] | undefined {
+  // Values may be Outputs: the engine resolves them in the registered inputs.
+  const out = Object.entries(c.env).map(([name, value]) => ({ name, value }) as IEnvVar);
+  for (const [name, ref] of Object.entries(c.secretEnv)) {
     out.push({
       name,
       valueFrom: {
         secretKeyRef: {
-          name: ref.secret,
+          name: ref.secret as string,
           key: ref.key,
           ...(ref.optional !== undefined ? { optional: ref.optional } : {}),
         },
@@ -311,44 +384,30 @@ function probe(p: ProbeArgs | undefined): IProbe | undefined {
   return out;
 }
 
-/**
- * The container spec. The probe schema needs a port, so a probe without one takes the first
- * container port, else `fallbackProbePort` (Knative's default serving port 8080).
- */
-export function containerSpec(
-  args: ContainerArgs,
-  defaultName: string,
-  fallbackProbePort?: number,
-): IContainer {
-  const port = args.ports?.[0]?.containerPort ?? fallbackProbePort;
-  const withPort = (p: ProbeArgs | undefined): ProbeArgs | undefined => {
-    if (!p || port === undefined) return p;
-    if (p.httpGet && p.httpGet.port === undefined) return { ...p, httpGet: { ...p.httpGet, port } };
-    if (p.tcpSocket && p.tcpSocket.port === undefined) return { ...p, tcpSocket: { port } };
-    return p;
-  };
-  const c: IContainer = { name: args.containerName ?? defaultName, image: args.image };
-  if (args.command) c.command = args.command;
-  if (args.args) c.args = args.args;
-  if (args.ports && args.ports.length > 0)
-    c.ports = args.ports.map((p) => ({
+/** The container spec of resolved container arguments (Outputs stay Outputs inside it). */
+export function containerSpec(r: ResolvedContainer): IContainer {
+  const c: IContainer = { name: r.containerName, image: r.image as string };
+  if (r.command) c.command = r.command;
+  if (r.args) c.args = r.args;
+  if (r.ports.length > 0)
+    c.ports = r.ports.map((p) => ({
       containerPort: p.containerPort,
       ...(p.name ? { name: p.name } : {}),
     }));
-  const env = envVars(args);
+  const env = envVars(r);
   if (env) c.env = env;
-  if (args.resources)
+  if (r.resources)
     c.resources = {
-      ...(args.resources.requests ? { requests: args.resources.requests } : {}),
-      ...(args.resources.limits ? { limits: args.resources.limits } : {}),
+      ...(r.resources.requests ? { requests: r.resources.requests } : {}),
+      ...(r.resources.limits ? { limits: r.resources.limits } : {}),
     };
-  const liveness = probe(withPort(args.livenessProbe));
+  const liveness = probe(r.livenessProbe);
   if (liveness) c.livenessProbe = liveness;
-  const readiness = probe(withPort(args.readinessProbe));
+  const readiness = probe(r.readinessProbe);
   if (readiness) c.readinessProbe = readiness;
-  const startup = probe(withPort(args.startupProbe));
+  const startup = probe(r.startupProbe);
   if (startup) c.startupProbe = startup;
-  c.securityContext = securityContext(args.securityContext);
+  c.securityContext = r.securityContext;
   return c;
 }
 
