@@ -46,9 +46,18 @@ const EGRESS_HOST =
 const QUOTA_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9._/]*[a-z0-9])?$/;
 
 export interface MeshNamespaceArgs {
-  /** Namespace name. @default the component name */
+  /**
+   * Namespace name: the Namespace's physical name and Pulumi resource name, so a plain string,
+   * known when the program runs. Give it explicitly where the component's name may change: the
+   * Namespace then keeps its URN and is not replaced. @default the component name
+   */
   namespace?: string;
-  /** Create the Namespace. `false` for one that exists (e.g. `default`): only the policies are emitted, and injection labels are the owner's job. @default true */
+  /**
+   * Create the Namespace. `false` for one that exists (e.g. `default`): only the policies are
+   * emitted, and injection labels are the owner's job. A created Namespace is retained on
+   * delete, so turning this off (or renaming it) leaves it and everything in it in the cluster.
+   * @default true
+   */
   create?: boolean;
   /** Enrol the namespace in the mesh: `istio.io/rev` when the mesh has a revision, `istio-injection: enabled` otherwise, `istio.io/dataplane-mode: ambient` in ambient mode. @default true */
   injection?: boolean;
@@ -298,10 +307,13 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     this.resource = this;
     const deps = r.dependsOn;
     if (r.namespaceLabels) {
+      // Kept in the cluster when it leaves the program (a renamed key, `create: false`): the
+      // Secrets, PVCs and workloads in it are not all Pulumi's to delete. Removing it on purpose
+      // takes `kubectl delete namespace`. https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/
       this.namespaceObject = new k8s.core.v1.Namespace(
         ns,
         { metadata: { name: ns, labels: r.namespaceLabels } },
-        { parent: this, dependsOn: deps },
+        { parent: this, dependsOn: deps, retainOnDelete: true },
       );
     }
     const inNs = this.namespaceObject ? [...deps, this.namespaceObject] : deps;
