@@ -13,6 +13,7 @@ import { KubeObject } from "../../core/kube";
 import { defined } from "../../core/values";
 import { checkLabels, metaFor, ServiceContext } from "./spec";
 import {
+  checkAuthority,
   checkHost,
   checkGatewayRef,
   defaultHost,
@@ -225,6 +226,7 @@ export function resolveIngress(
   if (i.paths !== undefined && i.routes !== undefined)
     check.fail(`${prefix}routes`, "(routes)", "give paths or routes, not both");
   check.port(`${prefix}port`, i.port);
+  checkAuthority(check, `${prefix}authority`, i.authority);
   check.dnsSubdomain(`${prefix}name`, i.name);
   const gateway = i.gateway ?? ctx.mesh.gateway;
   const rewrite = i.authority !== undefined ? { rewrite: { authority: i.authority } } : {};

@@ -21,6 +21,14 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
 import { metaFor, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
+import type { parser as PromqlParser } from "@prometheus-io/lezer-promql" with {
+  "resolution-mode": "import",
+};
+
+// The package ships CommonJS beside its ESM build, so require works from CommonJS; the type
+// comes from the ESM declaration above (as components/analysis/promql.ts loads it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const promql = (require("@prometheus-io/lezer-promql") as { parser: typeof PromqlParser }).parser;
 
 type Rule = NonNullable<NonNullable<IPrometheusRule["spec"]["groups"]>[number]["rules"]>[number];
 export type TelemetrySpec = NonNullable<ITelemetry["spec"]>;
@@ -118,6 +126,31 @@ const PROM_RULE =
 const ALERT = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * A series given for an alert (`errors`, `total`, `buckets`) is pasted into the rule's PromQL
+ * (`sum(rate(<series>[5m]))`), so it must be exactly one series selector as Prometheus's own
+ * grammar parses it (prometheus/prometheus web/ui/module/lezer-promql): `name{label="value"}`,
+ * nothing after it. A `"`, `}` or newline that would close the selector early and append
+ * another expression fails to parse as one.
+ */
+function checkSeries(check: ArgChecker, path: string, v: string | undefined): void {
+  if (v === undefined) return;
+  const tree = promql.parse(v);
+  let broken = false;
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) broken = true;
+    },
+  });
+  const top = tree.topNode.firstChild;
+  if (broken || top?.name !== "VectorSelector" || top.from !== 0 || top.to !== v.length)
+    check.fail(
+      path,
+      v,
+      'one PromQL series selector and nothing else, e.g. istio_requests_total{response_code=~"5.."}',
+    );
+}
+
 function promDuration(check: ArgChecker, path: string, v: string | undefined): void {
   check.pattern(path, v, PROM_DURATION, `must be ${PROM_RULE}`);
   if (v === "" || v === "0") check.fail(path, v, "must be longer than zero");
@@ -212,6 +245,12 @@ export function resolveObservability(
         ALERT,
         "an alert name: letters, digits and '_', not starting with a digit",
       );
+      for (const series of ["errors", "total", "buckets"] as const)
+        checkSeries(
+          check,
+          `${p}.${series}`,
+          (alert as Partial<Record<typeof series, string>>)[series],
+        );
       promDuration(check, `${p}.window`, alert.window);
       promDuration(check, `${p}.for`, alert.for);
       check.length(`${p}.severity`, alert.severity, 1, 63);

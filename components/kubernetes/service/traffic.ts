@@ -101,10 +101,23 @@ export interface TrafficArgs {
 const HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 const HOST_RULE = "a hostname: DNS-1123 labels joined by '.', optionally starting with '*.'";
 const HEADER = /^[a-z0-9][-a-z0-9_.]*$/;
+/** An `:authority`: a DNS name (any case) with an optional port. */
+const AUTHORITY =
+  /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
 const GATEWAY = /^(mesh|([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
 
 export function defaultHost(ctx: ServiceContext): string {
   return `${ctx.name}.${ctx.namespace}.svc.cluster.local`;
+}
+
+/** An `:authority` Envoy writes as a header value: a host name with an optional port. */
+export function checkAuthority(check: ArgChecker, path: string, v: string | undefined): void {
+  check.pattern(
+    path,
+    v,
+    AUTHORITY,
+    'a host name, optionally with a port, e.g. "orders.shop.svc.cluster.local" or "api.example.com:8443"',
+  );
 }
 
 export function checkHost(check: ArgChecker, path: string, host: string | undefined): void {
@@ -206,7 +219,15 @@ function resolveRoute(
     if (r.mirror.subset !== undefined)
       refer(`${path}.mirror.subset`, r.mirror.host, r.mirror.subset);
   }
-  check.pattern(`${path}.rewrite.uri`, r.rewrite?.uri, /^\//, "must start with '/'");
+  // Both become HTTP header values Envoy writes (`:path`, `:authority`): no whitespace or
+  // control characters, which would split or corrupt the request line.
+  check.pattern(
+    `${path}.rewrite.uri`,
+    r.rewrite?.uri,
+    /^\/[^\s\x00-\x1f\x7f]*$/,
+    "must start with '/' and contain no whitespace or control characters",
+  );
+  checkAuthority(check, `${path}.rewrite.authority`, r.rewrite?.authority);
   // A fault without a percentage applies to every request (Istio's default is none).
   const fault = r.fault && {
     ...(delay ? { delay: { fixedDelay: delay.fixedDelay, percent: delay.percent ?? 100 } } : {}),
