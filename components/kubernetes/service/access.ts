@@ -9,6 +9,7 @@
 import type { IRequestAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication" with {
   "resolution-mode": "import",
 };
+import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
 import { metaFor, ServiceContext } from "./spec";
@@ -33,8 +34,8 @@ export interface JwtArgs {
   issuer: string;
   /** URL of the issuer's JWKS; Istio discovers it from the issuer when neither this nor `jwks` is set. */
   jwksUri?: string;
-  /** Inline JWKS (JSON). */
-  jwks?: string;
+  /** Inline JWKS (JSON); may be an Output (a secret stays secret in the registered inputs). */
+  jwks?: pulumi.Input<string>;
   audiences?: string[];
   /** Keep the Authorization header for the workload. @default false */
   forwardOriginalToken?: boolean;
@@ -288,7 +289,8 @@ export function accessObjects(
           defined({
             issuer: j.issuer,
             jwksUri: j.jwksUri,
-            jwks: j.jwks,
+            // An Output stays one inside the spec; the engine resolves it.
+            jwks: j.jwks as string | undefined,
             audiences: j.audiences,
             forwardOriginalToken: j.forwardOriginalToken,
           }),

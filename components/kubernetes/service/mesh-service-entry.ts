@@ -7,15 +7,8 @@ import { isIP } from "net";
 import { ArgChecker } from "../../core/validate";
 import { isDns1123Subdomain } from "../../core/names";
 import { KubeObject } from "../../core/kube";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import {
-  checkNamespace,
-  metaFor,
-  NamespaceRef,
-  registerObject,
-  serviceContext,
-  ServiceContext,
-} from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { metaFor, NamespaceRef, registerObject, placePart, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshServiceEntry.schema.json";
@@ -28,7 +21,8 @@ const SE_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 
 export interface MeshServiceEntryArgs {
   /**
-   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`.
+   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`. Plain, not
+   * Outputs: whether one is a wildcard decides the default `resolution` and its checks.
    * https://istio.io/latest/docs/reference/config/networking/service-entry/
    */
   hosts: string[];
@@ -153,12 +147,8 @@ function resolveMeshServiceEntry(
   name: string,
   args: MeshServiceEntryArgs,
 ): { ctx: ServiceContext; spec: ResolvedServiceEntry } {
-  checkMesh(check, args.mesh);
-  check.dnsSubdomain("name", name);
-  const { namespace, mesh, ...entry } = args;
-  const spec = resolveServiceEntry(check, "", entry);
-  checkNamespace(check, "namespace", namespace);
-  return { ctx: serviceContext(name, namespace, mesh), spec };
+  const { ctx, rest } = placePart(check, name, args);
+  return { ctx, spec: resolveServiceEntry(check, "", rest) };
 }
 
 /**

@@ -2,33 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { managedLabels } from "../../core/kube";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import {
-  registerParts,
-  ResolvedParts,
-  resolveParts,
-  ServiceParts,
-  ServicePartsArgs,
-} from "./service-parts";
+import { registerParts, resolveParts } from "./service-parts";
+import type { ResolvedParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import {
   checkLabels,
-  checkNamespace,
   containerSpec,
   ContainerArgs,
-  NamespaceRef,
+  WorkloadPlacementArgs,
   ResolvedContainer,
   resolveContainer,
   resourceName,
-  serviceContext,
+  placeWorkload,
   ServiceContext,
 } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshedWorkload.schema.json";
 
-export interface MeshedWorkloadArgs extends ContainerArgs, ServicePartsArgs {
-  /** @default "default" */
-  namespace?: string | NamespaceRef;
-  mesh?: MeshInfo;
+export interface MeshedWorkloadArgs extends ContainerArgs, WorkloadPlacementArgs, ServicePartsArgs {
   /** @default 1 */
   replicas?: number;
   /** `version` label on the pods, for DestinationRule subsets. */
@@ -68,10 +58,7 @@ function resolveMeshedWorkload(
   name: string,
   args: MeshedWorkloadArgs,
 ): ResolvedMeshedWorkload {
-  checkMesh(check, args.mesh);
-  check.dnsLabel("name", name);
-  checkNamespace(check, "namespace", args.namespace);
-  const ctx = serviceContext(name, args.namespace, args.mesh);
+  const ctx = placeWorkload(check, name, args);
   const container = resolveContainer(check, args, {
     maxPorts: 16,
     knative: false,

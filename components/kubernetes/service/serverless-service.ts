@@ -7,7 +7,6 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
 import { toSeconds } from "../../core/durations";
 import { defined } from "../../core/values";
-import { checkMesh, MeshInfo } from "../mesh-info";
 import {
   registerParts,
   ResolvedParts,
@@ -17,16 +16,15 @@ import {
 } from "./service-parts";
 import {
   checkLabels,
-  checkNamespace,
   containerSpec,
   ContainerArgs,
   metaFor,
-  NamespaceRef,
+  WorkloadPlacementArgs,
   principalOf,
   registerObject,
   ResolvedContainer,
   resolveContainer,
-  serviceContext,
+  placeWorkload,
   ServiceContext,
 } from "./spec";
 import { TrafficArgs } from "./traffic";
@@ -81,10 +79,8 @@ export interface RevisionTrafficArgs {
   tag?: string;
 }
 
-export interface ServerlessServiceArgs extends ContainerArgs, Omit<ServicePartsArgs, "traffic"> {
-  /** @default "default" */
-  namespace?: string | NamespaceRef;
-  mesh?: MeshInfo;
+export interface ServerlessServiceArgs
+  extends ContainerArgs, WorkloadPlacementArgs, Omit<ServicePartsArgs, "traffic"> {
   scale?: ScaleArgs;
   /** Hard limit of concurrent requests per replica; 0 = unlimited. @default 0 */
   containerConcurrency?: number;
@@ -264,12 +260,8 @@ export function resolveServerlessService(
   name: string,
   args: ServerlessServiceArgs,
 ): ResolvedServerlessService {
-  checkMesh(check, args.mesh);
   // Knative prefixes revision and route names to the service name, keep headroom (63 - 14).
-  check.dnsLabel("name", name);
-  check.length("name", name, 1, 49);
-  checkNamespace(check, "namespace", args.namespace);
-  const ctx = serviceContext(name, args.namespace, args.mesh);
+  const ctx = placeWorkload(check, name, args, 49);
   const container = resolveContainer(check, args, {
     maxPorts: 1,
     knative: true,

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
+import { MeshInfo } from "../mesh-info";
 import { AccessArgs, ResolvedAccess, resolveAccess } from "./access";
-import { checkNamespace, NamespaceRef, serviceContext, ServiceContext } from "./spec";
+import { NamespaceRef, placePart, ServiceContext } from "./spec";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServiceAccess.schema.json";
@@ -20,12 +20,8 @@ function resolveServiceAccess(
   name: string,
   args: ServiceAccessArgs,
 ): { ctx: ServiceContext; access: ResolvedAccess } {
-  checkMesh(check, args.mesh);
-  check.dnsSubdomain("name", name);
-  checkNamespace(check, "namespace", args.namespace);
-  const { namespace, mesh, ...access } = args;
-  const ctx = serviceContext(name, namespace, mesh);
-  const resolved = resolveAccess(check, "", ctx, access, mesh?.extensionProviders);
+  const { ctx, rest: access } = placePart(check, name, args);
+  const resolved = resolveAccess(check, "", ctx, access, args.mesh?.extensionProviders);
   const { allow, deny, audit, custom, jwt } = access;
   if (allow === undefined && !deny?.length && !audit?.length && !custom && !jwt?.length)
     check.fail("allow", allow, "give allow, deny, audit, custom or jwt; nothing would be created");

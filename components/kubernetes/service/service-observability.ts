@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
+import { MeshInfo } from "../mesh-info";
 import { ObservabilityArgs, ResolvedObservability, resolveObservability } from "./observability";
-import { checkNamespace, checkLabels, NamespaceRef, serviceContext, ServiceContext } from "./spec";
+import { checkLabels, NamespaceRef, placePart, ServiceContext } from "./spec";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServiceObservability.schema.json";
@@ -22,12 +22,9 @@ function resolveServiceObservability(
   name: string,
   args: ServiceObservabilityArgs,
 ): { ctx: ServiceContext; observability: ResolvedObservability } {
-  checkMesh(check, args.mesh);
-  check.dnsSubdomain("name", name);
-  checkNamespace(check, "namespace", args.namespace);
+  const { ctx, rest } = placePart(check, name, args, args.selector);
   checkLabels(check, "selector", args.selector);
-  const { namespace, mesh, selector, ...obs } = args;
-  const ctx = serviceContext(name, namespace, mesh, selector);
+  const { selector: _selector, ...obs } = rest;
   const observability = resolveObservability(check, "", ctx, obs);
   if (!obs.monitor && !obs.alerts && !obs.telemetry)
     check.fail(

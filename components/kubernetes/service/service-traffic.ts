@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkNamespace, NamespaceRef, serviceContext, ServiceContext } from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { NamespaceRef, placePart, ServiceContext } from "./spec";
 import { ResolvedTraffic, resolveTraffic, TrafficArgs } from "./traffic";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
@@ -20,11 +20,7 @@ function resolveServiceTraffic(
   name: string,
   args: ServiceTrafficArgs,
 ): { ctx: ServiceContext; traffic: ResolvedTraffic } {
-  checkMesh(check, args.mesh);
-  check.dnsSubdomain("name", name);
-  checkNamespace(check, "namespace", args.namespace);
-  const { namespace, mesh, ...traffic } = args;
-  const ctx = serviceContext(name, namespace, mesh);
+  const { ctx, rest: traffic } = placePart(check, name, args);
   const resolved = resolveTraffic(check, "", ctx, traffic);
   if (!traffic.routes?.length && !traffic.subsets?.length && !traffic.policy)
     check.fail(

@@ -17,7 +17,7 @@ import type { IIoK8sApiCoreV1Probe as IProbe } from "kubernetes-models/v1/Probe"
 };
 import { ArgChecker } from "../../core/validate";
 import { customResource, KubeObject, managedLabels, ObjectMeta, QUANTITY } from "../../core/kube";
-import { MeshInfo, meshDefaults } from "../mesh-info";
+import { checkMesh, MeshInfo, meshDefaults } from "../mesh-info";
 import { checkSecurityContext, securityContext, SecurityContextArgs } from "./security-context";
 import type { IIoK8sApiCoreV1SecurityContext as ISecurityContext } from "kubernetes-models/v1/SecurityContext" with {
   "resolution-mode": "import",
@@ -31,6 +31,18 @@ export interface NamespaceRef {
   readonly namespace: string;
   /** The resource that creates it; objects in the namespace depend on it. */
   readonly resource: pulumi.Resource;
+}
+
+/** Where a workload (ServerlessService, MeshedWorkload) runs. */
+export interface WorkloadPlacementArgs {
+  /**
+   * A plain name (or a `MeshNamespace`), not an Output: it is part of every child's resource
+   * name (`<namespace>/<name>`), which Pulumi needs when the child is registered.
+   * @default "default"
+   */
+  namespace?: string | NamespaceRef;
+  /** The installed mesh (`MeshPlatform`'s `meshInfo`). @default a stock Istio + Knative install */
+  mesh?: MeshInfo;
 }
 
 /** Where the objects of one service go and how they are named, labelled and ordered. */
@@ -57,6 +69,40 @@ export function serviceContext(
   const nsName = typeof ns === "string" ? ns : ns.namespace;
   const deps = typeof ns === "string" ? m.dependsOn : [...m.dependsOn, ns.resource];
   return { name, namespace: nsName, selector: selector ?? { app: name }, mesh: m, dependsOn: deps };
+}
+
+/**
+ * Where a one-part component's objects go: checks `mesh`, the component's name (the objects'
+ * name, a DNS subdomain) and `namespace`; returns the context and the remaining args.
+ */
+export function placePart<A extends { namespace?: string | NamespaceRef; mesh?: MeshInfo }>(
+  check: ArgChecker,
+  name: string,
+  args: A,
+  selector?: Record<string, string>,
+): { ctx: ServiceContext; rest: Omit<A, "namespace" | "mesh"> } {
+  checkMesh(check, args.mesh);
+  check.dnsSubdomain("name", name);
+  checkNamespace(check, "namespace", args.namespace);
+  const { namespace, mesh, ...rest } = args;
+  return { ctx: serviceContext(name, namespace, mesh, selector), rest };
+}
+
+/**
+ * Where a workload's objects go: checks `mesh`, the name (a DNS label: it names the pods'
+ * workload and Service; at most `maxName` characters) and `namespace`.
+ */
+export function placeWorkload(
+  check: ArgChecker,
+  name: string,
+  args: WorkloadPlacementArgs,
+  maxName = 63,
+): ServiceContext {
+  checkMesh(check, args.mesh);
+  check.dnsLabel("name", name);
+  check.length("name", name, 1, maxName);
+  checkNamespace(check, "namespace", args.namespace);
+  return serviceContext(name, args.namespace, args.mesh);
 }
 
 /** Checks the `namespace` argument when given by name. */

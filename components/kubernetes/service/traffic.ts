@@ -83,9 +83,13 @@ export interface SubsetArgs {
 
 /** Traffic settings of one service. */
 export interface TrafficArgs {
-  /** The host rules apply to. @default "<name>.<namespace>.svc.cluster.local" */
+  /**
+   * The host rules apply to. Plain, not an Output: routes' subsets are checked against the
+   * subsets declared for it anywhere in the program while the program runs (subsets.ts).
+   * @default "<name>.<namespace>.svc.cluster.local"
+   */
   host?: string;
-  /** VirtualService hosts. @default [host] */
+  /** VirtualService hosts (plain, as `host`). @default [host] */
   hosts?: string[];
   /** Gateways the routes bind to (`mesh` for sidecars). @default none (mesh only) */
   gateways?: string[];

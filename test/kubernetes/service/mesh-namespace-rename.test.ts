@@ -20,23 +20,20 @@ interface Registered {
  */
 async function render(config: ServicesConfig): Promise<Map<string, Registered>> {
   await h.reset();
-  interface Request {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getRetainondelete(): boolean;
-    getProtect(): boolean;
-  }
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: Request, cb: unknown): unknown;
-  };
+  // The engine's request message, as protobuf's toObject() spells its fields.
+  type Request = { toObject(): Record<string, unknown> };
+  const monitor = pulumi.runtime.getMonitor() as unknown as Record<
+    "registerResource",
+    (req: Request, cb: unknown) => unknown
+  >;
   const register = monitor.registerResource.bind(monitor);
   const options = new Map<string, Omit<Registered, "urn" | "physicalName">>();
   monitor.registerResource = (req, cb) => {
-    options.set(`${req.getType()}::${req.getName()}`, {
-      parent: req.getParent(),
-      retainOnDelete: req.getRetainondelete(),
-      protect: req.getProtect(),
+    const o = req.toObject();
+    options.set(`${o.type}::${o.name}`, {
+      parent: o.parent as string,
+      retainOnDelete: o.retainondelete === true,
+      protect: o.protect === true,
     });
     return register(req, cb);
   };
