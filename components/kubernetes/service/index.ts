@@ -39,7 +39,8 @@ export type {
   TelemetryArgs,
 } from "./observability";
 export type { GatewayArgs, GatewayServerArgs, IngressArgs } from "./ingress";
-export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs, NamespaceRef } from "./spec";
+export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs } from "./container";
+export type { NamespaceRef } from "./spec";
 export type { ServicePartsArgs, ServiceParts } from "./service-parts";
 export { securityContext, RESTRICTED_SECURITY_CONTEXT } from "./security-context";
 export type { SecurityContextArgs } from "./security-context";

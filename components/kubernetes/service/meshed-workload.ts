@@ -6,15 +6,12 @@ import { registerParts, resolveParts } from "./service-parts";
 import type { ResolvedParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import {
   checkLabels,
-  containerSpec,
-  ContainerArgs,
   WorkloadPlacementArgs,
-  ResolvedContainer,
-  resolveContainer,
   resourceName,
   placeWorkload,
   ServiceContext,
 } from "./spec";
+import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshedWorkload.schema.json";
 

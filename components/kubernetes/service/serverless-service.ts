@@ -16,17 +16,14 @@ import {
 } from "./service-parts";
 import {
   checkLabels,
-  containerSpec,
-  ContainerArgs,
   metaFor,
   WorkloadPlacementArgs,
   principalOf,
   registerObject,
-  ResolvedContainer,
-  resolveContainer,
   placeWorkload,
   ServiceContext,
 } from "./spec";
+import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
 import { TrafficArgs } from "./traffic";
 import { ResolvedAccess } from "./access";
 import { checkArgs } from "../../core/args-schema";
