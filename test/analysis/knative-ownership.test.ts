@@ -1,7 +1,12 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { API, ksvc, lines, obj, route, runCases, vs } from "./helpers";
-import { ingressObjects } from "../../components/kubernetes/service/ingress";
+import {
+  ingressObjects,
+  ingressRouteName,
+  resolveIngress,
+} from "../../components/kubernetes/service/ingress";
+import { ArgChecker } from "../../components/core/validate";
 import { serviceContext } from "../../components/kubernetes/service/spec";
 
 /** Knative's webhook (knative/serving pkg/apis/...) and the names controllers own. */
@@ -305,7 +310,14 @@ describe("the ingress route name (issue 9, section 1)", () => {
     fc.assert(
       fc.property(dnsLabel, (name) => {
         const ctx = serviceContext(name, "shop", { gateway: "shop/public" });
-        const route = ingressObjects(ctx, { hosts: ["a.example.com"] }).virtualService!;
+        const ingress = resolveIngress(
+          new ArgChecker(),
+          "",
+          ctx,
+          { hosts: ["a.example.com"] },
+          ingressRouteName(name),
+        );
+        const route = ingressObjects(ctx, ingress).virtualService!;
         assert.equal(route.metadata.name, `${name}-ingress-route`);
         const found = lines("MS301", [ksvc(`shop/${name}`), route as never]);
         assert.deepEqual(found, []);

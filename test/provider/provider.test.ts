@@ -265,13 +265,13 @@ describe("provider: construct through the component provider", () => {
     await assert.rejects(
       provider.construct(
         "b",
-        token("service:IngressRoute"),
+        token("service:MeshServiceEntry"),
         { hosts: [pulumi.secret("a.com")] },
         {},
       ),
       {
         message:
-          "mesh-serverless:service:IngressRoute: argument `hosts[0]` is a secret, but the component takes it as plain text here",
+          "mesh-serverless:service:MeshServiceEntry: argument `hosts[0]` is a secret, but the component takes it as plain text here",
       },
     );
   });

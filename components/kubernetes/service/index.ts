@@ -42,7 +42,8 @@ export type {
   TelemetryArgs,
 } from "./observability";
 export type { GatewayArgs, GatewayServerArgs, IngressArgs } from "./ingress";
-export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs, NamespaceRef } from "./spec";
+export type { ContainerArgs, PortArgs, ProbeArgs, SecretKeyArgs } from "./container";
+export type { NamespaceRef } from "./spec";
 export type { ServicePartsArgs, ServiceParts } from "./service-parts";
 export type { SecurityContextArgs } from "./security-context";
 // Types the public args refer to, so a program can name them.

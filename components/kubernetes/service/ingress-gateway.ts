@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkGateway, GatewayArgs, gatewayObject } from "./ingress";
-import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { GatewayArgs, gatewayObject, resolveGateway } from "./ingress";
+import { NamespaceRef, placePart, registerObject } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/IngressGateway.schema.json";
 
@@ -23,12 +23,9 @@ export class IngressGateway extends pulumi.ComponentResource {
     super("mesh-serverless:service:IngressGateway", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    checkGateway(check, args);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    this.gateway = registerObject(this, gatewayObject(ctx, args), ctx.dependsOn);
+    const { ctx, rest: gateway } = placePart(check, name, args);
+    const resolved = resolveGateway(check, ctx, gateway);
+    this.gateway = registerObject(this, gatewayObject(ctx, resolved), ctx.dependsOn);
     this.gatewayRef = pulumi.output(`${ctx.namespace}/${name}`);
     this.registerOutputs({ gateway: this.gateway, gatewayRef: this.gatewayRef });
   }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkIngress, IngressArgs, ingressObjects } from "./ingress";
-import { checkNamespace, NamespaceRef, registerObject, serviceContext } from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { IngressArgs, ingressObjects, resolveIngress } from "./ingress";
+import { NamespaceRef, placePart, registerObject } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/IngressRoute.schema.json";
 
@@ -24,13 +24,9 @@ export class IngressRoute extends pulumi.ComponentResource {
     super("mesh-serverless:service:IngressRoute", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    const { namespace, mesh, ...ingress } = args;
-    const ctx = serviceContext(name, namespace, mesh);
-    checkIngress(check, "", ctx, ingress);
-    const vs = ingressObjects(ctx, ingress, name).virtualService;
+    const { ctx, rest: ingress } = placePart(check, name, args);
+    const resolved = resolveIngress(check, "", ctx, ingress, name);
+    const vs = ingressObjects(ctx, resolved).virtualService;
     this.virtualService = registerObject(this, vs!, ctx.dependsOn);
     this.registerOutputs({ virtualService: this.virtualService });
   }

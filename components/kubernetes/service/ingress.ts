@@ -6,17 +6,20 @@
 import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway" with {
   "resolution-mode": "import",
 };
+import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../../core/validate";
 import { childName } from "../../core/names";
 import { KubeObject } from "../../core/kube";
 import { defined } from "../../core/values";
 import { checkLabels, metaFor, ServiceContext } from "./spec";
 import {
+  checkAuthority,
   checkHost,
   checkGatewayRef,
-  checkTraffic,
   defaultHost,
   HttpRouteArgs,
+  ResolvedTraffic,
+  resolveTraffic,
   TrafficArgs,
   trafficObjects,
   TrafficObjects,
@@ -35,8 +38,11 @@ export interface GatewayServerArgs {
   protocol?: ServerProtocol;
   /** Port name. @default the protocol, lowercased */
   name?: string;
-  /** Hosts served, e.g. `serverless.example.com`, `*.example.com`, `*`, or `<namespace>/<host>`. */
-  hosts: string[];
+  /**
+   * Hosts served, e.g. `serverless.example.com`, `*.example.com`, `*`, or `<namespace>/<host>`;
+   * a host may be an Output (a domain from another resource), checked when it resolves.
+   */
+  hosts: pulumi.Input<string>[];
   /**
    * Terminate TLS with the certificate in a Secret. Istio reads it from the namespace of the
    * gateway *pods* (`istio-system` for the platform's gateway), not of this Gateway object.
@@ -67,8 +73,8 @@ export interface GatewayArgs {
 export interface IngressArgs {
   /** Gateway as `<name>` (same namespace) or `<namespace>/<name>`. @default the mesh's shared gateway */
   gateway?: string;
-  /** Public hosts, e.g. `serverless.example.com`. */
-  hosts: string[];
+  /** Public hosts, e.g. `serverless.example.com`; each may be an Output, checked when it resolves. */
+  hosts: pulumi.Input<string>[];
   /** URI prefixes routed to the service. @default every path */
   paths?: string[];
   /** Full routes instead of `paths` (retries, rewrites, ...). */
@@ -94,28 +100,37 @@ function terminates(s: GatewayServerArgs): boolean {
   return s.tls !== undefined && (s.tls.secret !== undefined || s.tls.mode !== undefined);
 }
 
-function serverProtocol(s: GatewayServerArgs): ServerProtocol {
-  return s.protocol ?? (terminates(s) ? "HTTPS" : "HTTP");
+/** A gateway with every default applied: what `gatewayObject` emits. @internal */
+export interface ResolvedGateway {
+  selector: Record<string, string>;
+  servers: Server[];
 }
 
-export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
+/** Checks a gateway's arguments and applies their defaults. @internal */
+export function resolveGateway(
+  check: ArgChecker,
+  ctx: ServiceContext,
+  g: GatewayArgs,
+): ResolvedGateway {
   const servers = g.servers ?? [];
   if (servers.length === 0) check.fail("servers", g.servers, "a Gateway needs at least one server");
-  servers.forEach((s, i) => {
+  const resolved = servers.map((s, i): Server => {
     const p = `servers[${i}]`;
     check.port(`${p}.port`, s.port);
     check.dnsLabel(`${p}.name`, s.name);
     if (s.hosts.length === 0)
       check.fail(`${p}.hosts`, s.hosts, 'a server needs at least one host ("*" for any)');
-    s.hosts.forEach((h, j) =>
-      check.pattern(
-        `${p}.hosts[${j}]`,
-        h,
-        GATEWAY_HOST,
-        'a host such as "example.com", "*.example.com", "*" or "<namespace>/<host>"',
-      ),
+    const hosts = s.hosts.map((h, j) =>
+      check.input(h, (v) =>
+        check.pattern(
+          `${p}.hosts[${j}]`,
+          v,
+          GATEWAY_HOST,
+          'a host such as "example.com", "*.example.com", "*" or "<namespace>/<host>"',
+        ),
+      )!,
     );
-    const protocol = serverProtocol(s);
+    const protocol = s.protocol ?? (terminates(s) ? "HTTPS" : "HTTP");
     // istio pkg/config/validation validateServer: "server must have TLS settings for HTTPS/TLS protocols".
     if ((protocol === "HTTPS" || protocol === "TLS") && !s.tls)
       check.fail(
@@ -123,6 +138,10 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
         s.tls,
         `a ${protocol} server needs \`tls\` (a certificate Secret or mode)`,
       );
+    const server: Server = {
+      port: { number: s.port, name: s.name ?? protocol.toLowerCase(), protocol },
+      hosts: hosts as string[],
+    };
     if (s.tls) {
       check.dnsSubdomain(`${p}.tls.secret`, s.tls.secret);
       if (
@@ -145,57 +164,73 @@ export function checkGateway(check: ArgChecker, g: GatewayArgs): void {
           s.tls.secret,
           `TLS mode ${mode} needs the Secret holding the certificate`,
         );
+      const terminated = terminates(s) ? mode : undefined;
+      server.tls = defined({
+        httpsRedirect: s.tls.httpsRedirect ? true : undefined,
+        mode: terminated,
+        credentialName: s.tls.secret,
+        minProtocolVersion:
+          terminated !== undefined && terminated !== "PASSTHROUGH"
+            ? (s.tls.minProtocolVersion ?? "TLSV1_2")
+            : undefined,
+      });
     }
+    return server;
   });
   check.unique(
     "servers",
     servers.map((s) => `${s.port}`),
   );
   checkLabels(check, "selector", g.selector);
-}
-
-function gatewaySpec(ctx: ServiceContext, g: GatewayArgs): GatewaySpec {
-  return {
-    selector: g.selector ?? ctx.mesh.gatewaySelector,
-    servers: g.servers.map((s): Server => {
-      const protocol = serverProtocol(s);
-      const mode = terminates(s) ? (s.tls?.mode ?? "SIMPLE") : undefined;
-      const server: Server = {
-        port: { number: s.port, name: s.name ?? protocol.toLowerCase(), protocol },
-        hosts: s.hosts,
-      };
-      if (s.tls) {
-        server.tls = defined({
-          httpsRedirect: s.tls.httpsRedirect ? true : undefined,
-          mode,
-          credentialName: s.tls.secret,
-          minProtocolVersion:
-            mode !== undefined && mode !== "PASSTHROUGH"
-              ? (s.tls.minProtocolVersion ?? "TLSV1_2")
-              : undefined,
-        });
-      }
-      return server;
-    }),
-  };
+  return { selector: g.selector ?? ctx.mesh.gatewaySelector, servers: resolved };
 }
 
 /** @internal */
 export function gatewayObject(
   ctx: ServiceContext,
-  g: GatewayArgs,
+  g: ResolvedGateway,
   component = "ingress",
 ): KubeObject<GatewaySpec> & { apiVersion: "networking.istio.io/v1"; kind: "Gateway" } {
   return {
     apiVersion: "networking.istio.io/v1",
     kind: "Gateway",
     metadata: metaFor(ctx, ctx.name, component),
-    spec: gatewaySpec(ctx, g),
+    spec: { selector: g.selector, servers: g.servers },
   };
 }
 
-/** The traffic args an ingress binding amounts to: a VirtualService on the gateway. */
-function ingressTraffic(ctx: ServiceContext, i: IngressArgs, defaultName: string): TrafficArgs {
+/**
+ * Checks an ingress binding under `prefix` and resolves it to the traffic it amounts to: a
+ * VirtualService on the gateway, named `defaultName` unless `name` is given. Public hosts may be
+ * Outputs (a domain from another resource), checked when they resolve.
+ * @internal
+ */
+export function resolveIngress(
+  check: ArgChecker,
+  prefix: string,
+  ctx: ServiceContext,
+  i: IngressArgs,
+  defaultName: string,
+): ResolvedTraffic {
+  if (i.gateway === undefined && ctx.mesh.gateway === undefined)
+    check.fail(
+      `${prefix}gateway`,
+      i.gateway,
+      'name the Gateway ("<name>" or "<namespace>/<name>"); the mesh has no shared gateway',
+    );
+  checkGatewayRef(check, `${prefix}gateway`, i.gateway);
+  if (i.hosts.length === 0) check.fail(`${prefix}hosts`, i.hosts, "at least one public host");
+  const hosts = i.hosts.map((h, j) =>
+    check.input(h, (v) => checkHost(check, `${prefix}hosts[${j}]`, v))!,
+  );
+  (i.paths ?? []).forEach((p, j) =>
+    check.pattern(`${prefix}paths[${j}]`, p, /^\/\S*$/, "a URI prefix starting with '/'"),
+  );
+  if (i.paths !== undefined && i.routes !== undefined)
+    check.fail(`${prefix}routes`, "(routes)", "give paths or routes, not both");
+  check.port(`${prefix}port`, i.port);
+  checkAuthority(check, `${prefix}authority`, i.authority);
+  check.dnsSubdomain(`${prefix}name`, i.name);
   const gateway = i.gateway ?? ctx.mesh.gateway;
   const rewrite = i.authority !== undefined ? { rewrite: { authority: i.authority } } : {};
   const routes: HttpRouteArgs[] =
@@ -207,39 +242,14 @@ function ingressTraffic(ctx: ServiceContext, i: IngressArgs, defaultName: string
           ...rewrite,
         }))
       : [{ destinations: [{ port: i.port }], ...rewrite }]);
-  return {
+  // The hosts are checked above (when known); the traffic check would read an Output's text.
+  const traffic: TrafficArgs = {
     host: i.host ?? defaultHost(ctx),
-    hosts: i.hosts,
     gateways: gateway ? [gateway] : [],
     routes,
     virtualServiceName: i.name ?? defaultName,
   };
-}
-
-export function checkIngress(
-  check: ArgChecker,
-  prefix: string,
-  ctx: ServiceContext,
-  i: IngressArgs | undefined,
-): void {
-  if (i === undefined) return;
-  if (i.gateway === undefined && ctx.mesh.gateway === undefined)
-    check.fail(
-      `${prefix}gateway`,
-      i.gateway,
-      'name the Gateway ("<name>" or "<namespace>/<name>"); the mesh has no shared gateway',
-    );
-  checkGatewayRef(check, `${prefix}gateway`, i.gateway);
-  if (i.hosts.length === 0) check.fail(`${prefix}hosts`, i.hosts, "at least one public host");
-  i.hosts.forEach((h, j) => checkHost(check, `${prefix}hosts[${j}]`, h));
-  (i.paths ?? []).forEach((p, j) =>
-    check.pattern(`${prefix}paths[${j}]`, p, /^\/\S*$/, "a URI prefix starting with '/'"),
-  );
-  if (i.paths !== undefined && i.routes !== undefined)
-    check.fail(`${prefix}routes`, "(routes)", "give paths or routes, not both");
-  check.port(`${prefix}port`, i.port);
-  check.dnsSubdomain(`${prefix}name`, i.name);
-  checkTraffic(check, prefix, ctx, ingressTraffic(ctx, i, "x"));
+  return { ...resolveTraffic(check, prefix, ctx, traffic), hosts: hosts as string[] };
 }
 
 /**
@@ -249,11 +259,12 @@ export function checkIngress(
  */
 const INGRESS_ROUTE_SUFFIX = "ingress-route";
 
+/** The default VirtualService name of a service's ingress route. */
+export function ingressRouteName(service: string): string {
+  return childName(service, INGRESS_ROUTE_SUFFIX);
+}
+
 /** @internal */
-export function ingressObjects(
-  ctx: ServiceContext,
-  i: IngressArgs,
-  defaultName = childName(ctx.name, INGRESS_ROUTE_SUFFIX),
-): TrafficObjects {
-  return trafficObjects(ctx, ingressTraffic(ctx, i, defaultName), "ingress");
+export function ingressObjects(ctx: ServiceContext, i: ResolvedTraffic): TrafficObjects {
+  return trafficObjects(ctx, i, "ingress");
 }

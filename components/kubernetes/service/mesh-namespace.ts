@@ -46,9 +46,18 @@ const EGRESS_HOST =
 const QUOTA_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9._/]*[a-z0-9])?$/;
 
 export interface MeshNamespaceArgs {
-  /** Namespace name. @default the component name */
+  /**
+   * Namespace name: the Namespace's physical name and Pulumi resource name, so a plain string,
+   * known when the program runs. Give it explicitly where the component's name may change: the
+   * Namespace then keeps its URN and is not replaced. @default the component name
+   */
   namespace?: string;
-  /** Create the Namespace. `false` for one that exists (e.g. `default`): only the policies are emitted, and injection labels are the owner's job. @default true */
+  /**
+   * Create the Namespace. `false` for one that exists (e.g. `default`): only the policies are
+   * emitted, and injection labels are the owner's job. A created Namespace is retained on
+   * delete, so turning this off (or renaming it) leaves it and everything in it in the cluster.
+   * @default true
+   */
   create?: boolean;
   /** Enrol the namespace in the mesh: `istio.io/rev` when the mesh has a revision, `istio-injection: enabled` otherwise, `istio.io/dataplane-mode: ambient` in ambient mode. @default true */
   injection?: boolean;
@@ -101,6 +110,176 @@ export interface MeshNamespaceArgs {
   mesh?: MeshInfo;
 }
 
+/** MeshNamespace args with every default applied: what the constructor registers. */
+interface ResolvedMeshNamespace {
+  namespace: string;
+  /** Labels of the Namespace object; unset when `create: false`. */
+  namespaceLabels?: Record<string, string>;
+  /** Labels of every other object. */
+  labels: Record<string, string>;
+  mtls?: { name: string; mode: MtlsMode };
+  denyByDefault: boolean;
+  /** Sidecar egress hosts, the namespace's and the root namespace's first. */
+  sidecarHosts?: string[];
+  quota?: { name: string; hard: Record<string, string> };
+  limits?: {
+    name: string;
+    defaultRequest?: Record<string, string>;
+    default?: Record<string, string>;
+  };
+  priorityClass?: {
+    name: string;
+    value: number;
+    globalDefault: boolean;
+    description?: string;
+    preemptionPolicy?: "PreemptLowerPriority" | "Never";
+  };
+  dependsOn: pulumi.Resource[];
+}
+
+/**
+ * Checks a MeshNamespace's args and applies their defaults. The namespace name stays plain: it
+ * is the Namespace's resource name and the namespace of every object in it.
+ */
+function resolveMeshNamespace(
+  check: ArgChecker,
+  name: string,
+  args: MeshNamespaceArgs,
+): ResolvedMeshNamespace {
+  checkMesh(check, args.mesh);
+  const ns = args.namespace ?? name;
+  check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
+  const mesh = meshDefaults(args.mesh);
+  checkLabels(check, "labels", args.labels);
+  const mtls = args.mtls === false ? undefined : (args.mtls ?? {});
+  check.dnsSubdomain("mtls.name", mtls?.name);
+  const enrolled = args.injection ?? true;
+  const podSecurity = args.podSecurity ?? podSecurityLevel(mesh, enrolled);
+  if (
+    podSecurity !== false &&
+    podSecurity !== "privileged" &&
+    podSecurityLevel(mesh, enrolled) === "privileged"
+  )
+    check.fail(
+      "podSecurity",
+      podSecurity,
+      'sidecar injection without the Istio CNI agent needs "privileged" (istio-init adds NET_ADMIN and NET_RAW); install the CNI agent (`mesh.cni`) or use ambient mode',
+    );
+  if (args.egressHosts !== undefined && mesh.dataPlane === "ambient")
+    check.fail(
+      "egressHosts",
+      args.egressHosts,
+      "Sidecar resources do not apply in ambient mode; scope egress with waypoints instead",
+    );
+  (args.egressHosts ?? []).forEach((h, i) =>
+    check.pattern(
+      `egressHosts[${i}]`,
+      h,
+      EGRESS_HOST,
+      '"<namespace>/<host>" where namespace is a name, "*", "." or "~" and host a DNS name or wildcard',
+    ),
+  );
+  if (args.quota) {
+    const hard = args.quota.hard ?? {};
+    if (Object.keys(hard).length === 0)
+      check.fail("quota.hard", args.quota.hard, 'at least one limit, e.g. { "requests.cpu": "4" }');
+    for (const [k, v] of Object.entries(hard)) {
+      check.pattern(
+        `quota.hard.${k}`,
+        k,
+        QUOTA_KEY,
+        "a resource name such as requests.cpu, limits.memory, pods or count/deployments.apps",
+      );
+      check.pattern(
+        `quota.hard.${k}`,
+        String(v),
+        QUANTITY,
+        'a Kubernetes quantity such as "4", "500m" or "8Gi"',
+      );
+    }
+    check.dnsSubdomain("quota.name", args.quota.name);
+  }
+  if (args.limits) {
+    for (const part of ["defaultRequest", "default"] as const) {
+      for (const [k, v] of Object.entries(args.limits[part] ?? {})) {
+        check.oneOf(`limits.${part}.${k}`, k, ["cpu", "memory", "ephemeral-storage"]);
+        check.pattern(
+          `limits.${part}.${k}`,
+          String(v),
+          QUANTITY,
+          'a Kubernetes quantity such as "500m" or "256Mi"',
+        );
+      }
+    }
+    check.dnsSubdomain("limits.name", args.limits.name);
+  }
+  const pc = args.priorityClass;
+  if (pc) {
+    check.int("priorityClass.value", pc.value, -2147483648, 1000000000);
+    check.dnsSubdomain("priorityClass.name", pc.name);
+  }
+  const labels = managedLabels(ns, "namespace");
+  const psaLabels: Record<string, string> = podSecurity
+    ? {
+        [`${PSA}/enforce`]: podSecurity,
+        [`${PSA}/audit`]: "restricted",
+        [`${PSA}/warn`]: "restricted",
+      }
+    : {};
+  const limits =
+    args.quota && args.limits !== false
+      ? (args.limits ?? DEFAULT_LIMITS)
+      : args.limits || undefined;
+  const tracing = mesh.tracingService ? [`*/${mesh.tracingService}`] : [];
+  return {
+    namespace: ns,
+    ...((args.create ?? true)
+      ? {
+          namespaceLabels: {
+            ...labels,
+            ...(enrolled ? injectionLabels(mesh) : {}),
+            ...psaLabels,
+            ...args.labels,
+          },
+        }
+      : {}),
+    labels,
+    ...(mtls ? { mtls: { name: mtls.name ?? "default", mode: mtls.mode ?? "STRICT" } } : {}),
+    denyByDefault: args.denyByDefault ?? false,
+    ...(args.egressHosts
+      ? {
+          sidecarHosts: [
+            ...new Set(["./*", `${mesh.rootNamespace}/*`, ...tracing, ...args.egressHosts]),
+          ],
+        }
+      : {}),
+    ...(args.quota
+      ? { quota: { name: args.quota.name ?? `${ns}-quota`, hard: args.quota.hard } }
+      : {}),
+    ...(limits
+      ? {
+          limits: {
+            name: limits.name ?? `${ns}-limits`,
+            ...(limits.defaultRequest ? { defaultRequest: limits.defaultRequest } : {}),
+            ...(limits.default ? { default: limits.default } : {}),
+          },
+        }
+      : {}),
+    ...(pc
+      ? {
+          priorityClass: {
+            name: pc.name ?? `${ns}-priority`,
+            value: pc.value,
+            globalDefault: pc.globalDefault ?? false,
+            ...(pc.description !== undefined ? { description: pc.description } : {}),
+            ...(pc.preemptionPolicy !== undefined ? { preemptionPolicy: pc.preemptionPolicy } : {}),
+          },
+        }
+      : {}),
+    dependsOn: mesh.dependsOn,
+  };
+}
+
 /**
  * A namespace in the mesh: the Namespace with injection (or ambient) labels, STRICT mTLS,
  * optionally deny-by-default authorization, sidecar egress scoping, a quota and a priority class.
@@ -122,124 +301,37 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
   constructor(name: string, args: MeshNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:MeshNamespace", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    const ns = args.namespace ?? name;
-    check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
-    const mesh = meshDefaults(args.mesh);
-    checkLabels(check, "labels", args.labels);
-    const mtls = args.mtls === false ? undefined : (args.mtls ?? {});
-    check.dnsSubdomain("mtls.name", mtls?.name);
-    const enrolled = args.injection ?? true;
-    const podSecurity = args.podSecurity ?? podSecurityLevel(mesh, enrolled);
-    if (
-      podSecurity !== false &&
-      podSecurity !== "privileged" &&
-      podSecurityLevel(mesh, enrolled) === "privileged"
-    )
-      check.fail(
-        "podSecurity",
-        podSecurity,
-        'sidecar injection without the Istio CNI agent needs "privileged" (istio-init adds NET_ADMIN and NET_RAW); install the CNI agent (`mesh.cni`) or use ambient mode',
-      );
-    if (args.egressHosts !== undefined && mesh.dataPlane === "ambient")
-      check.fail(
-        "egressHosts",
-        args.egressHosts,
-        "Sidecar resources do not apply in ambient mode; scope egress with waypoints instead",
-      );
-    (args.egressHosts ?? []).forEach((h, i) =>
-      check.pattern(
-        `egressHosts[${i}]`,
-        h,
-        EGRESS_HOST,
-        '"<namespace>/<host>" where namespace is a name, "*", "." or "~" and host a DNS name or wildcard',
-      ),
-    );
-    if (args.quota) {
-      const hard = args.quota.hard ?? {};
-      if (Object.keys(hard).length === 0)
-        check.fail(
-          "quota.hard",
-          args.quota.hard,
-          'at least one limit, e.g. { "requests.cpu": "4" }',
-        );
-      for (const [k, v] of Object.entries(hard)) {
-        check.pattern(
-          `quota.hard.${k}`,
-          k,
-          QUOTA_KEY,
-          "a resource name such as requests.cpu, limits.memory, pods or count/deployments.apps",
-        );
-        check.pattern(
-          `quota.hard.${k}`,
-          String(v),
-          QUANTITY,
-          'a Kubernetes quantity such as "4", "500m" or "8Gi"',
-        );
-      }
-      check.dnsSubdomain("quota.name", args.quota.name);
-    }
-    if (args.limits) {
-      for (const part of ["defaultRequest", "default"] as const) {
-        for (const [k, v] of Object.entries(args.limits[part] ?? {})) {
-          check.oneOf(`limits.${part}.${k}`, k, ["cpu", "memory", "ephemeral-storage"]);
-          check.pattern(
-            `limits.${part}.${k}`,
-            String(v),
-            QUANTITY,
-            'a Kubernetes quantity such as "500m" or "256Mi"',
-          );
-        }
-      }
-      check.dnsSubdomain("limits.name", args.limits.name);
-    }
-    if (args.priorityClass) {
-      const pc = args.priorityClass;
-      check.int("priorityClass.value", pc.value, -2147483648, 1000000000);
-      check.dnsSubdomain("priorityClass.name", pc.name);
-    }
-
+    const r = resolveMeshNamespace(new ArgChecker(this), name, args);
+    const ns = r.namespace;
     this.namespace = ns;
     this.resource = this;
-    const labels = managedLabels(ns, "namespace");
-    const deps = mesh.dependsOn;
-    if (args.create ?? true) {
-      const meshLabels = enrolled ? injectionLabels(mesh) : {};
-      const psaLabels: Record<string, string> = podSecurity
-        ? {
-            [`${PSA}/enforce`]: podSecurity,
-            [`${PSA}/audit`]: "restricted",
-            [`${PSA}/warn`]: "restricted",
-          }
-        : {};
+    const deps = r.dependsOn;
+    if (r.namespaceLabels) {
+      // Kept in the cluster when it leaves the program (a renamed key, `create: false`): the
+      // Secrets, PVCs and workloads in it are not all Pulumi's to delete. Removing it on purpose
+      // takes `kubectl delete namespace`. https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/
       this.namespaceObject = new k8s.core.v1.Namespace(
         ns,
-        {
-          metadata: {
-            name: ns,
-            labels: { ...labels, ...meshLabels, ...psaLabels, ...args.labels },
-          },
-        },
-        { parent: this, dependsOn: deps },
+        { metadata: { name: ns, labels: r.namespaceLabels } },
+        { parent: this, dependsOn: deps, retainOnDelete: true },
       );
     }
     const inNs = this.namespaceObject ? [...deps, this.namespaceObject] : deps;
-    const meta = (n: string) => ({ name: n, namespace: ns, labels });
+    const meta = (n: string) => ({ name: n, namespace: ns, labels: r.labels });
 
-    if (mtls) {
+    if (r.mtls) {
       const pa: KubeObject<NonNullable<IPeerAuthentication["spec"]>> & {
         apiVersion: "security.istio.io/v1";
         kind: "PeerAuthentication";
       } = {
         apiVersion: "security.istio.io/v1",
         kind: "PeerAuthentication",
-        metadata: meta(mtls.name ?? "default"),
-        spec: { mtls: { mode: mtls.mode ?? "STRICT" } },
+        metadata: meta(r.mtls.name),
+        spec: { mtls: { mode: r.mtls.mode } },
       };
       this.peerAuthentication = registerObject(this, pa, inNs);
     }
-    if (args.denyByDefault) {
+    if (r.denyByDefault) {
       // An ALLOW-action policy with no rules matches nothing: every request is denied unless
       // another ALLOW policy on the workload lets it in.
       const deny: KubeObject<NonNullable<IAuthorizationPolicy["spec"]>> & {
@@ -253,11 +345,7 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
       };
       this.denyPolicy = registerObject(this, deny, inNs);
     }
-    if (args.egressHosts) {
-      const tracing = mesh.tracingService ? [`*/${mesh.tracingService}`] : [];
-      const hosts = [
-        ...new Set(["./*", `${mesh.rootNamespace}/*`, ...tracing, ...args.egressHosts]),
-      ];
+    if (r.sidecarHosts) {
       const sidecar: KubeObject<NonNullable<ISidecar["spec"]>> & {
         apiVersion: "networking.istio.io/v1";
         kind: "Sidecar";
@@ -265,53 +353,31 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
         apiVersion: "networking.istio.io/v1",
         kind: "Sidecar",
         metadata: meta("default"),
-        spec: { egress: [{ hosts }] },
+        spec: { egress: [{ hosts: r.sidecarHosts }] },
       };
       this.sidecar = registerObject(this, sidecar, inNs);
     }
-    if (args.quota) {
-      const qName = args.quota.name ?? `${ns}-quota`;
+    const nsDeps = this.namespaceObject ? [this.namespaceObject] : [];
+    if (r.quota) {
       this.quota = new k8s.core.v1.ResourceQuota(
-        resourceName({ name: qName, namespace: ns }),
-        { metadata: meta(qName), spec: { hard: args.quota.hard } },
-        { parent: this, dependsOn: this.namespaceObject ? [this.namespaceObject] : [] },
+        resourceName({ name: r.quota.name, namespace: ns }),
+        { metadata: meta(r.quota.name), spec: { hard: r.quota.hard } },
+        { parent: this, dependsOn: nsDeps },
       );
     }
-    const limits =
-      args.quota && args.limits !== false
-        ? (args.limits ?? DEFAULT_LIMITS)
-        : args.limits || undefined;
-    if (limits) {
-      const lName = limits.name ?? `${ns}-limits`;
+    if (r.limits) {
+      const { name: lName, ...limits } = r.limits;
       this.limitRange = new k8s.core.v1.LimitRange(
         resourceName({ name: lName, namespace: ns }),
-        {
-          metadata: meta(lName),
-          spec: {
-            limits: [
-              {
-                type: "Container",
-                ...(limits.defaultRequest ? { defaultRequest: limits.defaultRequest } : {}),
-                ...(limits.default ? { default: limits.default } : {}),
-              },
-            ],
-          },
-        },
-        { parent: this, dependsOn: this.namespaceObject ? [this.namespaceObject] : [] },
+        { metadata: meta(lName), spec: { limits: [{ type: "Container", ...limits }] } },
+        { parent: this, dependsOn: nsDeps },
       );
     }
-    if (args.priorityClass) {
-      const pc = args.priorityClass;
-      const pcName = pc.name ?? `${ns}-priority`;
+    if (r.priorityClass) {
+      const { name: pcName, ...pc } = r.priorityClass;
       this.priorityClass = new k8s.scheduling.v1.PriorityClass(
         pcName,
-        {
-          metadata: { name: pcName, labels },
-          value: pc.value,
-          globalDefault: pc.globalDefault ?? false,
-          ...(pc.description !== undefined ? { description: pc.description } : {}),
-          ...(pc.preemptionPolicy !== undefined ? { preemptionPolicy: pc.preemptionPolicy } : {}),
-        },
+        { metadata: { name: pcName, labels: r.labels }, ...pc },
         { parent: this },
       );
     }

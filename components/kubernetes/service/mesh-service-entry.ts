@@ -7,15 +7,8 @@ import { isIP } from "net";
 import { ArgChecker } from "../../core/validate";
 import { isDns1123Subdomain } from "../../core/names";
 import { KubeObject } from "../../core/kube";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import {
-  checkNamespace,
-  metaFor,
-  NamespaceRef,
-  registerObject,
-  serviceContext,
-  ServiceContext,
-} from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { metaFor, NamespaceRef, registerObject, placePart, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshServiceEntry.schema.json";
@@ -29,7 +22,8 @@ const SE_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 
 export interface MeshServiceEntryArgs {
   /**
-   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`.
+   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`. Plain, not
+   * Outputs: whether one is a wildcard decides the default `resolution` and its checks.
    * https://istio.io/latest/docs/reference/config/networking/service-entry/
    */
   hosts: string[];
@@ -54,12 +48,19 @@ export interface MeshServiceEntryArgs {
   mesh?: MeshInfo;
 }
 
-/** Validates ServiceEntry args (paths under `prefix`). */
-export function checkServiceEntry(
+/** ServiceEntry args with every default applied: what `serviceEntryObject` emits. @internal */
+export type ResolvedServiceEntry = ServiceEntrySpec & {
+  hosts: string[];
+  location: "MESH_INTERNAL" | "MESH_EXTERNAL";
+  resolution: Resolution;
+};
+
+/** Checks ServiceEntry args (paths under `prefix`) and applies their defaults. @internal */
+export function resolveServiceEntry(
   check: ArgChecker,
   prefix: string,
-  a: MeshServiceEntryArgs,
-): void {
+  a: Omit<MeshServiceEntryArgs, "namespace" | "mesh">,
+): ResolvedServiceEntry {
   const hosts = a.hosts ?? [];
   if (hosts.length === 0) check.fail(`${prefix}hosts`, a.hosts, "at least one host");
   hosts.forEach((h, i) =>
@@ -108,21 +109,10 @@ export function checkServiceEntry(
       '".", "*" or a namespace name',
     ),
   );
-  checkNamespace(check, `${prefix}namespace`, a.namespace);
-}
-
-/** @internal */
-export function serviceEntryObject(
-  ctx: ServiceContext,
-  name: string,
-  a: MeshServiceEntryArgs,
-  component = "service-entry",
-): KubeObject<ServiceEntrySpec> & { apiVersion: "networking.istio.io/v1"; kind: "ServiceEntry" } {
-  const wildcard = a.hosts.some((h) => h.startsWith("*"));
-  const spec: ServiceEntrySpec = {
-    hosts: a.hosts,
+  const spec: ResolvedServiceEntry = {
+    hosts,
     location: a.location ?? "MESH_EXTERNAL",
-    ports: a.ports.map((p) => {
+    ports: ports.map((p) => {
       const protocol = p.protocol ?? "HTTP";
       return defined({
         number: p.number,
@@ -131,17 +121,36 @@ export function serviceEntryObject(
         targetPort: p.targetPort,
       });
     }),
-    resolution: a.resolution ?? (wildcard ? "NONE" : "DNS"),
+    resolution,
   };
   if (a.endpoints && a.endpoints.length > 0)
     spec.endpoints = a.endpoints.map((e) => defined({ address: e.address, ports: e.ports }));
   if (a.exportTo) spec.exportTo = a.exportTo;
+  return spec;
+}
+
+/** @internal */
+export function serviceEntryObject(
+  ctx: ServiceContext,
+  name: string,
+  spec: ResolvedServiceEntry,
+  component = "service-entry",
+): KubeObject<ServiceEntrySpec> & { apiVersion: "networking.istio.io/v1"; kind: "ServiceEntry" } {
   return {
     apiVersion: "networking.istio.io/v1",
     kind: "ServiceEntry",
     metadata: metaFor(ctx, name, component),
     spec,
   };
+}
+
+function resolveMeshServiceEntry(
+  check: ArgChecker,
+  name: string,
+  args: MeshServiceEntryArgs,
+): { ctx: ServiceContext; spec: ResolvedServiceEntry } {
+  const { ctx, rest } = placePart(check, name, args);
+  return { ctx, spec: resolveServiceEntry(check, "", rest) };
 }
 
 /**
@@ -156,11 +165,12 @@ export class MeshServiceEntry extends pulumi.ComponentResource {
     super("mesh-serverless:service:MeshServiceEntry", name, {}, opts);
     checkArgs(this, schema, args);
     const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkServiceEntry(check, "", args);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    this.serviceEntry = registerObject(this, serviceEntryObject(ctx, name, args), ctx.dependsOn);
+    const r = resolveMeshServiceEntry(check, name, args);
+    this.serviceEntry = registerObject(
+      this,
+      serviceEntryObject(r.ctx, name, r.spec),
+      r.ctx.dependsOn,
+    );
     this.entryName = pulumi.output(name);
     this.registerOutputs({ serviceEntry: this.serviceEntry, entryName: this.entryName });
   }

@@ -2,25 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { managedLabels } from "../../core/kube";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkParts, registerParts, ServiceParts, ServicePartsArgs } from "./service-parts";
+import { registerParts, resolveParts } from "./service-parts";
+import type { ResolvedParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import {
-  checkContainer,
   checkLabels,
-  checkNamespace,
-  containerSpec,
-  ContainerArgs,
-  NamespaceRef,
+  WorkloadPlacementArgs,
   resourceName,
-  serviceContext,
+  placeWorkload,
+  ServiceContext,
 } from "./spec";
+import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshedWorkload.schema.json";
 
-export interface MeshedWorkloadArgs extends ContainerArgs, ServicePartsArgs {
-  /** @default "default" */
-  namespace?: string | NamespaceRef;
-  mesh?: MeshInfo;
+export interface MeshedWorkloadArgs extends ContainerArgs, WorkloadPlacementArgs, ServicePartsArgs {
   /** @default 1 */
   replicas?: number;
   /** `version` label on the pods, for DestinationRule subsets. */
@@ -35,6 +30,74 @@ export interface MeshedWorkloadArgs extends ContainerArgs, ServicePartsArgs {
   labels?: Record<string, string>;
   /** Pod priority class (e.g. a MeshNamespace's priorityClass name). */
   priorityClassName?: string;
+}
+
+/** MeshedWorkload args with every default applied. */
+interface ResolvedMeshedWorkload {
+  ctx: ServiceContext;
+  container: ResolvedContainer;
+  replicas: number;
+  serviceAccountName: string;
+  createServiceAccount: boolean;
+  podLabels: Record<string, string>;
+  priorityClassName?: string;
+  /** Ports of the Kubernetes Service (none: no Service). */
+  servicePorts: { name: string; port: number; targetPort: number }[];
+  parts: ResolvedParts;
+}
+
+/**
+ * Checks a MeshedWorkload's args and applies every default, its parts' included. `name` and
+ * `namespace` stay plain: they make the children's resource names (URNs).
+ */
+function resolveMeshedWorkload(
+  check: ArgChecker,
+  name: string,
+  args: MeshedWorkloadArgs,
+): ResolvedMeshedWorkload {
+  const ctx = placeWorkload(check, name, args);
+  const container = resolveContainer(check, args, {
+    maxPorts: 16,
+    knative: false,
+    defaultName: "app",
+  });
+  check.int("replicas", args.replicas, 0, 10_000);
+  check.pattern(
+    "version",
+    args.version,
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    "a label value: letters, digits, '-', '_', '.'",
+  );
+  check.port("servicePort", args.servicePort);
+  check.dnsSubdomain("serviceAccountName", args.serviceAccountName);
+  check.dnsSubdomain("priorityClassName", args.priorityClassName);
+  checkLabels(check, "labels", args.labels);
+  if (args.labels && "app" in args.labels)
+    check.fail(
+      "labels.app",
+      args.labels.app,
+      "the app label is the workload name; it selects the pods",
+    );
+  const parts = resolveParts(check, ctx, args);
+  return {
+    ctx,
+    container,
+    replicas: args.replicas ?? 1,
+    serviceAccountName: args.serviceAccountName ?? name,
+    createServiceAccount: args.createServiceAccount ?? true,
+    podLabels: {
+      ...args.labels,
+      ...ctx.selector,
+      ...(args.version ? { version: args.version } : {}),
+    },
+    ...(args.priorityClassName ? { priorityClassName: args.priorityClassName } : {}),
+    servicePorts: container.ports.map((p, i) => ({
+      name: p.name ?? (i === 0 ? "http" : `http-${p.containerPort}`),
+      port: i === 0 ? (args.servicePort ?? 80) : p.containerPort,
+      targetPort: p.containerPort,
+    })),
+    parts,
+  };
 }
 
 /**
@@ -52,89 +115,52 @@ export class MeshedWorkload extends pulumi.ComponentResource {
   constructor(name: string, args: MeshedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:MeshedWorkload", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsLabel("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    checkContainer(check, args, 16);
-    check.int("replicas", args.replicas, 0, 10_000);
-    check.pattern(
-      "version",
-      args.version,
-      /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
-      "a label value: letters, digits, '-', '_', '.'",
-    );
-    check.port("servicePort", args.servicePort);
-    check.dnsSubdomain("serviceAccountName", args.serviceAccountName);
-    check.dnsSubdomain("priorityClassName", args.priorityClassName);
-    checkLabels(check, "labels", args.labels);
-    if (args.labels && "app" in args.labels)
-      check.fail(
-        "labels.app",
-        args.labels.app,
-        "the app label is the workload name; it selects the pods",
-      );
-    checkParts(check, ctx, args);
-
+    const r = resolveMeshedWorkload(new ArgChecker(this), name, args);
+    const { ctx } = r;
     const labels = managedLabels(name, "workload");
     const meta = { name, namespace: ctx.namespace, labels };
-    const sa = args.serviceAccountName ?? name;
     const deps = ctx.dependsOn;
     const rn = resourceName(meta);
-    if (args.createServiceAccount ?? true) {
+    if (r.createServiceAccount) {
       this.serviceAccount = new k8s.core.v1.ServiceAccount(
         rn,
-        { metadata: { ...meta, name: sa } },
+        { metadata: { ...meta, name: r.serviceAccountName } },
         { parent: this, dependsOn: deps },
       );
     }
-    const podLabels = {
-      ...args.labels,
-      ...ctx.selector,
-      ...(args.version ? { version: args.version } : {}),
-    };
     this.deployment = new k8s.apps.v1.Deployment(
       rn,
       {
         metadata: meta,
         spec: {
-          replicas: args.replicas ?? 1,
+          replicas: r.replicas,
           selector: { matchLabels: ctx.selector },
           template: {
-            metadata: { labels: podLabels },
+            metadata: { labels: r.podLabels },
             spec: {
-              serviceAccountName: sa,
-              ...(args.priorityClassName ? { priorityClassName: args.priorityClassName } : {}),
+              serviceAccountName: r.serviceAccountName,
+              ...(r.priorityClassName ? { priorityClassName: r.priorityClassName } : {}),
               // The model types quantities as string | number; Pulumi wants strings: same JSON.
-              containers: [containerSpec(args, "app") as k8s.types.input.core.v1.Container],
+              containers: [containerSpec(r.container) as k8s.types.input.core.v1.Container],
             },
           },
         },
       },
       { parent: this, dependsOn: this.serviceAccount ? [...deps, this.serviceAccount] : deps },
     );
-    const ports = args.ports ?? [];
-    if (ports.length > 0) {
+    if (r.servicePorts.length > 0) {
       this.service = new k8s.core.v1.Service(
         rn,
         {
           // The pods' selector labels on the Service too: the ServiceMonitor selects Services by
           // them (analyzer rule MS405 found it selecting nothing without them).
           metadata: { ...meta, labels: { ...labels, ...ctx.selector } },
-          spec: {
-            selector: ctx.selector,
-            ports: ports.map((p, i) => ({
-              name: p.name ?? (i === 0 ? "http" : `http-${p.containerPort}`),
-              port: i === 0 ? (args.servicePort ?? 80) : p.containerPort,
-              targetPort: p.containerPort,
-            })),
-          },
+          spec: { selector: ctx.selector, ports: r.servicePorts },
         },
         { parent: this, dependsOn: deps },
       );
     }
-    this.parts = registerParts(this, ctx, args, deps);
+    this.parts = registerParts(this, ctx, r.parts, deps);
     this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);
     this.registerOutputs({
       deployment: this.deployment,

@@ -21,7 +21,10 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels } from "../../core/kube";
 import { metaFor, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
+import { AlertsArgs, promDuration, ResolvedAlerts, resolveAlerts } from "./alerts";
 
+export type { AlertsArgs, ErrorRateAlertArgs, LatencyAlertArgs } from "./alerts";
+export { errorRateExpr, latencyExpr } from "./alerts";
 type Rule = NonNullable<NonNullable<IPrometheusRule["spec"]["groups"]>[number]["rules"]>[number];
 /** @internal */
 export type TelemetrySpec = NonNullable<ITelemetry["spec"]>;
@@ -47,55 +50,6 @@ export interface MonitorArgs {
   namespace?: string;
 }
 
-/** Alert when errors / requests over `window`, in percent, stays above `thresholdPercent` for `for`. */
-export interface ErrorRateAlertArgs {
-  thresholdPercent: number;
-  /** @default "<Name>HighErrorRate" */
-  alert?: string;
-  /** Series counting failures. @default Istio's `istio_requests_total` with 5xx response codes of this service */
-  errors?: string;
-  /** Series counting all requests. @default Istio's `istio_requests_total` of this service */
-  total?: string;
-  /** Rate window. @default "5m" */
-  window?: string;
-  /** How long the condition must hold. @default "5m" */
-  for?: string;
-  /** @default "warning" */
-  severity?: string;
-  summary?: string;
-  description?: string;
-}
-
-/** Alert when the latency quantile over `window` stays above `thresholdMs` for `for`. */
-export interface LatencyAlertArgs {
-  thresholdMs: number;
-  /** @default 0.99 */
-  quantile?: number;
-  /** @default "<Name>HighLatency" */
-  alert?: string;
-  /** Histogram buckets in milliseconds. @default Istio's `istio_request_duration_milliseconds_bucket` of this service */
-  buckets?: string;
-  /** @default "5m" */
-  window?: string;
-  /** @default "5m" */
-  for?: string;
-  /** @default "warning" */
-  severity?: string;
-  summary?: string;
-  description?: string;
-}
-
-export interface AlertsArgs {
-  errorRate?: ErrorRateAlertArgs;
-  latency?: LatencyAlertArgs;
-  /** Rule group name. @default "<name>.rules" */
-  group?: string;
-  /** @default the service name */
-  name?: string;
-  /** @default the service's namespace */
-  namespace?: string;
-}
-
 /** Per-service Istio telemetry. */
 export interface TelemetryArgs {
   /** Trace sampling override in percent (0-100), sent to the mesh's tracing provider. */
@@ -112,19 +66,45 @@ export interface ObservabilityArgs {
   telemetry?: TelemetryArgs;
 }
 
-/** prometheus-operator's Duration: `30s`, `1m30s`, `5m`, `1h`, `2d` (integers, no fractions). */
-const PROM_DURATION = /^(0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/;
-const PROM_RULE =
-  'a Prometheus duration such as "30s", "5m" or "1h30m" (integers with y, w, d, h, m, s, ms)';
-const ALERT = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function promDuration(check: ArgChecker, path: string, v: string | undefined): void {
-  check.pattern(path, v, PROM_DURATION, `must be ${PROM_RULE}`);
-  if (v === "" || v === "0") check.fail(path, v, "must be longer than zero");
+/** A monitor with every default applied. */
+export interface ResolvedMonitor {
+  kind: "ServiceMonitor" | "PodMonitor";
+  name: string;
+  namespace: string;
+  endpoint: { port: string; path: string; interval: string; scrapeTimeout?: string };
+  selector: Record<string, string>;
+  namespaces?: string[];
 }
 
-export function checkObservability(check: ArgChecker, prefix: string, o: ObservabilityArgs): void {
+export interface ResolvedTelemetry {
+  name: string;
+  samplingPercentage?: number;
+  accessLogs?: boolean;
+}
+
+/** Observability arguments with every default applied: what `observabilityObjects` emits. @internal */
+export interface ResolvedObservability {
+  monitor?: ResolvedMonitor;
+  alerts?: ResolvedAlerts;
+  /** Unset when neither sampling nor access logs are asked for (nothing to emit). */
+  telemetry?: ResolvedTelemetry;
+}
+
+/**
+ * Checks observability arguments under `prefix` and applies their defaults; `monitorSelector`
+ * is the monitor's default selector where it differs from the pods' (a Knative service's
+ * revisions' Services carry `serving.knative.dev/service`).
+ * @internal
+ */
+export function resolveObservability(
+  check: ArgChecker,
+  prefix: string,
+  ctx: ServiceContext,
+  o: ObservabilityArgs,
+  monitorSelector?: Record<string, string>,
+): ResolvedObservability {
   const m = o.monitor;
   if (m) {
     const mp = `${prefix}monitor`;
@@ -141,91 +121,33 @@ export function checkObservability(check: ArgChecker, prefix: string, o: Observa
     check.dnsLabel(`${mp}.namespace`, m.namespace);
     (m.namespaces ?? []).forEach((n, i) => check.dnsLabel(`${mp}.namespaces[${i}]`, n));
   }
-  const a = o.alerts;
-  if (a) {
-    const ap = `${prefix}alerts`;
-    if (!a.errorRate && !a.latency) check.fail(ap, a, "give errorRate and/or latency");
-    check.dnsSubdomain(`${ap}.name`, a.name);
-    check.dnsLabel(`${ap}.namespace`, a.namespace);
-    check.length(`${ap}.group`, a.group, 1, 253);
-    for (const [key, alert] of [
-      ["errorRate", a.errorRate],
-      ["latency", a.latency],
-    ] as const) {
-      if (!alert) continue;
-      const p = `${ap}.${key}`;
-      check.pattern(
-        `${p}.alert`,
-        alert.alert,
-        ALERT,
-        "an alert name: letters, digits and '_', not starting with a digit",
-      );
-      promDuration(check, `${p}.window`, alert.window);
-      promDuration(check, `${p}.for`, alert.for);
-      check.length(`${p}.severity`, alert.severity, 1, 63);
-    }
-    if (a.errorRate)
-      check.number(`${ap}.errorRate.thresholdPercent`, a.errorRate.thresholdPercent, 0, 100);
-    if (a.latency) {
-      check.number(
-        `${ap}.latency.thresholdMs`,
-        a.latency.thresholdMs,
-        0.001,
-        Number.MAX_SAFE_INTEGER,
-      );
-      check.number(`${ap}.latency.quantile`, a.latency.quantile, 0.01, 0.999);
-    }
-  }
+  const alerts = o.alerts && resolveAlerts(check, `${prefix}alerts`, ctx, o.alerts);
   check.number(`${prefix}telemetry.samplingPercentage`, o.telemetry?.samplingPercentage, 0, 100);
   check.dnsSubdomain(`${prefix}telemetry.name`, o.telemetry?.name);
-}
-
-/** "order-processing" -> "OrderProcessing", for alert names. */
-function pascal(name: string): string {
-  return name
-    .split(/[-.]/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join("");
-}
-
-/**
- * The service's requests, selected by Istio's canonical service (the pods' `app` /
- * `app.kubernetes.io/name` label): requests to a Knative service reach its revisions' Services
- * (`orders-00001`), so `destination_service_name` would miss them.
- */
-function istioSelector(ctx: ServiceContext, extra = ""): string {
-  return `{reporter="destination",destination_workload_namespace="${ctx.namespace}",destination_canonical_service="${ctx.name}"${extra}}`;
-}
-
-/** `sum(rate(errors[w])) / sum(rate(total[w])) * 100 > threshold` */
-export function errorRateExpr(ctx: ServiceContext, a: ErrorRateAlertArgs): string {
-  const w = a.window ?? "5m";
-  const errors = a.errors ?? `istio_requests_total${istioSelector(ctx, ',response_code=~"5.."')}`;
-  const total = a.total ?? `istio_requests_total${istioSelector(ctx)}`;
-  return `sum(rate(${errors}[${w}])) / sum(rate(${total}[${w}])) * 100 > ${a.thresholdPercent}`;
-}
-
-/** `histogram_quantile(q, sum by (le) (rate(buckets[w]))) > thresholdMs` */
-export function latencyExpr(ctx: ServiceContext, a: LatencyAlertArgs): string {
-  const buckets = a.buckets ?? `istio_request_duration_milliseconds_bucket${istioSelector(ctx)}`;
-  return `histogram_quantile(${a.quantile ?? 0.99}, sum by (le) (rate(${buckets}[${a.window ?? "5m"}]))) > ${a.thresholdMs}`;
-}
-
-function alertRule(
-  alert: string,
-  expr: string,
-  a: ErrorRateAlertArgs | LatencyAlertArgs,
-  summary: string,
-  description: string,
-): Rule {
-  return {
-    alert,
-    expr,
-    for: a.for ?? "5m",
-    labels: { severity: a.severity ?? "warning" },
-    annotations: { summary: a.summary ?? summary, description: a.description ?? description },
-  };
+  const out: ResolvedObservability = {};
+  if (m)
+    out.monitor = {
+      kind: m.kind ?? "ServiceMonitor",
+      name: m.name ?? ctx.name,
+      namespace: m.namespace ?? ctx.namespace,
+      endpoint: defined({
+        port: m.port,
+        path: m.path ?? "/metrics",
+        interval: m.interval ?? "30s",
+        scrapeTimeout: m.scrapeTimeout,
+      }),
+      selector: m.selector ?? monitorSelector ?? ctx.selector,
+      ...(m.namespaces ? { namespaces: m.namespaces } : {}),
+    };
+  if (alerts) out.alerts = alerts;
+  const t = o.telemetry;
+  if (t && (t.samplingPercentage !== undefined || t.accessLogs !== undefined))
+    out.telemetry = {
+      name: t.name ?? ctx.name,
+      ...(t.samplingPercentage !== undefined ? { samplingPercentage: t.samplingPercentage } : {}),
+      ...(t.accessLogs !== undefined ? { accessLogs: t.accessLogs } : {}),
+    };
+  return out;
 }
 
 type Obj<S, K extends string, V extends string> = KubeObject<S> & { apiVersion: V; kind: K };
@@ -243,25 +165,19 @@ export interface ObservabilityObjects {
 /** @internal */
 export function observabilityObjects(
   ctx: ServiceContext,
-  o: ObservabilityArgs,
+  o: ResolvedObservability,
   component = "observability",
 ): ObservabilityObjects {
   const out: ObservabilityObjects = {};
   const monitorLabels = ctx.mesh.monitorLabels;
-  const meta = (name: string, namespace: string | undefined) => ({
+  const meta = (name: string, namespace: string) => ({
     name,
-    namespace: namespace ?? ctx.namespace,
+    namespace,
     labels: { ...managedLabels(ctx.name, component), ...monitorLabels },
   });
   const m = o.monitor;
   if (m) {
-    const endpoint = defined({
-      port: m.port,
-      path: m.path ?? "/metrics",
-      interval: m.interval ?? "30s",
-      scrapeTimeout: m.scrapeTimeout,
-    });
-    const selector = { matchLabels: m.selector ?? ctx.selector };
+    const selector = { matchLabels: m.selector };
     const namespaceSelector = m.namespaces
       ? { namespaceSelector: { matchNames: m.namespaces } }
       : {};
@@ -270,62 +186,44 @@ export function observabilityObjects(
         ? {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PodMonitor",
-            metadata: meta(m.name ?? ctx.name, m.namespace),
+            metadata: meta(m.name, m.namespace),
             spec: {
               selector,
               ...namespaceSelector,
-              podMetricsEndpoints: [endpoint],
+              podMetricsEndpoints: [m.endpoint],
             } satisfies IPodMonitor["spec"],
           }
         : {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "ServiceMonitor",
-            metadata: meta(m.name ?? ctx.name, m.namespace),
+            metadata: meta(m.name, m.namespace),
             spec: {
               selector,
               ...namespaceSelector,
-              endpoints: [endpoint],
+              endpoints: [m.endpoint],
             } satisfies IServiceMonitor["spec"],
           };
   }
   const a = o.alerts;
   if (a) {
-    const rules: Rule[] = [];
-    const who = `${ctx.namespace}/${ctx.name}`;
-    if (a.errorRate)
-      rules.push(
-        alertRule(
-          a.errorRate.alert ?? `${pascal(ctx.name)}HighErrorRate`,
-          errorRateExpr(ctx, a.errorRate),
-          a.errorRate,
-          `High error rate on ${who}`,
-          `Error rate of ${who} is above ${a.errorRate.thresholdPercent}%`,
-        ),
-      );
-    if (a.latency) {
-      const q = Math.round((a.latency.quantile ?? 0.99) * 1000) / 10;
-      rules.push(
-        alertRule(
-          a.latency.alert ?? `${pascal(ctx.name)}HighLatency`,
-          latencyExpr(ctx, a.latency),
-          a.latency,
-          `High latency on ${who}`,
-          `p${q} latency of ${who} is above ${a.latency.thresholdMs}ms`,
-        ),
-      );
-    }
     // Alertmanager routes by namespace and inhibits a service's warnings while it has a critical
     // alert (platform/alerting.ts): both need to know whose alert it is.
-    for (const r of rules) r.labels = { ...r.labels, namespace: ctx.namespace, service: ctx.name };
+    const rules = a.rules.map((r): Rule => ({
+      alert: r.alert,
+      expr: r.expr,
+      for: r.for,
+      labels: { severity: r.severity, namespace: ctx.namespace, service: ctx.name },
+      annotations: { summary: r.summary, description: r.description },
+    }));
     out.rule = {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PrometheusRule",
-      metadata: meta(a.name ?? ctx.name, a.namespace),
-      spec: { groups: [{ name: a.group ?? `${ctx.name}.rules`, rules }] },
+      metadata: meta(a.name, a.namespace),
+      spec: { groups: [{ name: a.group, rules }] },
     };
   }
   const t = o.telemetry;
-  if (t && (t.samplingPercentage !== undefined || t.accessLogs !== undefined)) {
+  if (t) {
     const spec: TelemetrySpec = { selector: { matchLabels: ctx.selector } };
     const providers = ctx.mesh.tracingProvider ? [{ name: ctx.mesh.tracingProvider }] : undefined;
     if (t.samplingPercentage !== undefined)
@@ -335,7 +233,7 @@ export function observabilityObjects(
     out.telemetry = {
       apiVersion: "telemetry.istio.io/v1",
       kind: "Telemetry",
-      metadata: metaFor(ctx, t.name ?? ctx.name, component),
+      metadata: metaFor(ctx, t.name, component),
       spec,
     };
   }

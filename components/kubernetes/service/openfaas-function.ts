@@ -16,9 +16,15 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject, QUANTITY } from "../../core/kube";
 import { checkMesh, MeshInfo } from "../mesh-info";
 import { checkArgs } from "../../core/args-schema";
-import { checkParts, registerParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import {
-  checkContainer,
+  registerParts,
+  ResolvedParts,
+  resolveParts,
+  ServiceParts,
+  ServicePartsArgs,
+} from "./service-parts";
+import { resolveContainer } from "./container";
+import {
   checkLabels,
   checkNamespace,
   metaFor,
@@ -105,7 +111,7 @@ export interface OpenFaasFunctionArgs extends ServicePartsArgs {
   constraints?: string[];
 }
 
-/** The `Function` resource as the CRD `functions.openfaas.com` v1 defines it. */
+/** The `Function` resource as the CRD `functions.openfaas.com` v1 defines it. @internal */
 export interface FunctionSpec {
   name: string;
   image: string;
@@ -127,11 +133,11 @@ const METRICS_ANNOTATION = /^prometheus\.io[./](port|path|scrape)$/;
 const ERROR_CE =
   'must be "pro": Function resources are reconciled only by the OpenFaaS operator, which the openfaas chart installs only with openfaasPro (it refuses operator.create otherwise); OpenFaaS CE runs only the legacy controller, and its EULA limits commercial use to 60-day proofs of concept. Install OpenFaaS Pro/Standard (a licence, edition "pro") to deploy functions as resources';
 
-/** OpenFaasFunctionArgs with every default applied and the mesh parts prepared. */
+/** OpenFaasFunctionArgs with every default applied and the mesh parts prepared. @internal */
 export interface ResolvedOpenFaasFunction {
   ctx: ServiceContext;
   function: KubeObject<FunctionSpec>;
-  parts: ServicePartsArgs;
+  parts: ResolvedParts;
   /** What the Function waits for: mesh, namespace, and the release that installs its CRD. */
   dependsOn: pulumi.Resource[];
 }
@@ -199,7 +205,7 @@ function gatewayAccess(ctx: ServiceContext, a: AccessArgs): AccessArgs {
   };
 }
 
-/** Checks the args and builds the Function and the parts' args, before anything is registered. */
+/** Checks the args and builds the Function and the parts' args, before anything is registered. @internal */
 export function resolveOpenFaasFunction(
   check: ArgChecker,
   name: string,
@@ -213,7 +219,12 @@ export function resolveOpenFaasFunction(
   const ctx = serviceContext(name, args.namespace ?? functionNamespace, args.mesh, {
     faas_function: name,
   });
-  checkContainer(check, { image: args.image, env: args.env }, 0);
+  // The operator builds the container: only the image and env are ours to check.
+  resolveContainer(
+    check,
+    { image: args.image, env: args.env },
+    { maxPorts: 0, knative: false, defaultName: name },
+  );
   (args.secrets ?? []).forEach((s, i) => check.dnsSubdomain(`secrets[${i}]`, s));
   check.unique("secrets", args.secrets ?? []);
   checkScale(check, args.scale);
@@ -249,7 +260,7 @@ export function resolveOpenFaasFunction(
     checkLabels(check, `constraints[${i}]`, { [key]: value });
   });
 
-  const parts: ServicePartsArgs = {
+  const partsArgs: ServicePartsArgs = {
     ...(args.traffic ? { traffic: args.traffic } : {}),
     ...(args.access ? { access: gatewayAccess(ctx, args.access) } : {}),
     ...(args.monitor ? { monitor: args.monitor } : {}),
@@ -259,7 +270,7 @@ export function resolveOpenFaasFunction(
     ...(args.ingress ? { ingress: { port: 8080, ...args.ingress } } : {}),
     ...(args.callees ? { callees: args.callees } : {}),
   };
-  checkParts(check, ctx, parts);
+  const parts = resolveParts(check, ctx, partsArgs, { monitorSelector: { faas_function: name } });
 
   const labels = { ...args.labels, ...scaleLabels(args.scale) };
   const metrics: Record<string, string> = args.metrics
@@ -316,9 +327,7 @@ export class OpenFaasFunction extends pulumi.ComponentResource {
     const r = resolveOpenFaasFunction(new ArgChecker(this), name, args);
     this.function = registerObject(this, r.function, r.dependsOn);
     // Mesh objects wait for the mesh and the namespace, not for the function's pods.
-    this.parts = registerParts(this, r.ctx, r.parts, r.ctx.dependsOn, {
-      faas_function: name,
-    });
+    this.parts = registerParts(this, r.ctx, r.parts, r.ctx.dependsOn);
     this.host = pulumi.output(`${name}.${r.ctx.namespace}.svc.cluster.local`);
     this.registerOutputs({ function: this.function, ...this.parts, host: this.host });
   }

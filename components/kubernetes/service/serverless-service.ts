@@ -5,24 +5,27 @@ import type { IService as IKnativeService } from "@kubernetes-models/knative/ser
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
-import { parseDuration, toSeconds } from "../../core/durations";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkParts, registerParts, ServiceParts, ServicePartsArgs } from "./service-parts";
+import { toSeconds } from "../../core/durations";
+import { defined } from "../../core/values";
 import {
-  checkContainer,
+  registerParts,
+  ResolvedParts,
+  resolveParts,
+  ServiceParts,
+  ServicePartsArgs,
+} from "./service-parts";
+import {
   checkLabels,
-  checkNamespace,
-  containerSpec,
-  ContainerArgs,
   metaFor,
-  NamespaceRef,
+  WorkloadPlacementArgs,
   principalOf,
   registerObject,
-  serviceContext,
+  placeWorkload,
   ServiceContext,
 } from "./spec";
+import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
 import { TrafficArgs } from "./traffic";
-import { AccessArgs } from "./access";
+import { ResolvedAccess } from "./access";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServerlessService.schema.json";
 
@@ -73,10 +76,8 @@ export interface RevisionTrafficArgs {
   tag?: string;
 }
 
-export interface ServerlessServiceArgs extends ContainerArgs, Omit<ServicePartsArgs, "traffic"> {
-  /** @default "default" */
-  namespace?: string | NamespaceRef;
-  mesh?: MeshInfo;
+export interface ServerlessServiceArgs
+  extends ContainerArgs, WorkloadPlacementArgs, Omit<ServicePartsArgs, "traffic"> {
   scale?: ScaleArgs;
   /** Hard limit of concurrent requests per replica; 0 = unlimited. @default 0 */
   containerConcurrency?: number;
@@ -98,25 +99,19 @@ export interface ServerlessServiceArgs extends ContainerArgs, Omit<ServicePartsA
    * @default false
    */
   public?: boolean;
-  /** Extra labels/annotations on the revision template. */
+  /** Extra labels on the revision template. */
   labels?: Record<string, string>;
-  annotations?: Record<string, string>;
+  /**
+   * Extra annotations on the revision template; values may be Outputs of other resources (keys
+   * are plain: they are checked against Knative's).
+   */
+  annotations?: Record<string, pulumi.Input<string>>;
   /** Revision split (`revisions`) plus the mesh routes and destination policy for the service host. */
   traffic?: TrafficArgs & { revisions?: RevisionTrafficArgs[] };
 }
 
 const SCALE = "autoscaling.knative.dev";
 const TBC = `${SCALE}/target-burst-capacity`;
-
-/**
- * Whether the service admits callers by rule. Then the activator, which forwards requests as
- * itself, leaves the path once pods exist: Knative keeps it in the path until ready pods x
- * target exceed the target burst capacity (default 200), so with `0` it is only there at zero.
- * https://knative.dev/docs/serving/load-balancing/target-burst-capacity/
- */
-function hasCallerRules(a: ServerlessServiceArgs): boolean {
-  return (a.access?.allow ?? []).length > 0;
-}
 
 /** Revision-template annotations for `scale`; keys in a fixed order. */
 export function scaleAnnotations(s: ScaleArgs | undefined): Record<string, string> {
@@ -190,57 +185,39 @@ function checkRevisions(
     check.fail("traffic.revisions", revs, "at most one entry may follow the latest revision");
 }
 
-/** The Knative `Service` for checked args. @internal */
-export function knativeService(
-  ctx: ServiceContext,
-  a: ServerlessServiceArgs,
-): KubeObject<KnativeSpec> & { apiVersion: "serving.knative.dev/v1"; kind: "Service" } {
-  const annotations = {
-    ...(hasCallerRules(a) ? { [TBC]: "0" } : {}),
-    ...scaleAnnotations(a.scale),
-    ...a.annotations,
-  };
-  const templateMeta: {
+/** ServerlessService args with every default applied: what `knativeService` and the parts emit. @internal */
+export interface ResolvedServerlessService {
+  ctx: ServiceContext;
+  container: ResolvedContainer;
+  /** Revision template metadata (`name` only when pinned). */
+  template: {
     name?: string;
     labels: Record<string, string>;
-    annotations?: Record<string, string>;
-  } = {
-    labels: { ...ctx.selector, ...a.labels },
+    annotations?: Record<string, pulumi.Input<string>>;
   };
-  if (a.revisionName) templateMeta.name = a.revisionName;
-  if (Object.keys(annotations).length > 0) templateMeta.annotations = annotations;
+  /** Pod-level settings of the revision, as Knative names them (timeouts in whole seconds). */
+  revision: Omit<NonNullable<NonNullable<KnativeSpec["template"]>["spec"]>, "containers">;
+  traffic?: TrafficTarget[];
+  /** Labels of the Knative Service itself (the visibility label unless `public`). */
+  serviceLabels?: Record<string, string>;
+  parts: ResolvedParts;
+  host: string;
+  url: string;
+}
+
+/** The Knative `Service` of resolved args. @internal */
+export function knativeService(
+  r: ResolvedServerlessService,
+): KubeObject<KnativeSpec> & { apiVersion: "serving.knative.dev/v1"; kind: "Service" } {
   const podSpec: NonNullable<NonNullable<KnativeSpec["template"]>["spec"]> = {
-    containers: [containerSpec(a, "user-container", 8080)],
+    containers: [containerSpec(r.container)],
+    ...r.revision,
   };
-  if (a.containerConcurrency !== undefined) podSpec.containerConcurrency = a.containerConcurrency;
-  if (a.timeout !== undefined) podSpec.timeoutSeconds = toSeconds(durationOf(a.timeout));
-  if (a.responseStartTimeout !== undefined)
-    podSpec.responseStartTimeoutSeconds = toSeconds(durationOf(a.responseStartTimeout));
-  if (a.idleTimeout !== undefined)
-    podSpec.idleTimeoutSeconds = toSeconds(durationOf(a.idleTimeout));
-  if (a.serviceAccountName !== undefined) podSpec.serviceAccountName = a.serviceAccountName;
-  const spec: KnativeSpec = { template: { metadata: templateMeta, spec: podSpec } };
-  const revs = a.traffic?.revisions;
-  if (revs) {
-    spec.traffic = revs.map((r): TrafficTarget => {
-      const t: TrafficTarget =
-        r.revision === undefined
-          ? { latestRevision: true }
-          : { revisionName: r.revision, latestRevision: false };
-      t.percent = r.percent;
-      if (r.tag) t.tag = r.tag;
-      return t;
-    });
-  }
-  // The label Knative's route reconciler reads (knative.dev/networking
-  // pkg/apis/networking/register.go VisibilityLabelKey); cluster-local keeps the service off the
-  // external gateway. https://knative.dev/docs/serving/services/private-services/
-  const meta = metaFor(
-    ctx,
-    ctx.name,
-    "serverless-service",
-    a.public === true ? undefined : { "networking.knative.dev/visibility": "cluster-local" },
-  );
+  const spec: KnativeSpec = {
+    template: { metadata: r.template as { annotations?: Record<string, string> }, spec: podSpec },
+  };
+  if (r.traffic) spec.traffic = r.traffic;
+  const meta = metaFor(r.ctx, r.ctx.name, "serverless-service", r.serviceLabels);
   return { apiVersion: "serving.knative.dev/v1", kind: "Service", metadata: meta, spec };
 }
 
@@ -251,23 +228,133 @@ export function knativeService(
  * autoscaler (service account `controller`, config/core/deployments/autoscaler.yaml) scrapes the
  * queue-proxy's `/metrics` through the mesh. https://knative.dev/docs/serving/istio-authorization/
  */
-function knativeAccess(knativeNamespace: string, a: AccessArgs): AccessArgs {
-  const sa = (name: string): string =>
-    principalOf(a.trustDomain ?? "cluster.local", `${knativeNamespace}/${name}`);
+function knativeAccess(knativeNamespace: string, a: ResolvedAccess): ResolvedAccess {
+  const sa = (name: string): string => principalOf(a.trustDomain, `${knativeNamespace}/${name}`);
   return {
     ...a,
-    proxies: [sa("activator"), ...(a.proxies ?? [])],
+    proxies: [sa("activator"), ...a.proxies],
     systemRules: [
       { principals: [sa("activator")], methods: ["GET"], paths: ["/healthz"] },
       { principals: [sa("controller")], methods: ["GET"], paths: ["/metrics"] },
-      ...(a.systemRules ?? []),
+      ...a.systemRules,
     ],
   };
 }
 
-/** Milliseconds of an already checked duration. */
-function durationOf(text: string): number {
-  return parseDuration(text) ?? 0;
+/** Whole seconds of a duration, checked within [minMs, maxMs]; undefined when not given. */
+function seconds(check: ArgChecker, path: string, text: string | undefined): number | undefined {
+  const ms = check.durationMs(path, text, 1_000, 3_600_000);
+  return ms === undefined ? undefined : toSeconds(ms);
+}
+
+/**
+ * Checks a ServerlessService's args and applies every default, its parts' included, before any
+ * child exists. `name` and `namespace` stay plain values: they make the children's resource
+ * names (URNs) and the Knative Service's name, which Pulumi must know when registering.
+ * @internal
+ */
+export function resolveServerlessService(
+  check: ArgChecker,
+  name: string,
+  args: ServerlessServiceArgs,
+): ResolvedServerlessService {
+  // Knative prefixes revision and route names to the service name, keep headroom (63 - 14).
+  const ctx = placeWorkload(check, name, args, 49);
+  const container = resolveContainer(check, args, {
+    maxPorts: 1,
+    knative: true,
+    defaultName: "user-container",
+    fallbackProbePort: 8080,
+  });
+  checkScale(check, args.scale);
+  check.int("containerConcurrency", args.containerConcurrency, 0, 1000);
+  const timeoutSeconds = seconds(check, "timeout", args.timeout);
+  const responseStartTimeoutSeconds = seconds(
+    check,
+    "responseStartTimeout",
+    args.responseStartTimeout,
+  );
+  const idleTimeoutSeconds = seconds(check, "idleTimeout", args.idleTimeout);
+  check.dnsSubdomain("serviceAccountName", args.serviceAccountName);
+  check.dnsLabel("revisionName", args.revisionName);
+  if (args.revisionName !== undefined && !args.revisionName.startsWith(`${name}-`))
+    check.fail(
+      "revisionName",
+      args.revisionName,
+      `revisions of ${name} are named "${name}-<suffix>"`,
+    );
+  checkLabels(check, "labels", args.labels);
+  checkRevisions(check, name, args.traffic?.revisions);
+  const { revisions, ...meshTraffic } = args.traffic ?? {};
+  // Knative routes a request by its Host: through Istio's gateway it must reach Knative's
+  // local gateway with the service's cluster host, not the public one.
+  // https://github.com/knative/docs/blob/main/code-samples/serving/knative-routing-go/routing-internal.yaml
+  const ingress = args.ingress && {
+    ...(args.ingress.host === undefined
+      ? {
+          host: `${KNATIVE_LOCAL_GATEWAY}.${ctx.mesh.rootNamespace}.svc.cluster.local`,
+          port: 80,
+          authority: `${name}.${ctx.namespace}.svc.cluster.local`,
+        }
+      : {}),
+    ...args.ingress,
+  };
+  const parts = resolveParts(
+    check,
+    ctx,
+    { ...args, traffic: args.traffic ? meshTraffic : undefined, ingress },
+    { monitorSelector: { "serving.knative.dev/service": name } },
+  );
+  if (parts.access) parts.access = knativeAccess(ctx.mesh.knativeNamespace, parts.access);
+  // A service that admits callers by rule keeps the activator (which forwards requests as
+  // itself) out of the path once pods exist: Knative keeps it there until ready pods x target
+  // exceed the target burst capacity (default 200), so with `0` it is only there at zero.
+  // https://knative.dev/docs/serving/load-balancing/target-burst-capacity/
+  const annotations = {
+    ...((args.access?.allow ?? []).length > 0 ? { [TBC]: "0" } : {}),
+    ...scaleAnnotations(args.scale),
+    ...args.annotations,
+  };
+  const revision: ResolvedServerlessService["revision"] = defined({
+    containerConcurrency: args.containerConcurrency,
+    timeoutSeconds,
+    responseStartTimeoutSeconds,
+    idleTimeoutSeconds,
+    serviceAccountName: args.serviceAccountName,
+  });
+  const domain = args.public === true ? ctx.mesh.domain : undefined;
+  const template: ResolvedServerlessService["template"] = {
+    labels: { ...ctx.selector, ...args.labels },
+  };
+  if (args.revisionName) template.name = args.revisionName;
+  if (Object.keys(annotations).length > 0) template.annotations = annotations;
+  // Optional fields are assigned, not spread into the literal: V8 builds such objects many
+  // times faster (measured: see resolveAccess).
+  const out: ResolvedServerlessService = {
+    ctx,
+    container,
+    template,
+    revision,
+    parts,
+    host: `${name}.${ctx.namespace}.svc.cluster.local`,
+    url: `http://${name}.${ctx.namespace}.${domain ?? "svc.cluster.local"}`,
+  };
+  if (revisions)
+    out.traffic = revisions.map((r): TrafficTarget => {
+      const t: TrafficTarget =
+        r.revision === undefined
+          ? { latestRevision: true }
+          : { revisionName: r.revision, latestRevision: false };
+      t.percent = r.percent;
+      if (r.tag) t.tag = r.tag;
+      return t;
+    });
+  // The label Knative's route reconciler reads (knative.dev/networking
+  // pkg/apis/networking/register.go VisibilityLabelKey); cluster-local keeps the service off
+  // the external gateway. https://knative.dev/docs/serving/services/private-services/
+  if (args.public !== true)
+    out.serviceLabels = { "networking.knative.dev/visibility": "cluster-local" };
+  return out;
 }
 
 /**
@@ -291,57 +378,14 @@ export class ServerlessService extends pulumi.ComponentResource {
   constructor(name: string, args: ServerlessServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServerlessService", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    // Knative prefixes revision and route names to the service name, keep headroom (63 - 14).
-    check.dnsLabel("name", name);
-    check.length("name", name, 1, 49);
-    checkNamespace(check, "namespace", args.namespace);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    checkContainer(check, args, 1, true);
-    checkScale(check, args.scale);
-    check.int("containerConcurrency", args.containerConcurrency, 0, 1000);
-    check.durationMs("timeout", args.timeout, 1_000, 3_600_000);
-    check.durationMs("responseStartTimeout", args.responseStartTimeout, 1_000, 3_600_000);
-    check.durationMs("idleTimeout", args.idleTimeout, 1_000, 3_600_000);
-    check.dnsSubdomain("serviceAccountName", args.serviceAccountName);
-    check.dnsLabel("revisionName", args.revisionName);
-    if (args.revisionName !== undefined && !args.revisionName.startsWith(`${name}-`))
-      check.fail(
-        "revisionName",
-        args.revisionName,
-        `revisions of ${name} are named "${name}-<suffix>"`,
-      );
-    checkLabels(check, "labels", args.labels);
-    checkRevisions(check, name, args.traffic?.revisions);
-    const { revisions: _revisions, ...meshTraffic } = args.traffic ?? {};
-    const traffic = args.traffic ? meshTraffic : undefined;
-    const access = args.access && knativeAccess(ctx.mesh.knativeNamespace, args.access);
-    // Knative routes a request by its Host: through Istio's gateway it must reach Knative's
-    // local gateway with the service's cluster host, not the public one.
-    // https://github.com/knative/docs/blob/main/code-samples/serving/knative-routing-go/routing-internal.yaml
-    const ingress = args.ingress && {
-      ...(args.ingress.host === undefined
-        ? {
-            host: `${KNATIVE_LOCAL_GATEWAY}.${ctx.mesh.rootNamespace}.svc.cluster.local`,
-            port: 80,
-            authority: `${name}.${ctx.namespace}.svc.cluster.local`,
-          }
-        : {}),
-      ...args.ingress,
-    };
-    checkParts(check, ctx, { ...args, traffic, ingress });
-
-    this.service = registerObject(this, knativeService(ctx, args), ctx.dependsOn);
+    const r = resolveServerlessService(new ArgChecker(this), name, args);
+    this.service = registerObject(this, knativeService(r), r.ctx.dependsOn);
     // Mesh objects about the service wait for the mesh and namespace, not for the Knative
     // Service itself: a DestinationRule is valid before the first revision is ready.
-    this.parts = registerParts(this, ctx, { ...args, traffic, access, ingress }, ctx.dependsOn, {
-      "serving.knative.dev/service": name,
-    });
-    this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);
+    this.parts = registerParts(this, r.ctx, r.parts, r.ctx.dependsOn);
+    this.host = pulumi.output(r.host);
     this.serviceName = pulumi.output(name);
-    const domain = args.public === true ? ctx.mesh.domain : undefined;
-    this.url = pulumi.output(`http://${name}.${ctx.namespace}.${domain ?? "svc.cluster.local"}`);
+    this.url = pulumi.output(r.url);
     this.registerOutputs({
       service: this.service,
       ...this.parts,

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { AccessArgs, checkAccess } from "./access";
-import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { AccessArgs, ResolvedAccess, resolveAccess } from "./access";
+import { NamespaceRef, placePart, ServiceContext } from "./spec";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServiceAccess.schema.json";
@@ -12,6 +12,20 @@ export interface ServiceAccessArgs extends AccessArgs {
   /** @default "default" */
   namespace?: string | NamespaceRef;
   mesh?: MeshInfo;
+}
+
+/** Checks a ServiceAccess's args and applies their defaults. */
+function resolveServiceAccess(
+  check: ArgChecker,
+  name: string,
+  args: ServiceAccessArgs,
+): { ctx: ServiceContext; access: ResolvedAccess } {
+  const { ctx, rest: access } = placePart(check, name, args);
+  const resolved = resolveAccess(check, "", ctx, access, args.mesh?.extensionProviders);
+  const { allow, deny, audit, custom, jwt } = access;
+  if (allow === undefined && !deny?.length && !audit?.length && !custom && !jwt?.length)
+    check.fail("allow", allow, "give allow, deny, audit, custom or jwt; nothing would be created");
+  return { ctx, access: resolved };
 }
 
 /**
@@ -29,21 +43,8 @@ export class ServiceAccess extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServiceAccess", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    const { namespace, mesh, ...access } = args;
-    checkAccess(check, "", access, mesh?.extensionProviders);
-    const { allow, deny, audit, custom, jwt } = access;
-    if (allow === undefined && !deny?.length && !audit?.length && !custom && !jwt?.length)
-      check.fail(
-        "allow",
-        allow,
-        "give allow, deny, audit, custom or jwt; nothing would be created",
-      );
-    const ctx = serviceContext(name, namespace, mesh);
-    const parts = registerParts(this, ctx, { access }, ctx.dependsOn);
+    const { ctx, access } = resolveServiceAccess(new ArgChecker(this), name, args);
+    const parts = registerParts(this, ctx, { access, observability: {} }, ctx.dependsOn);
     this.authorizationPolicy = parts.authorizationPolicy;
     this.denyPolicy = parts.denyPolicy;
     this.auditPolicy = parts.auditPolicy;

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkObservability, ObservabilityArgs } from "./observability";
-import { checkNamespace, checkLabels, NamespaceRef, serviceContext } from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { ObservabilityArgs, ResolvedObservability, resolveObservability } from "./observability";
+import { checkLabels, NamespaceRef, placePart, ServiceContext } from "./spec";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServiceObservability.schema.json";
@@ -14,6 +14,25 @@ export interface ServiceObservabilityArgs extends ObservabilityArgs {
   /** Labels selecting the service's pods/Services. @default { app: <name> } */
   selector?: Record<string, string>;
   mesh?: MeshInfo;
+}
+
+/** Checks a ServiceObservability's args and applies their defaults. */
+function resolveServiceObservability(
+  check: ArgChecker,
+  name: string,
+  args: ServiceObservabilityArgs,
+): { ctx: ServiceContext; observability: ResolvedObservability } {
+  const { ctx, rest } = placePart(check, name, args, args.selector);
+  checkLabels(check, "selector", args.selector);
+  const { selector: _selector, ...obs } = rest;
+  const observability = resolveObservability(check, "", ctx, obs);
+  if (!obs.monitor && !obs.alerts && !obs.telemetry)
+    check.fail(
+      "monitor",
+      obs.monitor,
+      "give monitor, alerts or telemetry; nothing would be created",
+    );
+  return { ctx, observability };
 }
 
 /**
@@ -33,21 +52,8 @@ export class ServiceObservability extends pulumi.ComponentResource {
   ) {
     super("mesh-serverless:service:ServiceObservability", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    checkLabels(check, "selector", args.selector);
-    const { namespace, mesh, selector, ...obs } = args;
-    checkObservability(check, "", obs);
-    if (!obs.monitor && !obs.alerts && !obs.telemetry)
-      check.fail(
-        "monitor",
-        obs.monitor,
-        "give monitor, alerts or telemetry; nothing would be created",
-      );
-    const ctx = serviceContext(name, namespace, mesh, selector);
-    const parts = registerParts(this, ctx, obs, ctx.dependsOn);
+    const { ctx, observability } = resolveServiceObservability(new ArgChecker(this), name, args);
+    const parts = registerParts(this, ctx, { observability }, ctx.dependsOn);
     this.monitor = parts.monitor;
     this.prometheusRule = parts.prometheusRule;
     this.telemetry = parts.telemetry;

@@ -5,18 +5,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { AccessArgs, accessObjects, checkAccess } from "./access";
-import { checkIngress, IngressArgs, ingressObjects } from "./ingress";
+import { AccessArgs, accessObjects, ResolvedAccess, resolveAccess } from "./access";
+import { IngressArgs, ingressObjects, ingressRouteName, resolveIngress } from "./ingress";
 import {
   AlertsArgs,
-  checkObservability,
   MonitorArgs,
   observabilityObjects,
+  ResolvedObservability,
+  resolveObservability,
   TelemetryArgs,
 } from "./observability";
-import { checkServiceEntry, MeshServiceEntryArgs, serviceEntryObject } from "./mesh-service-entry";
+import {
+  MeshServiceEntryArgs,
+  ResolvedServiceEntry,
+  resolveServiceEntry,
+  serviceEntryObject,
+} from "./mesh-service-entry";
 import { registerObject, ServiceContext } from "./spec";
-import { checkTraffic, TrafficArgs, trafficObjects } from "./traffic";
+import { ResolvedTraffic, resolveTraffic, TrafficArgs, trafficObjects } from "./traffic";
 
 /** Mesh settings of one service, each optional. */
 export interface ServicePartsArgs {
@@ -56,27 +62,70 @@ export interface ServiceParts {
   callees?: Record<string, k8s.apiextensions.CustomResource>;
 }
 
-export function checkParts(check: ArgChecker, ctx: ServiceContext, a: ServicePartsArgs): void {
-  checkTraffic(check, "traffic.", ctx, a.traffic);
-  checkAccess(check, "access.", a.access, ctx.mesh.extensionProviders);
-  checkObservability(check, "", { monitor: a.monitor, alerts: a.alerts, telemetry: a.telemetry });
-  checkIngress(check, "ingress.", ctx, a.ingress);
-  for (const [name, callee] of Object.entries(a.callees ?? {})) {
-    check.dnsSubdomain(`callees.${name}`, name);
-    checkServiceEntry(check, `callees.${name}.`, callee);
+/** A service's parts with every default applied: what `registerParts` registers. @internal */
+export interface ResolvedParts {
+  traffic?: ResolvedTraffic;
+  access?: ResolvedAccess;
+  observability: ResolvedObservability;
+  /** The ingress binding as the traffic it amounts to. */
+  ingress?: ResolvedTraffic;
+  callees?: Record<string, ResolvedServiceEntry>;
+}
+
+/** How a kind of service resolves its parts. */
+export interface PartsOptions {
+  /** The monitor's default selector when it differs from the pods' selector. */
+  monitorSelector?: Record<string, string>;
+  /** VirtualService name of the ingress route when `ingress.name` is unset. @default "<service>-ingress-route" */
+  ingressName?: string;
+}
+
+/** Checks the parts' arguments (paths under their keys) and applies their defaults. @internal */
+export function resolveParts(
+  check: ArgChecker,
+  ctx: ServiceContext,
+  a: ServicePartsArgs,
+  opts: PartsOptions = {},
+): ResolvedParts {
+  const out: ResolvedParts = { observability: {} };
+  if (a.traffic) out.traffic = resolveTraffic(check, "traffic.", ctx, a.traffic);
+  if (a.access)
+    out.access = resolveAccess(check, "access.", ctx, a.access, ctx.mesh.extensionProviders);
+  out.observability = resolveObservability(
+    check,
+    "",
+    ctx,
+    { monitor: a.monitor, alerts: a.alerts, telemetry: a.telemetry },
+    opts.monitorSelector,
+  );
+  if (a.ingress)
+    out.ingress = resolveIngress(
+      check,
+      "ingress.",
+      ctx,
+      a.ingress,
+      opts.ingressName ?? ingressRouteName(ctx.name),
+    );
+  if (a.callees) {
+    out.callees = {};
+    for (const [name, callee] of Object.entries(a.callees)) {
+      check.dnsSubdomain(`callees.${name}`, name);
+      out.callees[name] = resolveServiceEntry(check, `callees.${name}.`, callee);
+    }
   }
+  return out;
 }
 
 /**
  * Registers the parts as children of `parent`, each after `dependsOn` (mesh install, namespace,
  * the workload itself); an allow policy with JWT rules also waits for its RequestAuthentication.
+ * @internal
  */
 export function registerParts(
   parent: pulumi.Resource,
   ctx: ServiceContext,
-  a: ServicePartsArgs,
+  a: ResolvedParts,
   dependsOn: pulumi.Input<pulumi.Resource>[],
-  monitorSelector?: Record<string, string>,
 ): ServiceParts {
   const out: ServiceParts = {};
   const reg = (o: Parameters<typeof registerObject>[1] | undefined, deps = dependsOn) =>
@@ -97,11 +146,7 @@ export function registerParts(
     out.auditPolicy = reg(acc.auditPolicy, jwtDeps);
     out.customPolicy = reg(acc.customPolicy);
   }
-  const monitor =
-    a.monitor && monitorSelector && !a.monitor.selector
-      ? { ...a.monitor, selector: monitorSelector }
-      : a.monitor;
-  const obs = observabilityObjects(ctx, { monitor, alerts: a.alerts, telemetry: a.telemetry });
+  const obs = observabilityObjects(ctx, a.observability);
   out.monitor = reg(obs.monitor);
   out.prometheusRule = reg(obs.rule);
   out.telemetry = reg(obs.telemetry);

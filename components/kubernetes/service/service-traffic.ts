@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import { checkNamespace, NamespaceRef, serviceContext } from "./spec";
-import { checkTraffic, defaultHost, TrafficArgs } from "./traffic";
+import { MeshInfo } from "../mesh-info";
+import { NamespaceRef, placePart, ServiceContext } from "./spec";
+import { ResolvedTraffic, resolveTraffic, TrafficArgs } from "./traffic";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServiceTraffic.schema.json";
@@ -12,6 +12,23 @@ export interface ServiceTrafficArgs extends TrafficArgs {
   /** @default "default" */
   namespace?: string | NamespaceRef;
   mesh?: MeshInfo;
+}
+
+/** Checks a ServiceTraffic's args and applies their defaults. */
+function resolveServiceTraffic(
+  check: ArgChecker,
+  name: string,
+  args: ServiceTrafficArgs,
+): { ctx: ServiceContext; traffic: ResolvedTraffic } {
+  const { ctx, rest: traffic } = placePart(check, name, args);
+  const resolved = resolveTraffic(check, "", ctx, traffic);
+  if (!traffic.routes?.length && !traffic.subsets?.length && !traffic.policy)
+    check.fail(
+      "routes",
+      traffic.routes,
+      "give routes, subsets or a policy; nothing would be created",
+    );
+  return { ctx, traffic: resolved };
 }
 
 /**
@@ -27,23 +44,11 @@ export class ServiceTraffic extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceTrafficArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:ServiceTraffic", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    const { namespace, mesh, ...traffic } = args;
-    const ctx = serviceContext(name, namespace, mesh);
-    checkTraffic(check, "", ctx, traffic);
-    if (!traffic.routes?.length && !traffic.subsets?.length && !traffic.policy)
-      check.fail(
-        "routes",
-        traffic.routes,
-        "give routes, subsets or a policy; nothing would be created",
-      );
-    const parts = registerParts(this, ctx, { traffic }, ctx.dependsOn);
+    const { ctx, traffic } = resolveServiceTraffic(new ArgChecker(this), name, args);
+    const parts = registerParts(this, ctx, { traffic, observability: {} }, ctx.dependsOn);
     this.virtualService = parts.virtualService;
     this.destinationRule = parts.destinationRule;
-    this.host = pulumi.output(traffic.host ?? defaultHost(ctx));
+    this.host = pulumi.output(traffic.host);
     this.registerOutputs({
       virtualService: this.virtualService,
       destinationRule: this.destinationRule,

@@ -1,24 +1,14 @@
 /**
- * Pieces shared by the per-service components: where an object lives, how it is labelled and
- * ordered after the mesh, and the container spec (image, ports, env, resources, probes) that the
- * Knative service and the meshed workload both emit. Pure functions; validation goes through
- * an `ArgChecker` with the caller's argument path prefix so messages name the full path.
+ * Pieces shared by the per-service components: where an object lives (namespace, mesh), how it
+ * is named, labelled and ordered after the mesh, and how it is registered. Pure functions;
+ * validation goes through an `ArgChecker` with the caller's argument path prefix so messages
+ * name the full path. The container both workloads run is in container.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { IIoK8sApiCoreV1Container as IContainer } from "kubernetes-models/v1/Container" with {
-  "resolution-mode": "import",
-};
-import type { IIoK8sApiCoreV1EnvVar as IEnvVar } from "kubernetes-models/v1/EnvVar" with {
-  "resolution-mode": "import",
-};
-import type { IIoK8sApiCoreV1Probe as IProbe } from "kubernetes-models/v1/Probe" with {
-  "resolution-mode": "import",
-};
 import { ArgChecker } from "../../core/validate";
-import { customResource, KubeObject, managedLabels, ObjectMeta, QUANTITY } from "../../core/kube";
-import { MeshInfo, meshDefaults } from "../mesh-info";
-import { checkSecurityContext, securityContext, SecurityContextArgs } from "./security-context";
+import { customResource, KubeObject, managedLabels, ObjectMeta } from "../../core/kube";
+import { checkMesh, MeshInfo, meshDefaults } from "../mesh-info";
 
 /** A namespace given by name, or a component that creates it (anything with `namespace`). */
 export interface NamespaceRef {
@@ -26,6 +16,18 @@ export interface NamespaceRef {
   readonly namespace: string;
   /** The resource that creates it; objects in the namespace depend on it. */
   readonly resource: pulumi.Resource;
+}
+
+/** Where a workload (ServerlessService, MeshedWorkload) runs. */
+export interface WorkloadPlacementArgs {
+  /**
+   * A plain name (or a `MeshNamespace`), not an Output: it is part of every child's resource
+   * name (`<namespace>/<name>`), which Pulumi needs when the child is registered.
+   * @default "default"
+   */
+  namespace?: string | NamespaceRef;
+  /** The installed mesh (`MeshPlatform`'s `meshInfo`). @default a stock Istio + Knative install */
+  mesh?: MeshInfo;
 }
 
 /** Where the objects of one service go and how they are named, labelled and ordered. */
@@ -52,6 +54,40 @@ export function serviceContext(
   const nsName = typeof ns === "string" ? ns : ns.namespace;
   const deps = typeof ns === "string" ? m.dependsOn : [...m.dependsOn, ns.resource];
   return { name, namespace: nsName, selector: selector ?? { app: name }, mesh: m, dependsOn: deps };
+}
+
+/**
+ * Where a one-part component's objects go: checks `mesh`, the component's name (the objects'
+ * name, a DNS subdomain) and `namespace`; returns the context and the remaining args.
+ */
+export function placePart<A extends { namespace?: string | NamespaceRef; mesh?: MeshInfo }>(
+  check: ArgChecker,
+  name: string,
+  args: A,
+  selector?: Record<string, string>,
+): { ctx: ServiceContext; rest: Omit<A, "namespace" | "mesh"> } {
+  checkMesh(check, args.mesh);
+  check.dnsSubdomain("name", name);
+  checkNamespace(check, "namespace", args.namespace);
+  const { namespace, mesh, ...rest } = args;
+  return { ctx: serviceContext(name, namespace, mesh, selector), rest };
+}
+
+/**
+ * Where a workload's objects go: checks `mesh`, the name (a DNS label: it names the pods'
+ * workload and Service; at most `maxName` characters) and `namespace`.
+ */
+export function placeWorkload(
+  check: ArgChecker,
+  name: string,
+  args: WorkloadPlacementArgs,
+  maxName = 63,
+): ServiceContext {
+  checkMesh(check, args.mesh);
+  check.dnsLabel("name", name);
+  check.length("name", name, 1, maxName);
+  checkNamespace(check, "namespace", args.namespace);
+  return serviceContext(name, args.namespace, args.mesh);
 }
 
 /** Checks the `namespace` argument when given by name. */
@@ -102,253 +138,6 @@ export function checkLabels(
       "label values must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
     );
   }
-}
-
-/** A container port. */
-export interface PortArgs {
-  /** Port the container listens on (1-65535). */
-  containerPort: number;
-  /** Port name (IANA_SVC_NAME, e.g. `http`, `h2c`); Knative uses it to pick the protocol. */
-  name?: string;
-}
-
-/** An env var taken from a key of a Secret (the only way secrets enter a container). */
-export interface SecretKeyArgs {
-  /** Name of the Secret in the service's namespace. */
-  secret: string;
-  /** Key inside the Secret. */
-  key: string;
-  /** Start even if the Secret or key is missing. @default false */
-  optional?: boolean;
-}
-
-/** A probe: exactly one of `httpGet`, `tcpSocket`, `grpc`, `exec`, plus timing. See https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe */
-export interface ProbeArgs {
-  httpGet?: { path: string; port?: number; scheme?: "HTTP" | "HTTPS" };
-  tcpSocket?: { port?: number };
-  grpc?: { port: number; service?: string };
-  exec?: { command: string[] };
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  timeoutSeconds?: number;
-  failureThreshold?: number;
-  successThreshold?: number;
-}
-
-/** Container settings shared by the Knative service and the meshed workload. */
-export interface ContainerArgs {
-  /** Image reference, e.g. `gcr.io/my-project/helloworld-go` (tag or digest recommended). */
-  image: string;
-  /** Container name. @default "user-container" for Knative services, "app" for workloads */
-  containerName?: string;
-  /** Ports the container listens on; Knative serves exactly one. */
-  ports?: PortArgs[];
-  /** Plain environment variables (never secrets: use `secretEnv`). */
-  env?: Record<string, string>;
-  /** Environment variables from Secret keys (emitted as `valueFrom.secretKeyRef`). */
-  secretEnv?: Record<string, SecretKeyArgs>;
-  /** Requests and limits, e.g. `{ requests: { cpu: "25m", memory: "64Mi" } }`. */
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  /** Container arguments and command override. */
-  args?: string[];
-  command?: string[];
-  livenessProbe?: ProbeArgs;
-  readinessProbe?: ProbeArgs;
-  startupProbe?: ProbeArgs;
-  /** Container security settings, each replacing one field of the Pod Security Standards
-   * "restricted" defaults (see `SecurityContextArgs`). */
-  securityContext?: SecurityContextArgs;
-}
-
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const RESOURCE_NAME = /^([a-z0-9.-]+\/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
-
-function checkProbe(check: ArgChecker, path: string, p: ProbeArgs | undefined): void {
-  if (p === undefined) return;
-  const handlers = (["httpGet", "tcpSocket", "grpc", "exec"] as const).filter((k) => p[k]);
-  if (handlers.length !== 1)
-    check.fail(path, handlers, "a probe needs exactly one of httpGet, tcpSocket, grpc, exec");
-  if (p.httpGet) {
-    check.pattern(`${path}.httpGet.path`, p.httpGet.path, /^\//, "must start with '/'");
-    check.port(`${path}.httpGet.port`, p.httpGet.port);
-  }
-  check.port(`${path}.tcpSocket.port`, p.tcpSocket?.port);
-  check.port(`${path}.grpc.port`, p.grpc?.port);
-  if (p.exec && p.exec.command.length === 0)
-    check.fail(`${path}.exec.command`, p.exec.command, "must be a non-empty list of strings");
-  check.int(`${path}.initialDelaySeconds`, p.initialDelaySeconds, 0, 86400);
-  check.int(`${path}.periodSeconds`, p.periodSeconds, 1, 86400);
-  check.int(`${path}.timeoutSeconds`, p.timeoutSeconds, 1, 86400);
-  check.int(`${path}.failureThreshold`, p.failureThreshold, 1, 1000);
-  check.int(`${path}.successThreshold`, p.successThreshold, 1, 1000);
-}
-
-/** Validates container arguments; `knative` applies Knative Serving's container rules. */
-export function checkContainer(
-  check: ArgChecker,
-  args: ContainerArgs,
-  maxPorts: number,
-  knative = false,
-): void {
-  check.pattern(
-    "image",
-    args.image,
-    /^\S+$/,
-    "a container image reference without whitespace, e.g. gcr.io/project/app:1.0",
-  );
-  check.dnsLabel("containerName", args.containerName);
-  const ports = args.ports ?? [];
-  if (ports.length > maxPorts)
-    check.fail("ports", ports, `at most ${maxPorts} port(s) here (Knative serves exactly one)`);
-  ports.forEach((p, i) => {
-    check.port(`ports[${i}].containerPort`, p.containerPort);
-    check.pattern(
-      `ports[${i}].name`,
-      p.name,
-      PORT_NAME,
-      "an IANA service name: 1-15 lowercase letters, digits and '-', with at least one letter",
-    );
-  });
-  check.unique(
-    "ports",
-    ports.map((p) => String(p.containerPort)),
-  );
-  for (const k of Object.keys(args.env ?? {}))
-    check.pattern(
-      `env.${k}`,
-      k,
-      ENV_NAME,
-      "env var names are letters, digits, '_', '-' and '.', not starting with a digit",
-    );
-  for (const [k, ref] of Object.entries(args.secretEnv ?? {})) {
-    check.pattern(
-      `secretEnv.${k}`,
-      k,
-      ENV_NAME,
-      "env var names are letters, digits, '_', '-' and '.', not starting with a digit",
-    );
-    if (args.env && k in args.env)
-      check.fail(`secretEnv.${k}`, k, "is also set in `env`; a variable comes from one place");
-    check.dnsSubdomain(`secretEnv.${k}.secret`, ref.secret);
-    check.pattern(
-      `secretEnv.${k}.key`,
-      ref.key,
-      /^[-._a-zA-Z0-9]+$/,
-      "Secret keys are letters, digits, '-', '_' and '.'",
-    );
-  }
-  for (const part of ["requests", "limits"] as const) {
-    for (const [k, v] of Object.entries(args.resources?.[part] ?? {})) {
-      check.pattern(
-        `resources.${part}.${k}`,
-        k,
-        RESOURCE_NAME,
-        "a resource name such as cpu, memory or nvidia.com/gpu",
-      );
-      check.pattern(
-        `resources.${part}.${k}`,
-        v,
-        QUANTITY,
-        'a Kubernetes quantity such as "250m", "0.5" or "64Mi"',
-      );
-    }
-  }
-  checkProbe(check, "livenessProbe", args.livenessProbe);
-  checkProbe(check, "readinessProbe", args.readinessProbe);
-  checkProbe(check, "startupProbe", args.startupProbe);
-  checkSecurityContext(check, args.securityContext, knative);
-}
-
-/** Env list: plain values first in the caller's order, then secret references. */
-function envVars(args: ContainerArgs): IEnvVar[] | undefined {
-  const out: IEnvVar[] = Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value }));
-  for (const [name, ref] of Object.entries(args.secretEnv ?? {})) {
-    out.push({
-      name,
-      valueFrom: {
-        secretKeyRef: {
-          name: ref.secret,
-          key: ref.key,
-          ...(ref.optional !== undefined ? { optional: ref.optional } : {}),
-        },
-      },
-    });
-  }
-  return out.length > 0 ? out : undefined;
-}
-
-function probe(p: ProbeArgs | undefined): IProbe | undefined {
-  if (p === undefined) return undefined;
-  const out: IProbe = {};
-  if (p.httpGet)
-    out.httpGet = {
-      path: p.httpGet.path,
-      ...(p.httpGet.port !== undefined ? { port: p.httpGet.port } : {}),
-      ...(p.httpGet.scheme ? { scheme: p.httpGet.scheme } : {}),
-    } as IProbe["httpGet"];
-  if (p.tcpSocket)
-    out.tcpSocket = {
-      ...(p.tcpSocket.port !== undefined ? { port: p.tcpSocket.port } : {}),
-    } as IProbe["tcpSocket"];
-  if (p.grpc)
-    out.grpc = {
-      port: p.grpc.port,
-      ...(p.grpc.service !== undefined ? { service: p.grpc.service } : {}),
-    };
-  if (p.exec) out.exec = { command: p.exec.command };
-  for (const k of [
-    "initialDelaySeconds",
-    "periodSeconds",
-    "timeoutSeconds",
-    "failureThreshold",
-    "successThreshold",
-  ] as const) {
-    if (p[k] !== undefined) out[k] = p[k];
-  }
-  return out;
-}
-
-/**
- * The container spec. The probe schema needs a port, so a probe without one takes the first
- * container port, else `fallbackProbePort` (Knative's default serving port 8080).
- * @internal
- */
-export function containerSpec(
-  args: ContainerArgs,
-  defaultName: string,
-  fallbackProbePort?: number,
-): IContainer {
-  const port = args.ports?.[0]?.containerPort ?? fallbackProbePort;
-  const withPort = (p: ProbeArgs | undefined): ProbeArgs | undefined => {
-    if (!p || port === undefined) return p;
-    if (p.httpGet && p.httpGet.port === undefined) return { ...p, httpGet: { ...p.httpGet, port } };
-    if (p.tcpSocket && p.tcpSocket.port === undefined) return { ...p, tcpSocket: { port } };
-    return p;
-  };
-  const c: IContainer = { name: args.containerName ?? defaultName, image: args.image };
-  if (args.command) c.command = args.command;
-  if (args.args) c.args = args.args;
-  if (args.ports && args.ports.length > 0)
-    c.ports = args.ports.map((p) => ({
-      containerPort: p.containerPort,
-      ...(p.name ? { name: p.name } : {}),
-    }));
-  const env = envVars(args);
-  if (env) c.env = env;
-  if (args.resources)
-    c.resources = {
-      ...(args.resources.requests ? { requests: args.resources.requests } : {}),
-      ...(args.resources.limits ? { limits: args.resources.limits } : {}),
-    };
-  const liveness = probe(withPort(args.livenessProbe));
-  if (liveness) c.livenessProbe = liveness;
-  const readiness = probe(withPort(args.readinessProbe));
-  if (readiness) c.readinessProbe = readiness;
-  const startup = probe(withPort(args.startupProbe));
-  if (startup) c.startupProbe = startup;
-  c.securityContext = securityContext(args.securityContext);
-  return c;
 }
 
 /** `<namespace>/<name>` service accounts as SPIFFE-style Istio principals. */

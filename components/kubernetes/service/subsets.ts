@@ -7,6 +7,7 @@
  * https://istio.io/latest/docs/tasks/traffic-management/request-routing/
  */
 import * as pulumi from "@pulumi/pulumi";
+import { isIP } from "net";
 
 interface Registry {
   /** Subset name -> `namespace/name` of the component that declares it, per host. */
@@ -27,9 +28,16 @@ function registry(): Registry {
   return r;
 }
 
-/** A host as Istio reads it in a rule of `namespace`: a short name is a Service there. */
+/**
+ * A host as Istio reads it in a rule of `namespace`, so the registry is keyed by what Istio
+ * matches: a short name (no '.') is a Service in that namespace, `<name>.<namespace>.svc.<cluster
+ * domain>`; `*`, an IP address and any name with a '.' (`reviews.shop` included) are taken as
+ * written. As istio/istio pkg/config/model.go ResolveShortnameToFQDN (formerly
+ * pilot/pkg/model/config.go) with the default cluster domain `cluster.local`.
+ */
 export function qualifiedHost(host: string, namespace: string): string {
-  return host.includes(".") ? host : `${host}.${namespace}.svc.cluster.local`;
+  if (host === "*" || host.includes(".") || isIP(host) !== 0) return host;
+  return `${host}.${namespace}.svc.cluster.local`;
 }
 
 /** Records the subsets a component (`by`, "namespace/name") declares for `host` (qualified). */

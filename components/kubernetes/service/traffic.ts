@@ -84,9 +84,13 @@ export interface SubsetArgs {
 
 /** Traffic settings of one service. */
 export interface TrafficArgs {
-  /** The host rules apply to. @default "<name>.<namespace>.svc.cluster.local" */
+  /**
+   * The host rules apply to. Plain, not an Output: routes' subsets are checked against the
+   * subsets declared for it anywhere in the program while the program runs (subsets.ts).
+   * @default "<name>.<namespace>.svc.cluster.local"
+   */
   host?: string;
-  /** VirtualService hosts. @default [host] */
+  /** VirtualService hosts (plain, as `host`). @default [host] */
   hosts?: string[];
   /** Gateways the routes bind to (`mesh` for sidecars). @default none (mesh only) */
   gateways?: string[];
@@ -102,10 +106,23 @@ export interface TrafficArgs {
 const HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 const HOST_RULE = "a hostname: DNS-1123 labels joined by '.', optionally starting with '*.'";
 const HEADER = /^[a-z0-9][-a-z0-9_.]*$/;
+/** An `:authority`: a DNS name (any case) with an optional port. */
+const AUTHORITY =
+  /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
 const GATEWAY = /^(mesh|([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
 
 export function defaultHost(ctx: ServiceContext): string {
   return `${ctx.name}.${ctx.namespace}.svc.cluster.local`;
+}
+
+/** An `:authority` Envoy writes as a header value: a host name with an optional port. */
+export function checkAuthority(check: ArgChecker, path: string, v: string | undefined): void {
+  check.pattern(
+    path,
+    v,
+    AUTHORITY,
+    'a host name, optionally with a port, e.g. "orders.shop.svc.cluster.local" or "api.example.com:8443"',
+  );
 }
 
 export function checkHost(check: ArgChecker, path: string, host: string | undefined): void {
@@ -128,12 +145,22 @@ function checkRegex(check: ArgChecker, path: string, m: StringMatchArgs | undefi
   if (error) check.fail(`${path}.regex`, re, `must be an RE2 regex: ${error}`);
 }
 
-function checkRoute(
+/** A route with its defaults applied: every destination has a host, faults a percentage. @internal */
+export interface ResolvedRoute extends Omit<HttpRouteArgs, "destinations" | "fault"> {
+  destinations: (DestinationArgs & { host: string })[];
+  fault?: {
+    delay?: { fixedDelay: string; percent: number };
+    abort?: { httpStatus: number; percent: number };
+  };
+}
+
+function resolveRoute(
   check: ArgChecker,
   path: string,
   r: HttpRouteArgs,
+  host: string,
   refer: (path: string, host: string | undefined, subset: string) => void,
-): void {
+): ResolvedRoute {
   (r.match ?? []).forEach((m, j) => {
     for (const k of Object.keys(m.headers ?? {}))
       check.pattern(
@@ -197,7 +224,27 @@ function checkRoute(
     if (r.mirror.subset !== undefined)
       refer(`${path}.mirror.subset`, r.mirror.host, r.mirror.subset);
   }
-  check.pattern(`${path}.rewrite.uri`, r.rewrite?.uri, /^\//, "must start with '/'");
+  // Both become HTTP header values Envoy writes (`:path`, `:authority`): no whitespace or
+  // control characters, which would split or corrupt the request line.
+  check.pattern(
+    `${path}.rewrite.uri`,
+    r.rewrite?.uri,
+    /^\/[^\s\x00-\x1f\x7f]*$/,
+    "must start with '/' and contain no whitespace or control characters",
+  );
+  checkAuthority(check, `${path}.rewrite.authority`, r.rewrite?.authority);
+  // A fault without a percentage applies to every request (Istio's default is none).
+  const fault = r.fault && {
+    ...(delay ? { delay: { fixedDelay: delay.fixedDelay, percent: delay.percent ?? 100 } } : {}),
+    ...(abort ? { abort: { httpStatus: abort.httpStatus, percent: abort.percent ?? 100 } } : {}),
+  };
+  const out: ResolvedRoute = {
+    ...r,
+    destinations: dests.map((d) => ({ ...d, host: d.host ?? host })),
+    fault: undefined,
+  };
+  if (fault) out.fault = fault;
+  return out;
 }
 
 /** A VirtualService's gateway: "mesh", or a Gateway as "<name>" or "<namespace>/<name>". */
@@ -209,14 +256,31 @@ export function checkGatewayRef(
   check.pattern(path, gateway, GATEWAY, '"mesh", or a Gateway as "<name>" or "<namespace>/<name>"');
 }
 
-/** Validates traffic arguments under `prefix` (e.g. "traffic."). */
-export function checkTraffic(
+/** Traffic arguments with every default applied: what `trafficObjects` emits. @internal */
+export interface ResolvedTraffic {
+  /** The host the rules apply to (the DestinationRule's host, routes' default destination). */
+  host: string;
+  /** VirtualService hosts. */
+  hosts: string[];
+  gateways: string[];
+  subsets: SubsetArgs[];
+  routes: ResolvedRoute[];
+  policy?: TrafficPolicyArgs;
+  virtualServiceName: string;
+  destinationRuleName: string;
+}
+
+/**
+ * Checks traffic arguments under `prefix` (e.g. "traffic.") and applies their defaults; records
+ * the subsets they declare and checks the subsets their routes name (subsets.ts).
+ * @internal
+ */
+export function resolveTraffic(
   check: ArgChecker,
   prefix: string,
   ctx: ServiceContext,
-  t: TrafficArgs | undefined,
-): void {
-  if (t === undefined) return;
+  t: TrafficArgs,
+): ResolvedTraffic {
   checkHost(check, `${prefix}host`, t.host);
   const host = t.host ?? defaultHost(ctx);
   (t.hosts ?? []).forEach((h, i) => checkHost(check, `${prefix}hosts[${i}]`, h));
@@ -247,15 +311,15 @@ export function checkTraffic(
     const mine = target === own;
     referSubset(target, subset, mine ? names : [], mine, (m) => check.fail(path, subset, m));
   };
-  const routes = t.routes ?? [];
-  routes.forEach((r, i) => {
-    checkRoute(check, `${prefix}routes[${i}]`, r, refer);
-    if ((r.match ?? []).length === 0 && i < routes.length - 1)
+  const routes = (t.routes ?? []).map((r, i, all) => {
+    const resolved = resolveRoute(check, `${prefix}routes[${i}]`, r, host, refer);
+    if ((r.match ?? []).length === 0 && i < all.length - 1)
       check.fail(
         `${prefix}routes[${i}].match`,
         r.match,
         `a route without match catches every request, so routes after it (from routes[${i + 1}]) would never be used; put it last`,
       );
+    return resolved;
   });
   check.unique(
     `${prefix}routes`,
@@ -263,9 +327,19 @@ export function checkTraffic(
   );
   routes.forEach((r, i) => check.dnsLabel(`${prefix}routes[${i}].name`, r.name));
   declareSubsets(own, names, `${ctx.namespace}/${ctx.name}`);
+  return {
+    host,
+    hosts: t.hosts ?? [host],
+    gateways: t.gateways ?? [],
+    subsets,
+    routes,
+    policy: t.policy,
+    virtualServiceName: t.virtualServiceName ?? ctx.name,
+    destinationRuleName: t.destinationRuleName ?? ctx.name,
+  };
 }
 
-function route(r: HttpRouteArgs, host: string): HttpRoute {
+function route(r: ResolvedRoute): HttpRoute {
   const out: HttpRoute = {};
   if (r.name) out.name = r.name;
   if (r.match && r.match.length > 0) {
@@ -279,9 +353,9 @@ function route(r: HttpRouteArgs, host: string): HttpRoute {
       return hm;
     });
   }
-  out.route = (r.destinations ?? [{}]).map((d) => ({
+  out.route = r.destinations.map((d) => ({
     destination: defined({
-      host: d.host ?? host,
+      host: d.host,
       subset: d.subset,
       port: d.port === undefined ? undefined : { number: d.port },
     }),
@@ -295,12 +369,12 @@ function route(r: HttpRouteArgs, host: string): HttpRoute {
     if (delay)
       out.fault.delay = {
         fixedDelay: delay.fixedDelay,
-        percentage: { value: delay.percent ?? 100 },
+        percentage: { value: delay.percent },
       };
     if (abort)
       out.fault.abort = {
         httpStatus: abort.httpStatus,
-        percentage: { value: abort.percent ?? 100 },
+        percentage: { value: abort.percent },
       };
   }
   if (r.mirror) {
@@ -327,29 +401,28 @@ export interface TrafficObjects {
   };
 }
 
-/** The objects for checked traffic args: a VirtualService when there are routes, a DestinationRule when there are subsets or a policy. @internal */
+/** The objects for resolved traffic: a VirtualService when there are routes, a DestinationRule when there are subsets or a policy. @internal */
 export function trafficObjects(
   ctx: ServiceContext,
-  t: TrafficArgs,
+  t: ResolvedTraffic,
   component = "traffic",
 ): TrafficObjects {
-  const host = t.host ?? defaultHost(ctx);
   const out: TrafficObjects = {};
-  if (t.routes && t.routes.length > 0) {
-    const spec: VirtualServiceSpec = { hosts: t.hosts ?? [host] };
-    if (t.gateways && t.gateways.length > 0) spec.gateways = t.gateways;
-    spec.http = t.routes.map((r) => route(r, host));
+  if (t.routes.length > 0) {
+    const spec: VirtualServiceSpec = { hosts: t.hosts };
+    if (t.gateways.length > 0) spec.gateways = t.gateways;
+    spec.http = t.routes.map(route);
     out.virtualService = {
       apiVersion: "networking.istio.io/v1",
       kind: "VirtualService",
-      metadata: metaFor(ctx, t.virtualServiceName ?? ctx.name, component),
+      metadata: metaFor(ctx, t.virtualServiceName, component),
       spec,
     };
   }
-  if ((t.subsets && t.subsets.length > 0) || t.policy) {
-    const spec: DestinationRuleSpec = { host };
+  if (t.subsets.length > 0 || t.policy) {
+    const spec: DestinationRuleSpec = { host: t.host };
     if (t.policy) spec.trafficPolicy = trafficPolicy(t.policy);
-    if (t.subsets && t.subsets.length > 0)
+    if (t.subsets.length > 0)
       spec.subsets = t.subsets.map((s) => ({
         name: s.name,
         labels: s.labels,
@@ -358,7 +431,7 @@ export function trafficObjects(
     out.destinationRule = {
       apiVersion: "networking.istio.io/v1",
       kind: "DestinationRule",
-      metadata: metaFor(ctx, t.destinationRuleName ?? ctx.name, component),
+      metadata: metaFor(ctx, t.destinationRuleName, component),
       spec,
     };
   }

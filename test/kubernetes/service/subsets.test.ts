@@ -2,7 +2,12 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../../harness";
 import { ServiceTraffic } from "../../../components/kubernetes/service/service-traffic";
-import { checkSubsetReferences } from "../../../components/kubernetes/service/subsets";
+import { ServerlessService } from "../../../components/kubernetes/service/serverless-service";
+import { MeshedWorkload } from "../../../components/kubernetes/service/meshed-workload";
+import {
+  checkSubsetReferences,
+  qualifiedHost,
+} from "../../../components/kubernetes/service/subsets";
 import { spec, T } from "./helpers";
 
 /**
@@ -109,5 +114,89 @@ describe("kubernetes/service subsets declared by another component", () => {
     await h.reset();
     const route = vs("reviews-v3", "v3");
     endFailure(route, PATH, "no component declares subsets of reviews.default.svc.cluster.local");
+  });
+});
+
+describe("kubernetes/service subsets: the registry is keyed by the host Istio resolves", () => {
+  beforeEach(() => h.reset());
+
+  it("qualifies hosts as Istio's ResolveShortnameToFQDN: short names only, in the rule's namespace", () => {
+    assert.equal(qualifiedHost("reviews", "shop"), "reviews.shop.svc.cluster.local");
+    assert.equal(
+      qualifiedHost("reviews.shop.svc.cluster.local", "other"),
+      "reviews.shop.svc.cluster.local",
+    );
+    // A name with a dot is taken as written (Istio does not expand `reviews.shop`).
+    assert.equal(qualifiedHost("reviews.shop", "other"), "reviews.shop");
+    assert.equal(qualifiedHost("*", "shop"), "*");
+    assert.equal(qualifiedHost("10.0.0.1", "shop"), "10.0.0.1");
+    assert.equal(qualifiedHost("::1", "shop"), "::1");
+  });
+
+  it("a short name and the FQDN in the same namespace are one host, across component kinds", async () => {
+    // The subsets come with a MeshedWorkload's traffic (short host), the route from a
+    // ServiceTraffic naming the FQDN, and a ServerlessService's route names the short host.
+    new MeshedWorkload("reviews", {
+      namespace: "shop",
+      image: "reviews:1",
+      traffic: { host: "reviews", subsets: [{ name: "v1", labels: { version: "v1" } }] },
+    });
+    new ServiceTraffic("to-reviews", {
+      namespace: "shop",
+      host: "reviews.shop.svc.cluster.local",
+      routes: [{ destinations: [{ subset: "v1" }] }],
+    });
+    new ServerlessService("front", {
+      namespace: "shop",
+      image: "front:1",
+      traffic: { routes: [{ destinations: [{ host: "reviews", subset: "v1" }] }] },
+    });
+    checkSubsetReferences();
+    await h.settled();
+    assert.deepEqual((spec(T.vs, "shop/to-reviews") as { http: unknown }).http, [
+      { route: [{ destination: { host: "reviews.shop.svc.cluster.local", subset: "v1" } }] },
+    ]);
+    await h.expectInvalid(
+      () =>
+        new ServiceTraffic("to-v2", {
+          namespace: "shop",
+          host: "reviews.shop.svc.cluster.local",
+          routes: [{ destinations: [{ subset: "v2" }] }],
+        }),
+      PATH,
+      '"v2"',
+      "is not a subset of reviews.shop.svc.cluster.local; defined subsets: v1 (declared by shop/reviews)",
+    );
+  });
+
+  it("`reviews` in two namespaces are two hosts: one's subsets do not serve the other", async () => {
+    const subsets = (v: string) => [{ name: v, labels: { version: v } }];
+    new ServiceTraffic("reviews", { namespace: "a", subsets: subsets("v1") });
+    new ServiceTraffic("reviews", { namespace: "b", subsets: subsets("v2") });
+    await h.settled();
+    await h.expectInvalid(
+      () => vs("a-to-v2", "v2", { namespace: "a" }),
+      PATH,
+      "is not a subset of reviews.a.svc.cluster.local; defined subsets: v1 (declared by a/reviews)",
+    );
+    vs("b-to-v2", "v2", { namespace: "b" });
+    // From namespace a, b's subsets are reached by b's FQDN.
+    vs("a-to-b", "v2", { namespace: "a", host: "reviews.b.svc.cluster.local" });
+    checkSubsetReferences();
+    await h.settled();
+    assert.deepEqual(h.names(T.dr), ["a/reviews", "b/reviews"]);
+    assert.deepEqual(h.names(T.vs), ["a/a-to-b", "b/b-to-v2"]);
+    assert.deepEqual((spec(T.vs, "a/a-to-b") as { http: unknown }).http, [
+      { route: [{ destination: { host: "reviews.b.svc.cluster.local", subset: "v2" } }] },
+    ]);
+  });
+
+  it("a partly qualified `reviews.shop` is not `reviews.shop.svc.cluster.local` (Istio matches it as written)", async () => {
+    new ServiceTraffic("reviews", {
+      namespace: "shop",
+      subsets: [{ name: "v1", labels: { v: "1" } }],
+    });
+    const route = vs("partial", "v1", { namespace: "shop", host: "reviews.shop" });
+    endFailure(route, PATH, "no component declares subsets of reviews.shop;");
   });
 });
