@@ -16,7 +16,7 @@ import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
 import { isIPv4, isIPv6 } from "net";
 import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
-import { metaFor, principalOf, ServiceContext } from "./spec";
+import { checkLabels, metaFor, principalOf, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
 
 export type AuthorizationPolicySpec = NonNullable<IAuthorizationPolicy["spec"]>;
@@ -411,6 +411,7 @@ export function checkAccess(
       a.selector,
       "an empty selector applies to the whole namespace; use MeshNamespace's denyByDefault for that",
     );
+  checkLabels(check, `${prefix}selector`, a.selector);
   (a.allow ?? []).forEach((r, i) => checkRule(check, `${prefix}allow[${i}]`, r, jwt.length > 0));
   (a.proxies ?? []).forEach((p, i) =>
     check.pattern(`${prefix}proxies[${i}]`, p, /^[^*\s]+$/, "a principal without '*'"),

@@ -28,8 +28,10 @@ const SE_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 
 export interface MeshServiceEntryArgs {
   /**
-   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`.
+   * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`; at most
+   * 256, as the ServiceEntry CRD allows.
    * https://istio.io/latest/docs/reference/config/networking/service-entry/
+   * @maxItems 256
    */
   hosts: string[];
   ports: {
