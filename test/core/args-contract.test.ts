@@ -7,8 +7,6 @@
  * allowed are rejected naming that key's path.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
@@ -16,20 +14,11 @@ import { rejects, run } from "../stacks/run";
 import { resourceLabel } from "../../cli/render";
 import { COMPONENTS } from "../../cli/schema";
 import { components } from "./samples";
+import { schemaOf } from "./schema-places";
 
 type Args = Record<string, unknown>;
 
-const SCHEMA_DIR = path.join(__dirname, "..", "..", "schema");
 type Json = Record<string, unknown>;
-const schemas = new Map<string, Json>();
-function schemaOf(component: string): Json {
-  if (!schemas.has(component))
-    schemas.set(
-      component,
-      JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${component}.schema.json`), "utf8")),
-    );
-  return schemas.get(component)!;
-}
 
 /** The object schema that applies at `at` in `value` (following $ref, items, properties). */
 function closedAt(root: Json, at: (string | number)[]): Json | undefined {

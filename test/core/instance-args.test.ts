@@ -7,8 +7,6 @@
  * that never settled. The places are found in the generated schemas, so a new one is covered.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
@@ -16,33 +14,13 @@ import { COMPONENTS } from "../../cli/schema";
 import { MeshNetwork } from "../../components/aws";
 import { components, type Args } from "./samples";
 import { corrupt, type Segment } from "../fuzz/fuzz";
+import { schemaPlaces } from "./schema-places";
 
-type Json = Record<string, unknown>;
-const SCHEMA_DIR = path.join(__dirname, "..", "..", "schema");
-
-/** Every place in `component`'s args schema that holds a resource (not an Output): path, kind. */
-function instancePlaces(component: string): { at: Segment[]; list: boolean; kind: string }[] {
-  const root = JSON.parse(
-    fs.readFileSync(path.join(SCHEMA_DIR, `${component}.schema.json`), "utf8"),
-  ) as Json;
-  const defs = root.definitions as Record<string, Json>;
-  const out: { at: Segment[]; list: boolean; kind: string }[] = [];
-  const walk = (node: Json, at: Segment[], list: boolean, seen: Set<string>) => {
-    if (typeof node.$ref === "string") {
-      const name = decodeURIComponent(node.$ref.replace("#/definitions/", ""));
-      if (!seen.has(name)) walk(defs[name], at, list, new Set([...seen, name]));
-      return;
-    }
-    const kind = node["x-instance-of"];
-    if (typeof kind === "string" && kind !== "Output") out.push({ at, list, kind });
-    for (const b of (node.anyOf as Json[] | undefined) ?? []) walk(b, at, list, seen);
-    if (node.items) walk(node.items as Json, at, true, seen);
-    for (const [k, v] of Object.entries((node.properties as Record<string, Json>) ?? {}))
-      walk(v, [...at, k], false, seen);
-  };
-  walk(root, [], false, new Set());
-  return out;
-}
+/** Every place that holds a resource (not an Output); a list's place is the list's path. */
+const instancePlaces = (component: string) =>
+  schemaPlaces(component)
+    .filter((p) => p.kind !== "Output")
+    .map((p) => ({ ...p, at: p.list ? p.at.slice(0, -1) : p.at }));
 
 const text = (at: Segment[]) => at.join(".");
 

@@ -39,7 +39,7 @@ describe("fuzz: one corrupted field at a time (issue 11)", () => {
     assert.ok(at.includes("deny"), "a known top-level key the seed leaves out");
   });
 
-  describe("what it found, fixed", () => {
+  describe("what it and the audit re-check found, fixed", () => {
     const all = components();
     beforeEach(() => h.reset());
     it("MeshServiceEntry: more than 256 hosts (the ServiceEntry CRD's limit)", async () => {
@@ -55,6 +55,14 @@ describe("fuzz: one corrupted field at a time (issue 11)", () => {
         () => all.IngressRoute.build({ ...all.IngressRoute.valid, routes: [] }),
         "routes",
         "[]: must be a list of at least 1 item",
+      );
+    });
+    it("ServiceAccess: a `source.ip` condition value that is no address (the audit's 300.1.1.1/99)", async () => {
+      const allow = [{ when: [{ key: "source.ip", values: ["10.0.0.0/8", "300.1.1.1/99"] }] }];
+      await h.expectInvalid(
+        () => all.ServiceAccess.build({ allow }),
+        "allow[0].when[0].values[1]",
+        '"300.1.1.1/99": an IPv4/IPv6 address or CIDR range',
       );
     });
     it("ServiceAccess: a selector label value Kubernetes refuses (over 63 characters)", async () => {

@@ -21,6 +21,7 @@ import { validateManifest } from "../../components/core/schema";
 import { isDns1123Label, isDns1123Subdomain } from "../../components/core/names";
 import { parse } from "yaml";
 import { components, type Args, type Build } from "../core/samples";
+import { schemaOf } from "../core/schema-places";
 
 export type Segment = string | number;
 type Json = Record<string, unknown>;
@@ -98,17 +99,6 @@ function corruption(original: unknown): fc.Arbitrary<unknown> {
   );
 }
 
-const SCHEMA_DIR = path.join(__dirname, "..", "..", "schema");
-const schemaCache = new Map<string, Json>();
-function schemaOf(component: string): Json {
-  if (!schemaCache.has(component))
-    schemaCache.set(
-      component,
-      JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${component}.schema.json`), "utf8")),
-    );
-  return schemaCache.get(component)!;
-}
-
 /** The object schemas that may apply at `at` (following $ref, anyOf branches, items, properties). */
 function schemasAt(root: Json, at: Segment[]): Json[] {
   const defs = root.definitions as Record<string, Json>;
@@ -161,7 +151,9 @@ export function corrupt(valid: Args, at: Segment[], value: unknown): Args {
   };
   const out = copy(valid) as Args;
   let o = out as Record<Segment, unknown>;
-  for (const seg of at.slice(0, -1)) o = (o[seg] ??= {}) as Record<Segment, unknown>;
+  at.slice(0, -1).forEach((seg, i) => {
+    o = (o[seg] ??= typeof at[i + 1] === "number" ? [] : {}) as Record<Segment, unknown>;
+  });
   o[at[at.length - 1]] = value;
   return out;
 }

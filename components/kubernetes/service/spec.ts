@@ -233,12 +233,7 @@ export function checkContainer(
     if (args.env && k in args.env)
       check.fail(`secretEnv.${k}`, k, "is also set in `env`; a variable comes from one place");
     check.dnsSubdomain(`secretEnv.${k}.secret`, ref.secret);
-    check.pattern(
-      `secretEnv.${k}.key`,
-      ref.key,
-      /^[-._a-zA-Z0-9]+$/,
-      "Secret keys are letters, digits, '-', '_' and '.'",
-    );
+    check.secretKey(`secretEnv.${k}.key`, ref.key);
   }
   for (const part of ["requests", "limits"] as const) {
     for (const [k, v] of Object.entries(args.resources?.[part] ?? {})) {
