@@ -10,7 +10,7 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import * as h from "../harness";
-import { HOSTILE } from "../fuzz/fuzz";
+import { HOSTILE } from "../fuzz/corruptions";
 import { Fluentd, KnativeServing, Prometheus } from "../../components/kubernetes/platform";
 import { ServiceAccess, ServiceTraffic } from "../../components/kubernetes/service";
 

@@ -1,14 +1,14 @@
 /**
- * The fuzz test of issue 11: for every public component, its valid sample args (test/core/samples.ts)
- * with one field corrupted at a time: a wrong type, a number out of range, empty, huge, unicode, a
- * hostile string (`</match>`, `"}`, a newline, `${}`, NUL), an unknown key, null. Each case must
- * end one of two ways, within a time limit:
+ * The fuzz test of issue 11: for every public component, valid args (its sample in
+ * test/core/samples.ts and every stack-file entry for it) with one field corrupted at a time
+ * (corruptions.ts: a wrong type, a number out of range, empty, huge, unicode, a hostile string, an
+ * unknown key, null). Each case must end one of two ways, within a time limit:
  * - rejected: `build` throws a `pulumi.ResourceError` whose argument is the corrupted field (or a
  *   field inside it, or the object holding it), and nothing is registered below the component;
  * - harmless: it builds, every registration settles without an error, and every Kubernetes object
  *   passes its upstream schema (`validateManifest`) and the API server's metadata rules.
  * Anything else (a TypeError, another argument named, an async failure, a hang) is a failure.
- * `test/fuzz.test.ts` runs a few cases per component in `npm test`; `npm run fuzz` runs 1,000.
+ * fuzz.test.ts runs a few cases per component in `npm test`; `npm run fuzz` (run.ts) runs 1,000.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,82 +22,10 @@ import { isDns1123Label, isDns1123Subdomain } from "../../components/core/names"
 import { parse } from "yaml";
 import { components, type Args, type Build } from "../core/samples";
 import { schemaOf } from "../core/schema-places";
+import { corruption } from "./corruptions";
 
 export type Segment = string | number;
 type Json = Record<string, unknown>;
-
-/** Strings that mean something in the text the package generates (Fluentd, PromQL, Envoy, JSON). */
-export const HOSTILE = [
-  "</match>",
-  '"}',
-  "a\nb",
-  "${x}",
-  "a\u0000b",
-  "#{`id`}",
-  "{{ .Values }}",
-  "\r\n@type null",
-  '"} or vector(1) #',
-  "'; DROP",
-  "\\",
-  "*/",
-  "..",
-  "a b",
-  "<script>",
-];
-
-const UNICODE = ["ünïcødé", "🙂", "\u202etxt", "a\u200bb", "Ω≈ç√", "\uFEFF"];
-
-/** Every corruption of a field whose valid value is `original`. */
-function corruption(original: unknown): fc.Arbitrary<unknown> {
-  const derived: unknown[] = [];
-  if (typeof original === "string") {
-    derived.push(original.repeat(2000), String(original).toUpperCase(), ` ${original}`);
-    for (const s of HOSTILE) derived.push(original + s);
-  }
-  if (typeof original === "number")
-    derived.push(-original, original * 1000, original + 0.5, String(original), 0);
-  if (typeof original === "boolean") derived.push(String(original), Number(original));
-  if (Array.isArray(original)) {
-    derived.push(original[0], [...original, ...original], Array(300).fill(original[0]), [null]);
-    derived.push(original.length ? { ...original } : { 0: 1 });
-  }
-  if (original !== null && typeof original === "object" && !Array.isArray(original)) {
-    derived.push({ ...original, bogusKey: 1 }, [original], JSON.stringify(original));
-    derived.push(Object.fromEntries(Object.keys(original).map((k) => [k, null])));
-  }
-  return fc.oneof(
-    fc.constantFrom<unknown>(
-      null,
-      true,
-      false,
-      0,
-      -1,
-      1.5,
-      NaN,
-      Infinity,
-      -Infinity,
-      2 ** 31,
-      Number.MAX_SAFE_INTEGER,
-      1e300,
-      "",
-      [],
-      {},
-      "x".repeat(100_000),
-      { bogusKey: 1 },
-      ["x"],
-      [1],
-      new Date(0),
-      () => 1,
-    ),
-    fc.constantFrom(...HOSTILE, ...UNICODE),
-    ...(derived.length ? [fc.constantFrom(...derived)] : []),
-    fc.string({ unit: "grapheme", maxLength: 12 }),
-    fc.string({ unit: "binary", maxLength: 12 }),
-    fc.integer(),
-    fc.double(),
-    fc.anything({ maxDepth: 2, maxKeys: 3 }),
-  );
-}
 
 /** The object schemas that may apply at `at` (following $ref, anyOf branches, items, properties). */
 function schemasAt(root: Json, at: Segment[]): Json[] {
