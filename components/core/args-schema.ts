@@ -25,9 +25,18 @@ function isInstanceOf(kind: string, value: unknown): boolean {
       return pulumi.asset.Archive.isInstance(value);
     case "Asset":
       return pulumi.asset.Asset.isInstance(value);
-    default: // a resource class: a component or a Pulumi resource
-      return pulumi.Resource.isInstance(value);
+    default: // a resource class: a component or a Pulumi resource, of that class or a subclass
+      return pulumi.Resource.isInstance(value) && classChain(value).includes(kind);
   }
+}
+
+/** The class names on `value`'s prototype chain (`MeshNetwork`, `ComponentResource`, `Resource`):
+ * by name, so that a second copy of this package or of Pulumi's SDK in one program still counts. */
+function classChain(value: object): string[] {
+  const out: string[] = [];
+  for (let p = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p))
+    if (typeof p.constructor?.name === "string") out.push(p.constructor.name);
+  return out;
 }
 
 let ajv: import("ajv").default | undefined;
@@ -115,12 +124,17 @@ function resolve(root: Json, schema: Json): Json {
   return resolve(root, defs[decodeURIComponent(ref.replace("#/definitions/", ""))]);
 }
 
+/** `Archive` -> "an Archive", `Resource` -> "a Resource". */
+function withArticle(noun: string): string {
+  return `${/^[AEIOU]/.test(noun) ? "an" : "a"} ${noun}`;
+}
+
 function describeSchema(root: Json, schema: Json): string {
   const s = resolve(root, schema);
   const name = typeof schema.$ref === "string" ? schema.$ref.replace("#/definitions/", "") : "";
   if (typeof s.title === "string") return s.title;
   if (name && s.type === "object") return `a ${name}`;
-  if (typeof s["x-instance-of"] === "string") return `a ${s["x-instance-of"]}`;
+  if (typeof s["x-instance-of"] === "string") return withArticle(s["x-instance-of"]);
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}`;
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.type === "object" && s.properties && s.additionalProperties === false) {
@@ -256,6 +270,16 @@ function explain(ctx: Context, errors: ErrorObject[], prefix: string): string {
       const wanted = props?.[key] && resolve(root, props[key]);
       const allowed = Array.isArray(wanted?.enum) ? `: ${describeSchema(root, wanted)}` : "";
       return message(join(key), undefined, `is required${allowed || purpose(props?.[key])}`);
+    }
+    case "maxItems":
+    case "minItems": {
+      const { limit } = e.params as { limit: number };
+      const most = e.keyword === "maxItems" ? "most" : "least";
+      return message(
+        at,
+        e.data,
+        `must be a list of at ${most} ${limit} item${limit === 1 ? "" : "s"}`,
+      );
     }
   }
   return message(at, e.data, `must be ${describeData(e.data) ?? describeSchema(root, parent)}`);

@@ -8,16 +8,26 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
   if (holdsSecret(value, true)) return JSON.stringify(SECRET_TEXT);
   if (pulumi.Output.isInstance(value)) return "[Output]";
+  if (pulumi.Resource.isInstance(value)) return resourceText(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   try {
     const json = JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
-      return pulumi.Output.isInstance(this[key]) ? "[Output]" : v;
+      const raw = this[key];
+      if (pulumi.Output.isInstance(raw)) return "[Output]";
+      return pulumi.Resource.isInstance(raw) ? resourceText(raw) : v;
     });
     return json.length > 120 ? `${json.slice(0, 117)}...` : json;
   } catch {
     return String(value);
   }
+}
+
+/** A resource as its type and name (`[resource mesh-serverless:aws:MeshNetwork net]`), never its
+ * internals. */
+function resourceText(r: pulumi.Resource): string {
+  const { __pulumiType: type, __name: name } = r as unknown as Record<string, unknown>;
+  return `[resource ${String(type)} ${String(name)}]`;
 }
 
 /** The one message format for bad input: the argument, the value, what is allowed. */

@@ -16,3 +16,8 @@ export function re2Error(re: string): string | undefined {
   }
   return undefined;
 }
+
+/** `text` as a regex that matches only itself (in RE2 and JavaScript alike). */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

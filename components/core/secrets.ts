@@ -11,6 +11,7 @@
  * https://www.pulumi.com/docs/iac/concepts/secrets/
  */
 import * as pulumi from "@pulumi/pulumi";
+import { escapeRegex } from "./regex";
 
 export const SECRET_TEXT = "[secret]";
 const MIN_SUBSTRING = 4;
@@ -68,8 +69,6 @@ export function holdsSecret(value: unknown, shown = false, depth = 0): boolean {
   );
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /**
  * `text` with every declared secret long enough to search for replaced by `[secret]`; a
  * `hideOnly` value only where it stands as a word of its own ("default" stays in "defaults").
@@ -78,8 +77,8 @@ export function redactText(text: string): string {
   if (values.size === 0 && hidden.size === 0) return text;
   const long = (set: Set<string>) => [...set].filter((v) => v.length >= MIN_SUBSTRING);
   const sources = [
-    ...long(values).map(escape),
-    ...long(hidden).map((v) => `(?<![\\w.-])${escape(v)}(?![\\w-])`),
+    ...long(values).map(escapeRegex),
+    ...long(hidden).map((v) => `(?<![\\w.-])${escapeRegex(v)}(?![\\w-])`),
   ];
   if (sources.length === 0) return text;
   sources.sort((a, b) => b.length - a.length);

@@ -45,6 +45,26 @@ export class ArgChecker {
       this.fail(argument, value, `must be ${DNS1123_SUBDOMAIN_RULE}`);
   }
 
+  /**
+   * A key of a Secret or ConfigMap as Kubernetes takes it (IsConfigMapKey): at most 253 of
+   * letters, digits, '-', '_' and '.', not "." or "..", not starting with ".." (a mounted key is
+   * a file name: `..` would leave the directory).
+   * https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/validation.go
+   */
+  secretKey(argument: string, value: string | undefined): void {
+    if (value === undefined) return;
+    if (
+      typeof value !== "string" ||
+      !/^[-._a-zA-Z0-9]{1,253}$/.test(value) ||
+      /^\.\.?$|^\.\./.test(value)
+    )
+      this.fail(
+        argument,
+        value,
+        "must be a Secret key: at most 253 of letters, digits, '-', '_' and '.', not starting with '..' nor '.' alone",
+      );
+  }
+
   int(argument: string, value: number | undefined, min: number, max: number): void {
     if (value === undefined) return;
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {

@@ -7,147 +7,18 @@
  * allowed are rejected naming that key's path.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
 import { rejects, run } from "../stacks/run";
 import { resourceLabel } from "../../cli/render";
 import { COMPONENTS } from "../../cli/schema";
-import * as svc from "../../components/kubernetes/service";
-import * as plat from "../../components/kubernetes/platform";
-import * as aws from "../../components/aws";
+import { components } from "./samples";
+import { schemaOf } from "./schema-places";
 
 type Args = Record<string, unknown>;
-type Build = (args: Args) => unknown;
 
-/** Every public component, a valid set of args with nested objects, and where unknown keys go. */
-function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid: Args }> {
-  let net: aws.MeshNetwork | undefined;
-  const network = () => (net ??= new aws.MeshNetwork("net", {}));
-  return {
-    MeshNamespace: {
-      build: (a) => new svc.MeshNamespace("shop", a),
-      valid: { mtls: { mode: "STRICT" }, priorityClass: { value: 10 } },
-    },
-    ServerlessService: {
-      build: (a) => new svc.ServerlessService("orders", a as never),
-      valid: {
-        image: "i:1",
-        scale: { min: 1 },
-        access: {
-          allow: [{ namespaces: ["web"], when: [{ key: "source.ip", values: ["1.2.3.4"] }] }],
-        },
-        traffic: { revisions: [{ percent: 100 }] },
-      },
-    },
-    MeshedWorkload: {
-      build: (a) => new svc.MeshedWorkload("catalog", a as never),
-      valid: {
-        image: "i:1",
-        ports: [{ containerPort: 8080 }],
-        readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
-      },
-    },
-    ServiceTraffic: {
-      build: (a) => new svc.ServiceTraffic("reviews", a as never),
-      valid: {
-        subsets: [{ name: "v1", labels: { version: "v1" } }],
-        routes: [{ destinations: [{ subset: "v1" }], fault: { delay: { fixedDelay: "1s" } } }],
-      },
-    },
-    ServiceAccess: {
-      build: (a) => new svc.ServiceAccess("api", a as never),
-      valid: { allow: [{ methods: ["GET"], when: [{ key: "source.ip", values: ["10.0.0.1"] }] }] },
-    },
-    ServiceObservability: {
-      build: (a) => new svc.ServiceObservability("api", a as never),
-      valid: { monitor: { port: "http" }, alerts: { errorRate: { thresholdPercent: 5 } } },
-    },
-    IngressGateway: {
-      build: (a) => new svc.IngressGateway("public", a as never),
-      valid: { servers: [{ port: 443, hosts: ["a.example.com"], tls: { secret: "cert" } }] },
-    },
-    IngressRoute: {
-      build: (a) => new svc.IngressRoute("web", a as never),
-      valid: {
-        gateway: "public",
-        hosts: ["a.example.com"],
-        routes: [{ match: [{ uri: { prefix: "/" } }], retries: { attempts: 2 } }],
-      },
-    },
-    MeshServiceEntry: {
-      build: (a) => new svc.MeshServiceEntry("api", a as never),
-      valid: { hosts: ["api.example.com"], ports: [{ number: 443, protocol: "TLS" }] },
-    },
-    OpenFaasFunction: {
-      build: (a) => new svc.OpenFaasFunction("image-processor", a as never),
-      valid: { image: "i:1", scale: { min: 1 }, limits: { cpu: "1" } },
-    },
-    IstioMesh: {
-      build: (a) => new plat.IstioMesh("istio", a),
-      valid: {
-        gateway: { serviceType: "NodePort" },
-        tracing: { name: "t", service: "j.t", port: 4317 },
-      },
-    },
-    KnativeServing: {
-      build: (a) => new plat.KnativeServing("knative", a as never),
-      valid: {
-        istio: { gatewaySelector: { istio: "ingressgateway" }, dependsOn: [] },
-        autoscaler: { initialScale: 1 },
-      },
-    },
-    Jaeger: {
-      build: (a) => new plat.Jaeger("jaeger", a),
-      valid: {
-        samplingPercentage: 10,
-        telemetry: { rootNamespace: "istio-system", dependsOn: [] },
-      },
-    },
-    Prometheus: {
-      build: (a) => new plat.Prometheus("prometheus", a),
-      valid: { resources: { requests: { cpu: "1" } } },
-    },
-    Fluentd: {
-      build: (a) => new plat.Fluentd("fluentd", a as never),
-      valid: { output: { type: "elasticsearch", host: "es.logging", tls: { enabled: true } } },
-    },
-    MeshPlatform: {
-      build: (a) => new plat.MeshPlatform("platform", a),
-      valid: { knative: { autoscaler: { initialScale: 1 } }, istio: { gateway: { name: "edge" } } },
-    },
-    OpenFaas: {
-      build: (a) => new plat.OpenFaas("openfaas", a),
-      valid: { credentials: { adminUser: "admin" }, istio: { dependsOn: [] } },
-    },
-    MeshNetwork: {
-      build: (a) => new aws.MeshNetwork("net", a),
-      valid: { lattice: { vpcs: [{ vpcId: "vpc-1" }] } },
-    },
-    MeshedFunction: {
-      build: (a) => new aws.MeshedFunction("fn", { network: network(), ...a } as never),
-      valid: {
-        imageUri: "img:1",
-        aliases: [{ name: "live", weight: 100 }],
-        lattice: { serviceName: "fn-svc" },
-      },
-    },
-  };
-}
-
-const SCHEMA_DIR = path.join(__dirname, "..", "..", "schema");
 type Json = Record<string, unknown>;
-const schemas = new Map<string, Json>();
-function schemaOf(component: string): Json {
-  if (!schemas.has(component))
-    schemas.set(
-      component,
-      JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${component}.schema.json`), "utf8")),
-    );
-  return schemas.get(component)!;
-}
 
 /** The object schema that applies at `at` in `value` (following $ref, items, properties). */
 function closedAt(root: Json, at: (string | number)[]): Json | undefined {

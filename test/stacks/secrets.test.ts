@@ -3,8 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildAwsPlan, buildHelmfile, buildManifests } from "../../cli/artifacts";
 import type { Recording } from "../../cli/engine";
 import { clearSecrets } from "../../components/core/secrets";
-import { declareSecret, keepSecret, ServerlessService } from "../../components";
+import {
+  declareSecret,
+  keepSecret,
+  MeshedWorkload,
+  MeshPlatform,
+  ServerlessService,
+  ServiceAccess,
+} from "../../components";
 import { MeshedFunction, MeshNetwork } from "../../components/aws";
+import { COMPONENTS } from "../../cli/schema";
+import { components } from "../core/samples";
+import { schemaPlaces } from "../core/schema-places";
+import { corrupt } from "../fuzz/fuzz";
 import { invalidMessage } from "../../components/core/errors";
 import * as h from "../harness";
 import { run } from "./run";
@@ -93,14 +104,19 @@ function secretHolders(): string[] {
 
 /** The message of what `build` throws (sync or async), checked to hide the canary. */
 async function errorOf(build: () => unknown): Promise<string> {
-  try {
-    await build();
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    assert.ok(!message.includes(CANARY), `the error shows the secret: ${message}`);
-    return message;
-  }
-  return assert.fail("expected an error");
+  let message: string | undefined;
+  const { stdout, stderr } = await h.captureOutput(async () => {
+    try {
+      await build();
+    } catch (e) {
+      message = e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e);
+    }
+    return 0;
+  });
+  if (message === undefined) return assert.fail("expected an error");
+  assert.ok(!message.includes(CANARY), `the error shows the secret: ${message}`);
+  assert.ok(!(stdout + stderr).includes(CANARY), `printed: ${stdout}${stderr}`);
+  return message;
 }
 
 const cleanUp = async () => {
@@ -116,11 +132,18 @@ describe("secrets flow (issue 11)", () => {
     let warnings: string[];
     let outputs: unknown;
 
+    let printed: string;
+
     before(async () => {
-      const calls = await h.captureWarnings(async () => {
-        outputs = await run(canaryConfig(), SECRET);
-        await h.settled();
+      let calls: [string, unknown][] = [];
+      const { stdout, stderr } = await h.captureOutput(async () => {
+        calls = await h.captureWarnings(async () => {
+          outputs = await run(canaryConfig(), SECRET);
+          await h.settled();
+        });
+        return 0;
       });
+      printed = stdout + stderr;
       warnings = calls.map(([m]) => m);
       holders = secretHolders();
       recording = h.recording();
@@ -182,6 +205,7 @@ describe("secrets flow (issue 11)", () => {
       assert.ok(!JSON.stringify(await h.resolve(pulumi.output(outputs))).includes(CANARY));
       assert.ok(warnings.length > 0);
       for (const w of warnings) assert.ok(!w.includes(CANARY), w);
+      assert.ok(!printed.includes(CANARY), `stdout/stderr show the secret: ${printed}`);
     });
 
     it("leaves a stack without secret keys plain", async () => {
@@ -294,6 +318,131 @@ describe("secrets flow (issue 11)", () => {
 
   describe("from the TypeScript API", () => {
     afterEach(cleanUp);
+
+    // A canary each Input argument accepts as a valid value (ids, ARNs, an image reference).
+    const HEX = "c0ffee7f3a9c";
+    const validFor: Record<string, string> = {
+      vpcId: `vpc-${HEX}`,
+      securityGroupIds: `sg-${HEX}`,
+      subnetIds: `subnet-${HEX}`,
+      imageUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:${HEX}`,
+      "*": HEX,
+      invokers: `arn:aws:iam::123456789012:role/r${HEX}`,
+      image: `registry.example.com/app:${HEX}`,
+      hosts: `a${HEX}.example.com`,
+      secret: `s${HEX}`,
+      jwks: JSON.stringify({ keys: [{ kty: "oct", kid: HEX }] }),
+      license: `licence-${HEX}`,
+      adminPassword: `pw-${HEX}`,
+    };
+    // Where an argument needs its siblings (a VPC config takes subnets and security groups).
+    const around: Record<string, Record<string, unknown> | unknown[]> = {
+      vpc: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      access: { jwt: [{ issuer: "https://auth.example.com" }] },
+      jwt: [{ issuer: "https://auth.example.com" }],
+      ingress: { gateway: "istio-ingress/public" },
+      secretEnv: { TOKEN: { key: "token" } },
+    };
+    for (const component of COMPONENTS)
+      for (const place of schemaPlaces(component).filter((p) => p.kind === "Output")) {
+        const name = String(place.at.filter((s) => typeof s === "string" && s !== "*").at(-1));
+        const leaf = place.at.at(-1) === "*" ? "*" : name;
+        it(`pulumi.secret at ${component} \`${place.at.join(".")}\` stays secret`, async () => {
+          await h.reset();
+          const all = components();
+          let args = all[component].valid;
+          const siblings = around[String(place.at[0])];
+          if (siblings)
+            args = {
+              ...args,
+              [place.at[0]]: Array.isArray(siblings) ? [...siblings] : { ...siblings },
+            };
+          const at = place.at.map((s) => (s === "*" ? "TOKEN" : s));
+          all[component].build(corrupt(args, at, pulumi.secret(validFor[leaf])));
+          await h.settled();
+          const plain = h.resources().filter((r) => JSON.stringify(r.redacted).includes(HEX));
+          assert.deepEqual(
+            plain.map((r) => `${r.type}::${r.name}`),
+            [],
+            "plaintext",
+          );
+          const held = h.resources().filter((r) => JSON.stringify(r.inputs).includes(HEX));
+          assert.ok(held.length > 0, "the value reaches no input at all");
+        });
+      }
+
+    // Free text the Kubernetes components take as plain data: declared, and kept secret by the
+    // transformation the caller passes (as the stack program does).
+    type Opts = { transformations: pulumi.ResourceTransformation[] };
+    const FREE_TEXT: [string, (o: Opts) => unknown, string[]][] = [
+      [
+        "a workload's env and args",
+        (o) =>
+          new MeshedWorkload(
+            "w",
+            {
+              image: "i:1",
+              ports: [{ containerPort: 8080 }],
+              env: { T: CANARY },
+              args: [`--t=${CANARY}`],
+            },
+            o,
+          ),
+        ["kubernetes:apps/v1:Deployment::default/w"],
+      ],
+      [
+        "a Knative service's annotations",
+        (o) => new ServerlessService("s", { image: "i:1", annotations: { "a.io/t": CANARY } }, o),
+        ["kubernetes:serving.knative.dev/v1:Service::default/s"],
+      ],
+      [
+        "inline JWKS",
+        (o) =>
+          new ServiceAccess(
+            "a",
+            {
+              jwt: [{ issuer: "https://auth.example.com", jwks: `{"keys":[{"kid":"${CANARY}"}]}` }],
+              allow: [{ namespaces: ["web"] }],
+            },
+            o,
+          ),
+        ["kubernetes:security.istio.io/v1:RequestAuthentication::default/a"],
+      ],
+      [
+        "Helm values of every add-on",
+        (o) =>
+          new MeshPlatform(
+            "p",
+            {
+              istio: { values: { istiod: { pilot: { env: { T: CANARY } } } } },
+              knative: { values: { t: CANARY } },
+              jaeger: { values: { t: CANARY } },
+              prometheus: { grafanaAdminSecret: "g", values: { t: CANARY } },
+              fluentd: { values: { t: CANARY } },
+            } as never,
+            o,
+          ),
+        [
+          "kubernetes:helm.sh/v3:Release::p-fluentd-release",
+          "kubernetes:helm.sh/v3:Release::p-istio-istiod",
+          "kubernetes:helm.sh/v3:Release::p-jaeger-release",
+          "kubernetes:helm.sh/v3:Release::p-knative-operator",
+          "kubernetes:helm.sh/v3:Release::p-prometheus-release",
+        ],
+      ],
+    ];
+    for (const [what, build, expected] of FREE_TEXT)
+      it(`declareSecret + keepSecret: ${what}`, async () => {
+        await h.reset();
+        declareSecret(CANARY);
+        const printed = await h.captureOutput(async () => {
+          build({ transformations: [keepSecret] });
+          await h.settled();
+          return 0;
+        });
+        assert.deepEqual(secretHolders(), expected);
+        assert.ok(!(printed.stdout + printed.stderr).includes(CANARY));
+      });
     it("pulumi.secret in a function's environment stays secret", async () => {
       await h.reset();
       const network = new MeshNetwork("net", { namespaceName: "dev.mesh" });

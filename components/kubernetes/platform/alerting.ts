@@ -8,6 +8,7 @@
  * `routing_key_file`, webhook `url_file`, email `auth_password_file`; Alertmanager v0.34 in chart 88.5.3)
  */
 import { ArgChecker } from "../../core/validate";
+import { escapeRegex } from "../../core/regex";
 import type { Values } from "./helm";
 
 /** A key of a Secret in the monitoring namespace. */
@@ -91,12 +92,7 @@ function checkSecret(check: ArgChecker, path: string, s: SecretFileArgs | undefi
   // The schema requires name and key; the Secret itself may be unset (`password` is optional).
   const secret = check.require(path, s, "{ name, key } of a Secret in the monitoring namespace");
   check.dnsSubdomain(`${path}.name`, secret.name);
-  check.pattern(
-    `${path}.key`,
-    secret.key,
-    /^[-._a-zA-Z0-9]+$/,
-    "Secret keys are letters, digits, '-', '_' and '.'",
-  );
+  check.secretKey(`${path}.key`, secret.key);
 }
 
 /** Validates `alerting` at `prefix` (e.g. "alerting."). */
@@ -192,9 +188,14 @@ function secretsOf(r: AlertReceiverArgs): SecretFileArgs[] {
   return r.password ? [r.password] : [];
 }
 
-/** Matchers in Alertmanager's syntax: `label=~"a|b"`, values escaped for the quoted string. */
+/**
+ * Matchers in Alertmanager's syntax: `label="a"`, or `label=~"a|b"` with each value's regex
+ * characters escaped (so `crit.v1` matches only itself), quoted with OpenMetrics escapes (`\"`,
+ * `\\`), as JSON.stringify writes them for the characters LABEL_VALUE admits.
+ * https://github.com/prometheus/alertmanager/blob/main/pkg/labels/parse.go (ParseMatcher)
+ */
 function matcher(label: string, values: string[]): string {
-  const quoted = values.length === 1 ? values[0] : values.join("|");
+  const quoted = values.length === 1 ? values[0] : values.map(escapeRegex).join("|");
   return `${label}${values.length === 1 ? "=" : "=~"}${JSON.stringify(quoted)}`;
 }
 

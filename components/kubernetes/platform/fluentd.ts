@@ -86,30 +86,15 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
     );
     if (output.tls?.ca) {
       check.dnsSubdomain("output.tls.ca.name", output.tls.ca.name);
-      check.pattern(
-        "output.tls.ca.key",
-        output.tls.ca.key,
-        SECRET_KEY,
-        "must be a Secret key of letters, digits, '-', '_' and '.'",
-      );
+      check.secretKey("output.tls.ca.key", output.tls.ca.key);
       if (output.tls.enabled === false)
         check.fail("output.tls.ca", output.tls.ca, "needs output.tls.enabled: true");
     }
     if (output.credentials) {
       const c = output.credentials;
       check.dnsSubdomain("output.credentials.secretName", c.secretName);
-      check.pattern(
-        "output.credentials.usernameKey",
-        c.usernameKey,
-        SECRET_KEY,
-        "must be a Secret key of letters, digits, '-', '_' and '.'",
-      );
-      check.pattern(
-        "output.credentials.passwordKey",
-        c.passwordKey,
-        SECRET_KEY,
-        "must be a Secret key of letters, digits, '-', '_' and '.'",
-      );
+      check.secretKey("output.credentials.usernameKey", c.usernameKey);
+      check.secretKey("output.credentials.passwordKey", c.passwordKey);
     }
   }
   const path = args.path ?? "/var/log/containers/*.log";
@@ -121,10 +106,9 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
 const HOST =
   /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3})$/;
 const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 // Pasted into the config unquoted: no whitespace (a new parameter or line), no '<' or '>' (a
-// section such as `</match>`), no '#' (a comment), no quotes.
-const PATH = /^\/[^\s<>"'#]*$/;
+// section such as `</match>`), no '#' (a comment), no quotes, no control characters (NUL).
+const PATH = /^\/[^\s<>"'#\x00-\x1f\x7f]*$/;
 /** Values of chart `fluentd`. */
 export function fluentdValues(i: {
   output: FluentdOutput;

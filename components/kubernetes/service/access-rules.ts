@@ -221,6 +221,13 @@ export function checkRule(
     );
     if ((c.values ?? []).length === 0 && (c.notValues ?? []).length === 0)
       check.fail(`${cp}.values`, c.values, "a condition needs values or notValues");
+    // Istio's ValidateAttribute: the *.ip keys take addresses or CIDR ranges (ValidateIPs).
+    if (/^(source|remote|destination)\.ip$/.test(c.key))
+      for (const f of ["values", "notValues"] as const)
+        (c[f] ?? []).forEach((ip, j) => {
+          if (!isIpOrCidr(ip))
+            check.fail(`${cp}.${f}[${j}]`, ip, "an IPv4/IPv6 address or CIDR range");
+        });
     if (isJwtKey(c.key) && !hasJwt)
       check.fail(
         `${cp}.key`,

@@ -196,12 +196,7 @@ export function resolveContainer(
     if (args.env && k in args.env)
       check.fail(`secretEnv.${k}`, k, "is also set in `env`; a variable comes from one place");
     const secret = check.input(ref.secret, (v) => check.dnsSubdomain(`secretEnv.${k}.secret`, v))!;
-    check.pattern(
-      `secretEnv.${k}.key`,
-      ref.key,
-      /^[-._a-zA-Z0-9]+$/,
-      "Secret keys are letters, digits, '-', '_' and '.'",
-    );
+    check.secretKey(`secretEnv.${k}.key`, ref.key);
     secretEnv[k] = { ...ref, secret };
   }
   for (const part of ["requests", "limits"] as const) {

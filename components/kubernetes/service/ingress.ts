@@ -77,7 +77,7 @@ export interface IngressArgs {
   hosts: pulumi.Input<string>[];
   /** URI prefixes routed to the service. @default every path */
   paths?: string[];
-  /** Full routes instead of `paths` (retries, rewrites, ...). */
+  /** Full routes instead of `paths` (retries, rewrites, ...). @minItems 1 */
   routes?: HttpRouteArgs[];
   /** Destination host. @default "<service>.<namespace>.svc.cluster.local" */
   host?: string;

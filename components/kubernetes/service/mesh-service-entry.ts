@@ -23,8 +23,10 @@ const SE_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 export interface MeshServiceEntryArgs {
   /**
    * Hosts of the callee, e.g. `api.example.com` or `*.openfaas-fn.svc.cluster.local`. Plain, not
-   * Outputs: whether one is a wildcard decides the default `resolution` and its checks.
+   * Outputs: whether one is a wildcard decides the default `resolution` and its checks. At most
+   * 256, as the ServiceEntry CRD allows.
    * https://istio.io/latest/docs/reference/config/networking/service-entry/
+   * @maxItems 256
    */
   hosts: string[];
   ports: {
