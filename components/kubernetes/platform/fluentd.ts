@@ -56,16 +56,18 @@ export interface StdoutOutput {
 
 export type FluentdOutput = SearchOutput | StdoutOutput;
 
-/** Resolved Fluentd settings after validation. */
-export interface FluentdSettings {
+/** Fluentd arguments checked, every default applied. */
+export interface ResolvedFluentd {
   namespace: string;
   version: string;
   output: FluentdOutput;
   path: string;
+  registry?: string;
+  values?: Values;
 }
 
-/** Validates FluentdArgs (MeshPlatform runs it scoped by the add-on name). */
-export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdSettings {
+/** Checks FluentdArgs and applies defaults (MeshPlatform runs it scoped as `fluentd.*`). */
+export function resolveFluentd(check: ArgChecker, args: FluentdArgs): ResolvedFluentd {
   const namespace = args.namespace ?? "logging";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.fluentd.version);
@@ -115,7 +117,7 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
   const path = args.path ?? "/var/log/containers/*.log";
   check.pattern("path", path, PATH, "must be an absolute file path or glob without spaces");
   checkRegistry(check, "registry", args.registry);
-  return { namespace, version, output, path };
+  return { namespace, version, output, path, registry: args.registry, values: args.values };
 }
 
 const HOST =
@@ -187,7 +189,8 @@ export class Fluentd extends pulumi.ComponentResource {
   constructor(name: string, args: FluentdArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Fluentd", name, {}, opts);
     checkArgs(this, schema, args);
-    const { namespace, version, output, path } = checkFluentdArgs(new ArgChecker(this), args);
+    const r = resolveFluentd(new ArgChecker(this), args);
+    const { namespace } = r;
 
     this.release = helmRelease(
       childName(name, "release"),
@@ -195,13 +198,10 @@ export class Fluentd extends pulumi.ComponentResource {
         name: "fluentd",
         chart: CHARTS.fluentd.chart,
         repo: CHARTS.fluentd.repo,
-        version,
+        version: r.version,
         namespace,
         createNamespace: true,
-        values: finalValues(
-          fluentdValues({ output, path, namespace, registry: args.registry }),
-          args.values,
-        ),
+        values: finalValues(fluentdValues(r), r.values),
       },
       { parent: this },
     );

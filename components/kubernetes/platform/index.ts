@@ -1,7 +1,6 @@
 // Public API of this area, re-exported by name.
 export {
   IstioMesh,
-  checkIstioArgs,
   gatewaySelector,
   istiodValues,
   gatewayValues,
@@ -14,6 +13,8 @@ export type {
   IstioMeshArgs,
   IstioGatewayArgs,
   IstioTracingProvider,
+  IstioExtAuthzProvider,
+  ExtAuthzRequestBody,
   IstioProfile,
   IstioValues,
   MtlsMode,
@@ -21,7 +22,6 @@ export type {
 } from "./istio";
 export {
   KnativeServing,
-  checkKnativeArgs,
   knativeConfig,
   knativeOperatorValues,
   ISTIO_INGRESS_CLASS,
@@ -35,7 +35,6 @@ export type {
 } from "./knative";
 export {
   Jaeger,
-  checkJaegerArgs,
   jaegerConfig,
   jaegerValues,
   jaegerTracingProvider,
@@ -45,7 +44,6 @@ export {
 export type { JaegerArgs, JaegerTelemetryTarget } from "./jaeger";
 export {
   Prometheus,
-  checkPrometheusArgs,
   prometheusValues,
   envoyStatsMonitor,
   istiodMonitor,
@@ -58,7 +56,7 @@ export type {
   ResourceList,
   IstioMonitorTarget,
 } from "./prometheus";
-export { Fluentd, checkFluentdArgs, fluentdPipeline, fluentdValues } from "./fluentd";
+export { Fluentd, fluentdPipeline, fluentdValues } from "./fluentd";
 export type {
   FluentdArgs,
   FluentdOutput,

@@ -40,15 +40,28 @@ export interface IstioMonitorTarget {
   dependsOn: pulumi.Resource[];
 }
 
-/** Resolved Prometheus settings after validation. */
-export interface PrometheusSettings {
+/** Prometheus arguments checked, every default applied. */
+export interface ResolvedPrometheus {
   namespace: string;
   version: string;
   retention: string;
+  retentionSize?: string;
+  resources?: ComputeResources;
+  replicas?: number;
+  grafana: boolean;
+  grafanaAdminSecret?: string;
+  alertmanager: boolean;
+  alerting?: AlertingArgs;
+  /** undefined: an emptyDir. */
+  storage?: PersistentStorageArgs;
+  dashboards: Readonly<Record<string, GrafanaDashboard>>;
+  istio?: IstioMonitorTarget;
+  registry?: string;
+  values?: Values;
 }
 
-/** Validates PrometheusArgs (MeshPlatform runs it scoped by the add-on name). */
-export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): PrometheusSettings {
+/** Checks PrometheusArgs and applies defaults (MeshPlatform runs it scoped as `prometheus.*`). */
+export function resolvePrometheus(check: ArgChecker, args: PrometheusArgs): ResolvedPrometheus {
   const namespace = args.namespace ?? "monitoring";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.kubePrometheusStack.version);
@@ -81,7 +94,23 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
     check.int(`dashboards.${k}.revision`, d.revision, 1, 1e6);
   }
   checkRegistry(check, "registry", args.registry);
-  return { namespace, version, retention };
+  return {
+    namespace,
+    version,
+    retention,
+    retentionSize: args.retentionSize,
+    resources: args.resources,
+    replicas: args.replicas,
+    grafana: args.grafana ?? true,
+    grafanaAdminSecret: args.grafanaAdminSecret,
+    alertmanager: args.alertmanager ?? true,
+    alerting: args.alerting,
+    storage: args.storage || undefined,
+    dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
+    istio: args.istio || undefined,
+    registry: args.registry,
+    values: args.values,
+  };
 }
 
 /**
@@ -305,7 +334,8 @@ export class Prometheus extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Prometheus", name, {}, opts);
     checkArgs(this, schema, args);
-    const { namespace, version, retention } = checkPrometheusArgs(new ArgChecker(this), args);
+    const r = resolvePrometheus(new ArgChecker(this), args);
+    const { namespace, istio } = r;
 
     this.release = helmRelease(
       childName(name, "release"),
@@ -313,51 +343,32 @@ export class Prometheus extends pulumi.ComponentResource {
         name: PROMETHEUS_RELEASE,
         chart: CHARTS.kubePrometheusStack.chart,
         repo: CHARTS.kubePrometheusStack.repo,
-        version,
+        version: r.version,
         namespace,
         createNamespace: true,
-        values: finalValues(
-          prometheusValues({
-            retention,
-            retentionSize: args.retentionSize,
-            resources: args.resources,
-            replicas: args.replicas,
-            grafana: args.grafana ?? true,
-            grafanaAdminSecret: args.grafanaAdminSecret,
-            alertmanager: args.alertmanager ?? true,
-            registry: args.registry,
-            storage: args.storage || undefined,
-            dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
-            alerting: args.alerting,
-          }),
-          args.values,
-        ),
+        values: finalValues(prometheusValues(r), r.values),
       },
       { parent: this },
     );
-    if (args.istio) {
-      const deps = { parent: this, dependsOn: [...args.istio.dependsOn, this.release] };
+    if (istio) {
+      const deps = { parent: this, dependsOn: [...istio.dependsOn, this.release] };
       this.envoyStats = customResource(
         childName(name, "envoy-stats"),
-        envoyStatsMonitor(args.istio.rootNamespace),
+        envoyStatsMonitor(istio.rootNamespace),
         deps,
       );
       this.istiod = customResource(
         childName(name, "istiod"),
-        istiodMonitor(args.istio.rootNamespace),
+        istiodMonitor(istio.rootNamespace),
         deps,
       );
     }
     this.namespace = namespace;
     this.monitorLabels = { ...MONITOR_LABELS };
-    if ((args.grafana ?? true) && args.grafanaAdminSecret === undefined) {
+    if (r.grafana && r.grafanaAdminSecret === undefined) {
       pulumi.log.warn(GRAFANA_DEFAULT_PASSWORD_WARNING, this);
     }
-    this.dashboards = prometheusDashboards(
-      namespace,
-      args.grafana ?? true,
-      args.alertmanager ?? true,
-    );
+    this.dashboards = prometheusDashboards(namespace, r.grafana, r.alertmanager);
     this.registerOutputs({
       release: this.release,
       envoyStats: this.envoyStats,
