@@ -235,7 +235,6 @@ export class IstioMesh extends pulumi.ComponentResource {
     const { namespace, version, profile, revision, registry, values } = r;
 
     const repo = CHARTS.istio.repo;
-    const child = { parent: this };
 
     this.base = helmRelease(
       childName(name, "base"),
@@ -248,7 +247,9 @@ export class IstioMesh extends pulumi.ComponentResource {
         createNamespace: true,
         values: finalValues({}, values.base),
       },
-      child,
+      // istio-base carries Istio's CRDs in its templates: uninstalling it deletes every Istio
+      // custom resource in the cluster, so neither a removal nor a rename uninstalls it.
+      { parent: this, retainOnDelete: true },
     );
     if (r.cni) {
       this.cni = helmRelease(

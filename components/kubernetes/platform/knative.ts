@@ -270,7 +270,9 @@ export class KnativeServing extends pulumi.ComponentResource {
         createNamespace: true,
         values: finalValues(knativeOperatorValues({ registry }), r.values),
       },
-      { parent: this },
+      // The operator chart installs the KnativeServing/KnativeEventing CRDs: uninstalling it
+      // deletes every Knative install it manages. Kept when removed or renamed.
+      { parent: this, retainOnDelete: true },
     );
     this.servingNamespace = new k8s.core.v1.Namespace(
       childName(name, "namespace"),
@@ -283,7 +285,8 @@ export class KnativeServing extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this },
+      // Holds Secrets and claims Pulumi did not create: turning Knative off must not delete it.
+      { parent: this, retainOnDelete: true },
     );
     const selector = r.istio.gatewaySelector;
     const body: Typed<IKnativeServing> = {

@@ -348,7 +348,9 @@ export class Prometheus extends pulumi.ComponentResource {
         createNamespace: true,
         values: finalValues(prometheusValues(r), r.values),
       },
-      { parent: this },
+      // The release brings prometheus-operator's CRDs (every ServiceMonitor, PodMonitor and
+      // PrometheusRule in the cluster) and Prometheus' TSDB claims: kept when removed or renamed.
+      { parent: this, retainOnDelete: true },
     );
     if (istio) {
       const deps = { parent: this, dependsOn: [...istio.dependsOn, this.release] };
