@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValuesOf, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { fluentdPipeline, PASSWORD_ENV, TLS_DIR, USER_ENV } from "./fluentd-pipeline";
 
@@ -19,8 +19,8 @@ export interface SecretKeyRef {
 
 /** Credentials of the log store, read from a Kubernetes Secret (never from config). */
 export interface OutputCredentials {
-  /** Secret name, in the Fluentd namespace. */
-  secretName: string;
+  /** Secret name, in the Fluentd namespace (may come from the Secret resource that holds them). */
+  secretName: pulumi.Input<string>;
   /** @default "username" */
   usernameKey?: string;
   /** @default "password" */
@@ -40,7 +40,8 @@ export interface OutputTls {
 /** Ship to Elasticsearch or OpenSearch. @see https://github.com/uken/fluent-plugin-elasticsearch */
 export interface SearchOutput {
   type: "elasticsearch" | "opensearch";
-  host: string;
+  /** Host name or IPv4 address, no scheme or port (may come from the resource that runs it). */
+  host: pulumi.Input<string>;
   /** @default 9200 */
   port?: number;
   /** Index to write. @default "fluentd" */
@@ -71,14 +72,16 @@ export function resolveFluentd(check: ArgChecker, args: FluentdArgs): ResolvedFl
   const namespace = args.namespace ?? "logging";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.fluentd.version);
-  const output: FluentdOutput = args.output ?? { type: "stdout" };
+  let output: FluentdOutput = args.output ?? { type: "stdout" };
   if (output.type !== "stdout") {
-    check.pattern(
-      "output.host",
-      output.host,
-      HOST,
-      "must be a DNS host name or an IPv4 address (no scheme, no port)",
-    );
+    const host = check.input(output.host, (v) =>
+      check.pattern(
+        "output.host",
+        v,
+        HOST,
+        "must be a DNS host name or an IPv4 address (no scheme, no port)",
+      ),
+    ) as pulumi.Input<string>;
     check.port("output.port", output.port);
     check.pattern(
       "output.index",
@@ -97,9 +100,13 @@ export function resolveFluentd(check: ArgChecker, args: FluentdArgs): ResolvedFl
       if (output.tls.enabled === false)
         check.fail("output.tls.ca", output.tls.ca, "needs output.tls.enabled: true");
     }
-    if (output.credentials) {
-      const c = output.credentials;
-      check.dnsSubdomain("output.credentials.secretName", c.secretName);
+    let credentials = output.credentials;
+    if (credentials) {
+      const c = credentials;
+      const secretName = check.input(c.secretName, (v) =>
+        check.dnsSubdomain("output.credentials.secretName", v),
+      ) as pulumi.Input<string>;
+      credentials = { ...c, secretName };
       check.pattern(
         "output.credentials.usernameKey",
         c.usernameKey,
@@ -113,6 +120,7 @@ export function resolveFluentd(check: ArgChecker, args: FluentdArgs): ResolvedFl
         "must be a Secret key of letters, digits, '-', '_' and '.'",
       );
     }
+    output = { ...output, host, ...(credentials ? { credentials } : {}) };
   }
   const path = args.path ?? "/var/log/containers/*.log";
   check.pattern("path", path, PATH, "must be an absolute file path or glob without spaces");
@@ -129,7 +137,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 const PATH = /^\/[^\s<>"'#]*$/;
 /** Values of chart `fluentd`. */
 export function fluentdValues(i: {
-  output: FluentdOutput;
+  output: pulumi.Unwrap<FluentdOutput>;
   path: string;
   /** @default "logging" */
   namespace?: string;
@@ -201,7 +209,7 @@ export class Fluentd extends pulumi.ComponentResource {
         version: r.version,
         namespace,
         createNamespace: true,
-        values: finalValues(fluentdValues(r), r.values),
+        values: finalValuesOf({ output: r.output }, (k) => fluentdValues({ ...r, ...k }), r.values),
       },
       { parent: this },
     );

@@ -122,13 +122,16 @@ function resolvePlatform(owner: pulumi.Resource, args: MeshPlatformArgs): Resolv
   let prometheus: ResolvedPlatform["prometheus"];
   if (prometheusArgs) {
     const a = { ...prometheusArgs, registry, version: versions.kubePrometheusStack };
-    prometheus = { args: a, resolved: resolvePrometheus(scoped("prometheus."), a) };
+    const resolved = resolvePrometheus(scoped("prometheus."), a);
+    // The part gets the checked Input, so an Output fails once, under the platform's path.
+    prometheus = { args: { ...a, grafanaAdminSecret: resolved.grafanaAdminSecret }, resolved };
   }
   const fluentdArgs = enabled(args.fluentd);
   let fluentd: ResolvedPlatform["fluentd"];
   if (fluentdArgs) {
     const a = { ...fluentdArgs, registry, version: versions.fluentd };
-    fluentd = { args: a, resolved: resolveFluentd(scoped("fluentd."), a) };
+    const resolved = resolveFluentd(scoped("fluentd."), a);
+    fluentd = { args: a.output ? { ...a, output: resolved.output } : a, resolved };
   }
   return { istio, knative, jaeger, prometheus, fluentd, selector, gatewayService };
 }

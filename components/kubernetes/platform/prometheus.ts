@@ -9,7 +9,7 @@ import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/mon
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValuesOf, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { alertmanagerValues, AlertingArgs, checkAlerting } from "./alerting";
 import { checkComputeResources, ComputeResources, ResourceList } from "./resources";
@@ -49,7 +49,7 @@ export interface ResolvedPrometheus {
   resources?: ComputeResources;
   replicas?: number;
   grafana: boolean;
-  grafanaAdminSecret?: string;
+  grafanaAdminSecret?: pulumi.Input<string>;
   alertmanager: boolean;
   alerting?: AlertingArgs;
   /** undefined: an emptyDir. */
@@ -81,7 +81,9 @@ export function resolvePrometheus(check: ArgChecker, args: PrometheusArgs): Reso
   checkComputeResources(check, "resources", args.resources);
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
   check.int("replicas", args.replicas, 1, 10);
-  check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
+  const grafanaAdminSecret = check.input(args.grafanaAdminSecret, (v) =>
+    check.dnsSubdomain("grafanaAdminSecret", v),
+  );
   checkStorage(check, "storage", args.storage);
   if (args.alerting !== undefined) {
     if (args.alertmanager === false)
@@ -102,7 +104,7 @@ export function resolvePrometheus(check: ArgChecker, args: PrometheusArgs): Reso
     resources: args.resources,
     replicas: args.replicas,
     grafana: args.grafana ?? true,
-    grafanaAdminSecret: args.grafanaAdminSecret,
+    grafanaAdminSecret,
     alertmanager: args.alertmanager ?? true,
     alerting: args.alerting,
     storage: args.storage || undefined,
@@ -289,9 +291,10 @@ export interface PrometheusArgs {
   /**
    * Secret (in the release namespace) with Grafana's admin credentials under `admin-user` and
    * `admin-password` (the Grafana chart's `admin.existingSecret`). Without it Grafana starts
-   * with the chart's well-known default password, and the component warns.
+   * with the chart's well-known default password, and the component warns. May come from the
+   * Secret resource that holds them (`secret.metadata.name`).
    */
-  grafanaAdminSecret?: string;
+  grafanaAdminSecret?: pulumi.Input<string>;
   /** Install Alertmanager. @default true */
   alertmanager?: boolean;
   /**
@@ -346,7 +349,11 @@ export class Prometheus extends pulumi.ComponentResource {
         version: r.version,
         namespace,
         createNamespace: true,
-        values: finalValues(prometheusValues(r), r.values),
+        values: finalValuesOf(
+          { grafanaAdminSecret: r.grafanaAdminSecret },
+          (k) => prometheusValues({ ...r, ...k }),
+          r.values,
+        ),
       },
       // The release brings prometheus-operator's CRDs (every ServiceMonitor, PodMonitor and
       // PrometheusRule in the cluster) and Prometheus' TSDB claims: kept when removed or renamed.
