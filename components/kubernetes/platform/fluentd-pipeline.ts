@@ -25,9 +25,14 @@ export const PASSWORD_ENV = "FLUENT_OUTPUT_PASSWORD";
 /** Where the output buffers chunks on the node (the chart mounts the host's /var/log). */
 const BUFFER_DIR = "/var/log/fluentd-buffers";
 
+/** Whether a search output speaks https (OutputTls `enabled`, default true). */
+export function outputUsesTls(o: KnownOutput): boolean {
+  return o.type !== "stdout" && (o.tls?.enabled ?? true);
+}
+
 function outputBlock(o: KnownOutput): string {
   if (o.type === "stdout") return ["    @type stdout", "    @id out_stdout"].join("\n");
-  const tls = o.tls?.enabled ?? true;
+  const tls = outputUsesTls(o);
   const lines = [
     `    @type ${o.type}`,
     `    @id out_${o.type}`,
@@ -70,7 +75,7 @@ function outputBlock(o: KnownOutput): string {
 export function fluentdPipeline(
   output: KnownOutput,
   path: string,
-  namespace = "logging",
+  namespace: string,
 ): Record<string, string> {
   return {
     "01_sources.conf": [

@@ -4,7 +4,13 @@ import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValuesOf, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
-import { fluentdPipeline, PASSWORD_ENV, TLS_DIR, USER_ENV } from "./fluentd-pipeline";
+import {
+  fluentdPipeline,
+  outputUsesTls,
+  PASSWORD_ENV,
+  TLS_DIR,
+  USER_ENV,
+} from "./fluentd-pipeline";
 
 export { fluentdPipeline };
 import { checkArgs } from "../../core/args-schema";
@@ -139,12 +145,11 @@ const PATH = /^\/[^\s<>"'#]*$/;
 export function fluentdValues(i: {
   output: pulumi.Unwrap<FluentdOutput>;
   path: string;
-  /** @default "logging" */
-  namespace?: string;
+  namespace: string;
   registry?: string;
 }): Values {
   const values: Values = {
-    fileConfigs: fluentdPipeline(i.output, i.path, i.namespace ?? "logging"),
+    fileConfigs: fluentdPipeline(i.output, i.path, i.namespace),
     kind: "DaemonSet",
     // The chart's default image variant (elasticsearch7) carries the Elasticsearch plugin only.
     // The chart builds the tag from its appVersion and `variant` (templates/_pod.tpl:
@@ -167,7 +172,7 @@ export function fluentdValues(i: {
       },
     ];
   }
-  if (o.type !== "stdout" && (o.tls?.enabled ?? true) && o.tls?.ca) {
+  if (o.type !== "stdout" && outputUsesTls(o) && o.tls?.ca) {
     values.volumes = [{ name: "output-tls", secret: { secretName: o.tls.ca.name } }];
     values.volumeMounts = [{ mountPath: TLS_DIR, name: "output-tls", readOnly: true }];
   }

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../../harness";
+import { MeshPlatform } from "../../../components/kubernetes/platform/platform";
 import { Prometheus, resolvePrometheus } from "../../../components/kubernetes/platform/prometheus";
 import {
   Fluentd,
@@ -42,6 +43,30 @@ describe("platform: pulumi.Input arguments (issue 13)", () => {
     assert.deepEqual((values("prom-release").grafana as Record<string, unknown>).admin, {
       existingSecret: "grafana-admin",
     });
+  });
+
+  it("GIVEN Inputs through MeshPlatform THEN its parts' releases get the values once known", async () => {
+    new MeshPlatform("plat", {
+      knative: false,
+      jaeger: false,
+      prometheus: { grafanaAdminSecret: pulumi.secret("grafana-admin") },
+      fluentd: { output: { type: "elasticsearch", host: pulumi.output("es.logging.svc") } },
+    });
+    await h.settled();
+    assert.deepEqual((values("plat-prometheus-release").grafana as Record<string, unknown>).admin, {
+      existingSecret: "grafana-admin",
+    });
+    // A secret Input keeps the values secret in the state.
+    assert.equal(
+      JSON.stringify(h.get(RELEASE, "plat-prometheus-release").redacted.values).includes(
+        "grafana-admin",
+      ),
+      false,
+    );
+    assert.match(
+      (values("plat-fluentd-release").fileConfigs as Record<string, string>)["04_outputs.conf"],
+      /\n {4}host es\.logging\.svc\n/,
+    );
   });
 
   it("GIVEN a known bad grafanaAdminSecret THEN construction fails naming it", async () => {
