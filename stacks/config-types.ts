@@ -13,6 +13,7 @@ import type {
   MeshedWorkloadArgs,
   MeshNamespaceArgs,
   MeshServiceEntryArgs,
+  OpenFaasFunctionArgs,
   ServerlessServiceArgs,
   ServiceAccessArgs,
   ServiceObservabilityArgs,
@@ -39,6 +40,8 @@ export interface ServicesConfig {
   gateways?: Record<string, InStack<IngressGatewayArgs>>;
   routes?: Record<string, InStack<IngressRouteArgs>>;
   serviceEntries?: Record<string, InStack<MeshServiceEntryArgs>>;
+  /** OpenFaaS functions (`Function` resources); namespace default: the install's functions namespace. */
+  openfaas?: Record<string, InStack<OpenFaasFunctionArgs>>;
 }
 
 /** Another AWS region or account. */

@@ -20,6 +20,7 @@ export interface PlatformDeployment {
  *   jaeger: { samplingPercentage: 100 }   # any add-on but istio can be `false`
  *   prometheus: { retention: 2d }
  *   fluentd: { output: { type: stdout } }
+ *   openfaas: { gatewayReplicas: 3 }     # off unless set: OpenFaaS Pro (licence Secret) in the mesh
  * ```
  * The stack schema has checked the config; `MeshPlatform` takes it as it is.
  */
@@ -39,7 +40,7 @@ export function deployPlatform(
         tracingProvider: mesh.tracingProvider,
         monitorLabels: mesh.monitorLabels,
         dashboards: platform.dashboards,
-        addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd"].filter(
+        addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd", "openfaas"].filter(
           (k) => platform[k as "istio"] !== undefined,
         ),
       },

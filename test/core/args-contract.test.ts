@@ -81,6 +81,10 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
       build: (a) => new svc.MeshServiceEntry("api", a as never),
       valid: { hosts: ["api.example.com"], ports: [{ number: 443, protocol: "TLS" }] },
     },
+    OpenFaasFunction: {
+      build: (a) => new svc.OpenFaasFunction("image-processor", a as never),
+      valid: { image: "i:1", scale: { min: 1 }, limits: { cpu: "1" } },
+    },
     IstioMesh: {
       build: (a) => new plat.IstioMesh("istio", a),
       valid: {
@@ -113,6 +117,10 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
     MeshPlatform: {
       build: (a) => new plat.MeshPlatform("platform", a),
       valid: { knative: { autoscaler: { initialScale: 1 } }, istio: { gateway: { name: "edge" } } },
+    },
+    OpenFaas: {
+      build: (a) => new plat.OpenFaas("openfaas", a),
+      valid: { credentials: { adminUser: "admin" }, istio: { dependsOn: [] } },
     },
     MeshNetwork: {
       build: (a) => new aws.MeshNetwork("net", a),

@@ -57,6 +57,7 @@ describe("kubernetes/mesh-info", () => {
       extensionProviders: undefined,
       monitorLabels: {},
       dependsOn: [],
+      openfaas: undefined,
     });
   });
 

@@ -7,6 +7,7 @@ import { gatewaySelector, IstioMesh, IstioMeshArgs, resolveIstio, ResolvedIstio 
 import { Jaeger, JaegerArgs, jaegerTracingProvider, resolveJaeger, ResolvedJaeger } from "./jaeger";
 import { KnativeServing, KnativeServingArgs, resolveKnative, ResolvedKnative } from "./knative";
 import { Prometheus, PrometheusArgs, resolvePrometheus, ResolvedPrometheus } from "./prometheus";
+import { OpenFaas, OpenFaasArgs, resolveOpenFaas, ResolvedOpenFaas } from "./openfaas";
 import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
 import { checkArgs } from "../../core/args-schema";
@@ -20,6 +21,7 @@ export type PlatformKnativeArgs = Omit<KnativeServingArgs, "registry" | "version
 export type PlatformJaegerArgs = Omit<JaegerArgs, "registry" | "version" | "telemetry">;
 export type PlatformPrometheusArgs = Omit<PrometheusArgs, "registry" | "version" | "istio">;
 export type PlatformFluentdArgs = Omit<FluentdArgs, "registry" | "version">;
+export type PlatformOpenFaasArgs = Omit<OpenFaasArgs, "registry" | "version" | "istio">;
 
 export interface MeshPlatformArgs {
   /**
@@ -41,6 +43,11 @@ export interface MeshPlatformArgs {
   prometheus?: AddOn<PlatformPrometheusArgs>;
   /** Fluentd DaemonSet. @default true */
   fluentd?: AddOn<PlatformFluentdArgs>;
+  /**
+   * OpenFaaS (Pro by default, for `Function` resources) with its namespaces in the mesh; off
+   * unless set (`true` or an object). Functions deploy with `OpenFaasFunction`. @default false
+   */
+  openfaas?: AddOn<PlatformOpenFaasArgs>;
 }
 
 function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
@@ -61,6 +68,7 @@ interface ResolvedPlatform {
   jaeger?: Part<Omit<JaegerArgs, "telemetry">, ResolvedJaeger>;
   prometheus?: Part<Omit<PrometheusArgs, "istio">, ResolvedPrometheus>;
   fluentd?: Part<FluentdArgs, ResolvedFluentd>;
+  openfaas?: Part<Omit<OpenFaasArgs, "istio">, ResolvedOpenFaas>;
   /** Labels of the ingress gateway's pods, when there is a gateway. */
   selector?: Record<string, string>;
   /** Fully qualified host of the ingress gateway Service, when there is a gateway. */
@@ -133,7 +141,14 @@ function resolvePlatform(owner: pulumi.Resource, args: MeshPlatformArgs): Resolv
     const resolved = resolveFluentd(scoped("fluentd."), a);
     fluentd = { args: a.output ? { ...a, output: resolved.output } : a, resolved };
   }
-  return { istio, knative, jaeger, prometheus, fluentd, selector, gatewayService };
+  // OpenFaaS is off unless asked for (unlike the other add-ons): it needs a licence.
+  const openfaasArgs = args.openfaas === undefined ? undefined : enabled(args.openfaas);
+  let openfaas: ResolvedPlatform["openfaas"];
+  if (openfaasArgs) {
+    const a = { ...openfaasArgs, registry, version: versions.openfaas };
+    openfaas = { args: a, resolved: resolveOpenFaas(scoped("openfaas."), a) };
+  }
+  return { istio, knative, jaeger, prometheus, fluentd, openfaas, selector, gatewayService };
 }
 
 /**
@@ -147,6 +162,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
   readonly jaeger?: Jaeger;
   readonly prometheus?: Prometheus;
   readonly fluentd?: Fluentd;
+  readonly openfaas?: OpenFaas;
   readonly mesh: MeshInfo;
   /** In-cluster addresses of the installed UIs: prometheus, grafana, alertmanager, jaeger. */
   readonly dashboards: Record<string, string>;
@@ -195,6 +211,19 @@ export class MeshPlatform extends pulumi.ComponentResource {
     if (r.fluentd) {
       this.fluentd = new Fluentd(childName(name, "fluentd"), r.fluentd.args, child);
     }
+    if (r.openfaas) {
+      this.openfaas = new OpenFaas(
+        childName(name, "openfaas"),
+        {
+          ...r.openfaas.args,
+          istio: {
+            dependsOn: istioReady,
+            enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
+          },
+        },
+        child,
+      );
+    }
 
     this.gatewayService = gatewayService;
     this.dashboards = {
@@ -224,6 +253,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
         : {}),
       extensionProviders: this.istio.extensionProviders,
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
+      ...(this.openfaas ? { openfaas: this.openfaas.info } : {}),
       dependsOn: [
         this.istio.base,
         this.istio.istiod,
@@ -237,6 +267,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       jaeger: this.jaeger,
       prometheus: this.prometheus,
       fluentd: this.fluentd,
+      openfaas: this.openfaas,
       rootNamespace: this.istio.rootNamespace,
       gatewayService: this.gatewayService,
     });
