@@ -191,6 +191,23 @@ describe("platform/MeshPlatform renames (issue 11: renames must not delete data)
     );
   });
 
+  it("GIVEN OpenFaaS turned off THEN its namespaces (functions, their Secrets) are retained", async () => {
+    await h.reset();
+    new MeshPlatform("platform", { openfaas: { edition: "ce" } });
+    await h.settled();
+    assert.deepEqual(
+      h
+        .resources("kubernetes:core/v1:Namespace")
+        .filter((r) => r.name.startsWith("platform-openfaas"))
+        .map((r) => [physicalName(r), r.options?.retainOnDelete === true])
+        .sort(),
+      [
+        ["openfaas", true],
+        ["openfaas-fn", true],
+      ],
+    );
+  });
+
   it("GIVEN protect: true on MeshPlatform THEN every child resource is registered protected", async () => {
     const seen = await render("platform", { protect: true });
     const custom = seen.filter((r) => r.physical !== undefined);
