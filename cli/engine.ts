@@ -28,6 +28,40 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** The same inputs with every secret replaced by SECRET_PLACEHOLDER: the only form written out. */
   redacted: Record<string, unknown>;
+  /** Lifecycle options as registered (only those set): what a rename or a delete does to it. */
+  options?: RecordedOptions;
+}
+
+/** The registered `protect`, `retainOnDelete` and own `aliases` (the engine adds inherited ones). */
+export interface RecordedOptions {
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  /** Each alias as a URN, or as the spec fields it set (`name`, `type`, `parentUrn`, ...). */
+  aliases?: Array<Record<string, string | boolean>>;
+}
+
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        toObject(): Record<string, string | boolean | undefined>;
+      }
+    | undefined;
+}
+
+function recordedOptions(req: RegisterRequest): RecordedOptions {
+  const aliases = req.getAliasesList().map((a) => {
+    if (a.getUrn()) return { urn: a.getUrn() };
+    const spec = a.getSpec()?.toObject() ?? {};
+    return Object.fromEntries(
+      Object.entries(spec).filter(([, v]) => v !== undefined && v !== "" && v !== false),
+    ) as Record<string, string | boolean>;
+  });
+  return {
+    ...(req.getProtect() ? { protect: true } : {}),
+    ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
+    ...(aliases.length > 0 ? { aliases } : {}),
+  };
 }
 
 /** Every registration of one run, in order, with look-ups. */
@@ -125,6 +159,9 @@ interface RegisterRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getAliasesList(): AliasMessage[];
 }
 
 interface MockMonitorLike {
@@ -216,6 +253,7 @@ export async function installRecordingEngine(options: EngineOptions): Promise<Re
       provider: req.getProvider() || undefined,
       inputs: inputs as Record<string, unknown>,
       redacted: redacted as Record<string, unknown>,
+      options: recordedOptions(req),
     });
     return register(req, cb);
   };

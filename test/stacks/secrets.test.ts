@@ -334,6 +334,9 @@ describe("secrets flow (issue 11)", () => {
       jwks: JSON.stringify({ keys: [{ kty: "oct", kid: HEX }] }),
       license: `licence-${HEX}`,
       adminPassword: `pw-${HEX}`,
+      grafanaAdminSecret: `g${HEX}`,
+      host: `es${HEX}.example.com`,
+      secretName: `s${HEX}`,
     };
     // Where an argument needs its siblings (a VPC config takes subnets and security groups).
     const around: Record<string, Record<string, unknown> | unknown[]> = {
@@ -342,6 +345,8 @@ describe("secrets flow (issue 11)", () => {
       jwt: [{ issuer: "https://auth.example.com" }],
       ingress: { gateway: "istio-ingress/public" },
       secretEnv: { TOKEN: { key: "token" } },
+      output: { type: "elasticsearch", host: "es.example.com" },
+      fluentd: { output: { type: "elasticsearch", host: "es.example.com" } },
     };
     for (const component of COMPONENTS)
       for (const place of schemaPlaces(component).filter((p) => p.kind === "Output")) {

@@ -12,7 +12,11 @@
  * https://docs.fluentd.org/input/tail https://docs.fluentd.org/filter/parser
  * https://docs.fluentd.org/configuration/buffer-section
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { FluentdOutput } from "./fluentd";
+
+/** An output with every Input known (what the pipeline text is written from). */
+type KnownOutput = pulumi.Unwrap<FluentdOutput>;
 
 export const TLS_DIR = "/fluentd/tls";
 export const USER_ENV = "FLUENT_OUTPUT_USER";
@@ -21,9 +25,14 @@ export const PASSWORD_ENV = "FLUENT_OUTPUT_PASSWORD";
 /** Where the output buffers chunks on the node (the chart mounts the host's /var/log). */
 const BUFFER_DIR = "/var/log/fluentd-buffers";
 
-function outputBlock(o: FluentdOutput): string {
+/** Whether a search output speaks https (OutputTls `enabled`, default true). */
+export function outputUsesTls(o: KnownOutput): boolean {
+  return o.type !== "stdout" && (o.tls?.enabled ?? true);
+}
+
+function outputBlock(o: KnownOutput): string {
   if (o.type === "stdout") return ["    @type stdout", "    @id out_stdout"].join("\n");
-  const tls = o.tls?.enabled ?? true;
+  const tls = outputUsesTls(o);
   const lines = [
     `    @type ${o.type}`,
     `    @id out_${o.type}`,
@@ -64,9 +73,9 @@ function outputBlock(o: FluentdOutput): string {
  * pods (`fluentd-*` in `namespace`) are not tailed: shipping its own errors would loop.
  */
 export function fluentdPipeline(
-  output: FluentdOutput,
+  output: KnownOutput,
   path: string,
-  namespace = "logging",
+  namespace: string,
 ): Record<string, string> {
   return {
     "01_sources.conf": [

@@ -2,9 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValuesOf, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
-import { fluentdPipeline, PASSWORD_ENV, TLS_DIR, USER_ENV } from "./fluentd-pipeline";
+import {
+  fluentdPipeline,
+  outputUsesTls,
+  PASSWORD_ENV,
+  TLS_DIR,
+  USER_ENV,
+} from "./fluentd-pipeline";
 
 export { fluentdPipeline };
 import { checkArgs } from "../../core/args-schema";
@@ -19,8 +25,8 @@ export interface SecretKeyRef {
 
 /** Credentials of the log store, read from a Kubernetes Secret (never from config). */
 export interface OutputCredentials {
-  /** Secret name, in the Fluentd namespace. */
-  secretName: string;
+  /** Secret name, in the Fluentd namespace (may come from the Secret resource that holds them). */
+  secretName: pulumi.Input<string>;
   /** @default "username" */
   usernameKey?: string;
   /** @default "password" */
@@ -40,7 +46,8 @@ export interface OutputTls {
 /** Ship to Elasticsearch or OpenSearch. @see https://github.com/uken/fluent-plugin-elasticsearch */
 export interface SearchOutput {
   type: "elasticsearch" | "opensearch";
-  host: string;
+  /** Host name or IPv4 address, no scheme or port (may come from the resource that runs it). */
+  host: pulumi.Input<string>;
   /** @default 9200 */
   port?: number;
   /** Index to write. @default "fluentd" */
@@ -56,27 +63,31 @@ export interface StdoutOutput {
 
 export type FluentdOutput = SearchOutput | StdoutOutput;
 
-/** Resolved Fluentd settings after validation. */
-export interface FluentdSettings {
+/** Fluentd arguments checked, every default applied. */
+export interface ResolvedFluentd {
   namespace: string;
   version: string;
   output: FluentdOutput;
   path: string;
+  registry?: string;
+  values?: Values;
 }
 
-/** Validates FluentdArgs (MeshPlatform runs it scoped by the add-on name). */
-export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdSettings {
+/** Checks FluentdArgs and applies defaults (MeshPlatform runs it scoped as `fluentd.*`). */
+export function resolveFluentd(check: ArgChecker, args: FluentdArgs): ResolvedFluentd {
   const namespace = args.namespace ?? "logging";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.fluentd.version);
-  const output: FluentdOutput = args.output ?? { type: "stdout" };
+  let output: FluentdOutput = args.output ?? { type: "stdout" };
   if (output.type !== "stdout") {
-    check.pattern(
-      "output.host",
-      output.host,
-      HOST,
-      "must be a DNS host name or an IPv4 address (no scheme, no port)",
-    );
+    const host = check.input(output.host, (v) =>
+      check.pattern(
+        "output.host",
+        v,
+        HOST,
+        "must be a DNS host name or an IPv4 address (no scheme, no port)",
+      ),
+    ) as pulumi.Input<string>;
     check.port("output.port", output.port);
     check.pattern(
       "output.index",
@@ -90,17 +101,22 @@ export function checkFluentdArgs(check: ArgChecker, args: FluentdArgs): FluentdS
       if (output.tls.enabled === false)
         check.fail("output.tls.ca", output.tls.ca, "needs output.tls.enabled: true");
     }
-    if (output.credentials) {
-      const c = output.credentials;
-      check.dnsSubdomain("output.credentials.secretName", c.secretName);
+    let credentials = output.credentials;
+    if (credentials) {
+      const c = credentials;
+      const secretName = check.input(c.secretName, (v) =>
+        check.dnsSubdomain("output.credentials.secretName", v),
+      ) as pulumi.Input<string>;
+      credentials = { ...c, secretName };
       check.secretKey("output.credentials.usernameKey", c.usernameKey);
       check.secretKey("output.credentials.passwordKey", c.passwordKey);
     }
+    output = { ...output, host, ...(credentials ? { credentials } : {}) };
   }
   const path = args.path ?? "/var/log/containers/*.log";
   check.pattern("path", path, PATH, "must be an absolute file path or glob without spaces");
   checkRegistry(check, "registry", args.registry);
-  return { namespace, version, output, path };
+  return { namespace, version, output, path, registry: args.registry, values: args.values };
 }
 
 const HOST =
@@ -111,14 +127,13 @@ const INDEX = /^[a-z0-9][a-z0-9._-]{0,254}$/;
 const PATH = /^\/[^\s<>"'#\x00-\x1f\x7f]*$/;
 /** Values of chart `fluentd`. */
 export function fluentdValues(i: {
-  output: FluentdOutput;
+  output: pulumi.Unwrap<FluentdOutput>;
   path: string;
-  /** @default "logging" */
-  namespace?: string;
+  namespace: string;
   registry?: string;
 }): Values {
   const values: Values = {
-    fileConfigs: fluentdPipeline(i.output, i.path, i.namespace ?? "logging"),
+    fileConfigs: fluentdPipeline(i.output, i.path, i.namespace),
     kind: "DaemonSet",
     // The chart's default image variant (elasticsearch7) carries the Elasticsearch plugin only.
     // The chart builds the tag from its appVersion and `variant` (templates/_pod.tpl:
@@ -141,7 +156,7 @@ export function fluentdValues(i: {
       },
     ];
   }
-  if (o.type !== "stdout" && (o.tls?.enabled ?? true) && o.tls?.ca) {
+  if (o.type !== "stdout" && outputUsesTls(o) && o.tls?.ca) {
     values.volumes = [{ name: "output-tls", secret: { secretName: o.tls.ca.name } }];
     values.volumeMounts = [{ mountPath: TLS_DIR, name: "output-tls", readOnly: true }];
   }
@@ -171,7 +186,8 @@ export class Fluentd extends pulumi.ComponentResource {
   constructor(name: string, args: FluentdArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Fluentd", name, {}, opts);
     checkArgs(this, schema, args);
-    const { namespace, version, output, path } = checkFluentdArgs(new ArgChecker(this), args);
+    const r = resolveFluentd(new ArgChecker(this), args);
+    const { namespace } = r;
 
     this.release = helmRelease(
       childName(name, "release"),
@@ -179,13 +195,10 @@ export class Fluentd extends pulumi.ComponentResource {
         name: "fluentd",
         chart: CHARTS.fluentd.chart,
         repo: CHARTS.fluentd.repo,
-        version,
+        version: r.version,
         namespace,
         createNamespace: true,
-        values: finalValues(
-          fluentdValues({ output, path, namespace, registry: args.registry }),
-          args.values,
-        ),
+        values: finalValuesOf({ output: r.output }, (k) => fluentdValues({ ...r, ...k }), r.values),
       },
       { parent: this },
     );

@@ -8,6 +8,27 @@ import { isPinnedVersion, VERSION_RULE } from "./versions";
 export type { Values };
 export { deepMerge, sortKeys };
 
+/** True when `value` holds an Output or a Promise anywhere (a value not known yet). */
+function holdsOutput(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+  if (Array.isArray(value)) return value.some(holdsOutput);
+  if (value !== null && typeof value === "object") return Object.values(value).some(holdsOutput);
+  return false;
+}
+
+/**
+ * `finalValues` of what `build` makes from `inputs`: at once when every Input in them is known,
+ * else once they resolve (an Output of the values, secret when any of them is).
+ */
+export function finalValuesOf<I>(
+  inputs: I,
+  build: (known: pulumi.Unwrap<I>) => Values,
+  overrides?: Values,
+): pulumi.Input<Values> {
+  if (!holdsOutput(inputs)) return finalValues(build(inputs as pulumi.Unwrap<I>), overrides);
+  return pulumi.output(inputs).apply((known) => finalValues(build(known), overrides));
+}
+
 /** Builder values with the caller's overrides merged last, keys sorted. */
 export function finalValues(built: Values, overrides?: Values): Values {
   return sortKeys(deepMerge(built, overrides));
@@ -51,8 +72,8 @@ export interface ReleaseSpec {
   namespace: string;
   /** Let Helm create the namespace (only where it is not created separately). */
   createNamespace?: boolean;
-  /** Final values (already merged and sorted). */
-  values: Values;
+  /** Final values (already merged and sorted), or an Output of them. */
+  values: pulumi.Input<Values>;
 }
 
 /**

@@ -4,6 +4,8 @@ export type {
   IstioMeshArgs,
   IstioGatewayArgs,
   IstioTracingProvider,
+  IstioExtAuthzProvider,
+  ExtAuthzRequestBody,
   IstioProfile,
   IstioValues,
   MtlsMode,

@@ -1,6 +1,7 @@
 import type { ComputeResources } from "./resources";
 import type { ArgChecker } from "../../core/validate";
 import type { Values } from "./helm";
+import { extAuthzProviders, type IstioExtAuthzProvider } from "./ext-authz";
 
 /**
  * Types and pure values builders of the Istio charts (`istiod`, `gateway`, `cni`, `ztunnel`),
@@ -85,6 +86,8 @@ export interface IstiodValuesInput {
   replicas?: number;
   /** Requests/limits of every injected istio-proxy (`global.proxy.resources`). */
   proxyResources?: ComputeResources;
+  /** Checked ext-authz providers, added to `meshConfig.extensionProviders` after tracing's. */
+  extAuthz?: Array<IstioExtAuthzProvider & { name: string }>;
 }
 
 /** The charts' HPA maximum is 5 (istiod `autoscaleMax`, gateway `autoscaling.maxReplicas`). */
@@ -118,6 +121,10 @@ export function istiodValues(i: IstiodValuesInput): Values {
     trustDomain: i.trustDomain,
     ...(i.tracing ? tracingMeshConfig(i.tracing) : {}),
   };
+  if (i.extAuthz?.length) {
+    const tracing = (meshConfig.extensionProviders as Values[] | undefined) ?? [];
+    meshConfig.extensionProviders = [...tracing, ...extAuthzProviders(i.extAuthz)];
+  }
   const global: Values = { istioNamespace: i.namespace };
   if (i.registry !== undefined) global.hub = `${i.registry}/istio`;
   if (i.proxyResources) global.proxy = { resources: i.proxyResources };

@@ -11,6 +11,7 @@ import { chartVersion, checkRegistry, finalValues, helmRelease } from "./helm";
 import {
   checkSamplingPercentage,
   cniValues,
+  GatewayServiceType,
   gatewaySelector,
   gatewayValues,
   istiodValues,
@@ -22,27 +23,38 @@ import {
   ztunnelValues,
 } from "./istio-values";
 import { CHARTS, ISTIO_CHARTS } from "./versions";
+import { IstioExtAuthzProvider, resolveExtAuthz } from "./ext-authz";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/IstioMesh.schema.json";
 
 export * from "./istio-values";
+export type { IstioExtAuthzProvider, ExtAuthzRequestBody } from "./ext-authz";
 
-/** Resolved IstioMesh settings after validation. */
-export interface IstioSettings {
+/** IstioMesh arguments checked, every default applied. */
+export interface ResolvedIstio {
   namespace: string;
   version: string;
   profile: IstioProfile;
-  gateway?: IstioGatewayArgs;
-  gatewayName?: string;
+  revision?: string;
+  /** Whether the CNI node agent is installed (always with the ambient profile). */
+  cni: boolean;
+  /** The ingress gateway; undefined with `gateway: false`. */
+  gateway?: { name: string; namespace: string; serviceType: GatewayServiceType };
   accessLogFile: string;
   accessLogEncoding: "TEXT" | "JSON";
   trustDomain: string;
+  tracing?: IstioTracingProvider;
+  /** Ext-authz providers, sorted by name, timeouts as protobuf Durations. */
+  extAuthz: Array<IstioExtAuthzProvider & { name: string }>;
   mtls: MtlsMode;
   replicas?: number;
+  proxyResources?: ComputeResources;
+  registry?: string;
+  values: IstioValues;
 }
 
-/** Validates IstioMesh arguments (MeshPlatform runs it scoped as `istio.*`). */
-export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSettings {
+/** Checks IstioMesh arguments and applies defaults (MeshPlatform runs it scoped as `istio.*`). */
+export function resolveIstio(check: ArgChecker, args: IstioMeshArgs): ResolvedIstio {
   const namespace = args.namespace ?? "istio-system";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.istio.version);
@@ -65,11 +77,17 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     );
   }
   const gw = args.gateway === false ? undefined : (args.gateway ?? {});
-  const gatewayName = gw ? (gw.name ?? "istio-ingressgateway") : undefined;
+  let gateway: ResolvedIstio["gateway"];
   if (gw) {
-    check.dnsLabel("gateway.name", gatewayName);
-    check.length("gateway.name", gatewayName, 1, 53);
+    const name = gw.name ?? "istio-ingressgateway";
+    check.dnsLabel("gateway.name", name);
+    check.length("gateway.name", name, 1, 53);
     check.dnsLabel("gateway.namespace", gw.namespace);
+    gateway = {
+      name,
+      namespace: gw.namespace ?? namespace,
+      serviceType: gw.serviceType ?? "LoadBalancer",
+    };
   }
   const accessLogFile = args.accessLogFile ?? "/dev/stdout";
   check.pattern(
@@ -78,7 +96,6 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     LOG_FILE,
     'must be an absolute path such as "/dev/stdout", or "" to turn access logs off',
   );
-  const accessLogEncoding = args.accessLogEncoding ?? "TEXT";
   const trustDomain = args.trustDomain ?? "cluster.local";
   check.dnsSubdomain("trustDomain", trustDomain);
   if (args.tracing) {
@@ -98,7 +115,12 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
       0.01,
     );
   }
-  const mtls = args.mtls ?? "STRICT";
+  const extAuthz = resolveExtAuthz(
+    check,
+    "extAuthz",
+    args.extAuthz,
+    args.tracing ? [args.tracing.name] : [],
+  );
   check.int("replicas", args.replicas, 1, 50);
   checkComputeResources(check, "proxyResources", args.proxyResources);
   checkRegistry(check, "registry", args.registry);
@@ -106,13 +128,19 @@ export function checkIstioArgs(check: ArgChecker, args: IstioMeshArgs): IstioSet
     namespace,
     version,
     profile,
-    gateway: gw,
-    gatewayName,
+    revision: args.revision,
+    cni: profile === "ambient" || args.cni === true,
+    gateway,
     accessLogFile,
-    accessLogEncoding,
+    accessLogEncoding: args.accessLogEncoding ?? "TEXT",
     trustDomain,
-    mtls,
+    tracing: args.tracing,
+    extAuthz,
+    mtls: args.mtls ?? "STRICT",
     replicas: args.replicas,
+    proxyResources: args.proxyResources,
+    registry: args.registry,
+    values: args.values ?? {},
   };
 }
 
@@ -149,6 +177,12 @@ export interface IstioMeshArgs {
    * @default none
    */
   tracing?: IstioTracingProvider;
+  /**
+   * External authorization servers by provider name, added to `meshConfig.extensionProviders`
+   * beside the tracing provider: the providers a service's CUSTOM access rule may name.
+   * @default {} @see https://istio.io/latest/docs/tasks/security/authorization/authz-custom/
+   */
+  extAuthz?: Record<string, IstioExtAuthzProvider>;
   /** Mesh-wide `PeerAuthentication` mode in the root namespace. @default "STRICT" */
   mtls?: MtlsMode;
   /**
@@ -188,6 +222,8 @@ export class IstioMesh extends pulumi.ComponentResource {
   readonly gatewayNamespace?: string;
   readonly gatewaySelector?: Record<string, string>;
   readonly tracingProvider?: string;
+  /** Names of `meshConfig.extensionProviders`: the tracing provider, then the ext-authz ones. */
+  readonly extensionProviders: string[];
   /** What objects using Istio's CRDs and injection wait for: base and istiod (and ztunnel). */
   readonly dependsOn: pulumi.Resource[];
   readonly version: string;
@@ -195,23 +231,10 @@ export class IstioMesh extends pulumi.ComponentResource {
   constructor(name: string, args: IstioMeshArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:IstioMesh", name, {}, opts);
     checkArgs(this, schema, args);
-    const {
-      namespace,
-      version,
-      profile,
-      gateway: gw,
-      gatewayName,
-      accessLogFile,
-      accessLogEncoding,
-      trustDomain,
-      mtls,
-      replicas,
-    } = checkIstioArgs(new ArgChecker(this), args);
+    const r = resolveIstio(new ArgChecker(this), args);
+    const { namespace, version, profile, revision, registry, values } = r;
 
     const repo = CHARTS.istio.repo;
-    const revision = args.revision;
-    const withCni = profile === "ambient" || args.cni === true;
-    const child = { parent: this };
 
     this.base = helmRelease(
       childName(name, "base"),
@@ -222,11 +245,13 @@ export class IstioMesh extends pulumi.ComponentResource {
         version,
         namespace,
         createNamespace: true,
-        values: finalValues({}, args.values?.base),
+        values: finalValues({}, values.base),
       },
-      child,
+      // istio-base carries Istio's CRDs in its templates: uninstalling it deletes every Istio
+      // custom resource in the cluster, so neither a removal nor a rename uninstalls it.
+      { parent: this, retainOnDelete: true },
     );
-    if (withCni) {
+    if (r.cni) {
       this.cni = helmRelease(
         childName(name, "cni"),
         {
@@ -235,10 +260,7 @@ export class IstioMesh extends pulumi.ComponentResource {
           repo,
           version,
           namespace,
-          values: finalValues(
-            cniValues({ profile, revision, registry: args.registry }),
-            args.values?.cni,
-          ),
+          values: finalValues(cniValues({ profile, revision, registry }), values.cni),
         },
         { parent: this, dependsOn: [this.base] },
       );
@@ -251,22 +273,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         repo,
         version,
         namespace,
-        values: finalValues(
-          istiodValues({
-            namespace,
-            profile,
-            revision,
-            cni: withCni,
-            registry: args.registry,
-            accessLogFile,
-            accessLogEncoding,
-            trustDomain,
-            tracing: args.tracing,
-            replicas,
-            proxyResources: args.proxyResources,
-          }),
-          args.values?.istiod,
-        ),
+        values: finalValues(istiodValues(r), values.istiod),
       },
       { parent: this, dependsOn: this.cni ? [this.base, this.cni] : [this.base] },
     );
@@ -279,42 +286,39 @@ export class IstioMesh extends pulumi.ComponentResource {
           repo,
           version,
           namespace,
-          values: finalValues(
-            ztunnelValues({ namespace, revision, registry: args.registry }),
-            args.values?.ztunnel,
-          ),
+          values: finalValues(ztunnelValues({ namespace, revision, registry }), values.ztunnel),
         },
         { parent: this, dependsOn: [this.istiod] },
       );
     }
     const ready = [this.base, this.istiod, ...(this.ztunnel ? [this.ztunnel] : [])];
-    if (gw && gatewayName) {
-      const gatewayNamespace = gw.namespace ?? namespace;
+    const gw = r.gateway;
+    if (gw) {
       this.gateway = helmRelease(
         childName(name, "gateway"),
         {
-          name: gatewayName,
+          name: gw.name,
           chart: ISTIO_CHARTS.gateway,
           repo,
           version,
-          namespace: gatewayNamespace,
-          ...(gatewayNamespace !== namespace ? { createNamespace: true } : {}),
+          namespace: gw.namespace,
+          ...(gw.namespace !== namespace ? { createNamespace: true } : {}),
           values: finalValues(
-            gatewayValues({ revision, serviceType: gw.serviceType ?? "LoadBalancer", replicas }),
-            args.values?.gateway,
+            gatewayValues({ revision, serviceType: gw.serviceType, replicas: r.replicas }),
+            values.gateway,
           ),
         },
         { parent: this, dependsOn: ready },
       );
-      this.gatewayName = gatewayName;
-      this.gatewayNamespace = gatewayNamespace;
-      this.gatewaySelector = gatewaySelector(gatewayName);
+      this.gatewayName = gw.name;
+      this.gatewayNamespace = gw.namespace;
+      this.gatewaySelector = gatewaySelector(gw.name);
     }
     const peer: Typed<IPeerAuthentication> = {
       apiVersion: "security.istio.io/v1",
       kind: "PeerAuthentication",
       metadata: { name: "default", namespace, labels: managedLabels("istio", "mesh-mtls") },
-      spec: { mtls: { mode: mtls } },
+      spec: { mtls: { mode: r.mtls } },
     };
     this.peerAuthentication = customResource(childName(name, "mtls"), peer, {
       parent: this,
@@ -324,7 +328,11 @@ export class IstioMesh extends pulumi.ComponentResource {
     this.rootNamespace = namespace;
     this.revision = revision;
     this.dataPlane = profile === "ambient" ? "ambient" : "sidecar";
-    this.tracingProvider = args.tracing?.name;
+    this.tracingProvider = r.tracing?.name;
+    this.extensionProviders = [
+      ...(r.tracing ? [r.tracing.name] : []),
+      ...r.extAuthz.map((p) => p.name),
+    ];
     this.dependsOn = ready;
     this.version = version;
     this.registerOutputs({

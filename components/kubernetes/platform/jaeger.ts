@@ -128,17 +128,21 @@ export interface JaegerTelemetryTarget {
   dependsOn: pulumi.Resource[];
 }
 
-/** Resolved Jaeger settings after validation. */
-export interface JaegerSettings {
+/** Jaeger arguments checked, every default applied. */
+export interface ResolvedJaeger {
   namespace: string;
   version: string;
   maxTraces: number;
+  storage?: JaegerBadgerArgs;
   sampling: number;
   providerName: string;
+  telemetry?: JaegerTelemetryTarget;
+  registry?: string;
+  values?: Values;
 }
 
-/** Validates JaegerArgs (MeshPlatform runs it scoped by the add-on name). */
-export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSettings {
+/** Checks JaegerArgs and applies defaults (MeshPlatform runs it scoped as `jaeger.*`). */
+export function resolveJaeger(check: ArgChecker, args: JaegerArgs): ResolvedJaeger {
   const namespace = args.namespace ?? "tracing";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.jaeger.version);
@@ -164,7 +168,17 @@ export function checkJaegerArgs(check: ArgChecker, args: JaegerArgs): JaegerSett
     );
   }
   checkRegistry(check, "registry", args.registry);
-  return { namespace, version, maxTraces, sampling, providerName };
+  return {
+    namespace,
+    version,
+    maxTraces,
+    storage: args.storage,
+    sampling,
+    providerName,
+    telemetry: args.telemetry || undefined,
+    registry: args.registry,
+    values: args.values,
+  };
 }
 
 export interface JaegerArgs {
@@ -209,14 +223,12 @@ export class Jaeger extends pulumi.ComponentResource {
   constructor(name: string, args: JaegerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Jaeger", name, {}, opts);
     checkArgs(this, schema, args);
-    const { namespace, version, maxTraces, sampling, providerName } = checkJaegerArgs(
-      new ArgChecker(this),
-      args,
-    );
+    const r = resolveJaeger(new ArgChecker(this), args);
+    const { namespace, version, maxTraces, storage, sampling, providerName, telemetry } = r;
 
     // The claim must exist before the release, which waits for the pod that mounts it. Both
     // outlive the component (retainOnDelete): traces are data.
-    if (args.storage) {
+    if (storage) {
       const ns = new k8s.core.v1.Namespace(
         childName(name, "namespace"),
         { metadata: { name: namespace, labels: managedLabels("jaeger", "namespace") } },
@@ -230,7 +242,7 @@ export class Jaeger extends pulumi.ComponentResource {
             namespace,
             labels: managedLabels("jaeger", "trace-storage"),
           },
-          spec: claimSpec(args.storage),
+          spec: claimSpec(storage),
         },
         { parent: this, dependsOn: [ns], retainOnDelete: true },
       );
@@ -244,21 +256,18 @@ export class Jaeger extends pulumi.ComponentResource {
         version,
         namespace,
         createNamespace: true,
-        values: finalValues(
-          jaegerValues({ maxTraces, registry: args.registry, storage: args.storage }),
-          args.values,
-        ),
+        values: finalValues(jaegerValues({ maxTraces, registry: r.registry, storage }), r.values),
       },
       { parent: this, ...(this.volumeClaim ? { dependsOn: [this.volumeClaim] } : {}) },
     );
     this.provider = jaegerTracingProvider(namespace, providerName);
-    if (args.telemetry) {
+    if (telemetry) {
       const body: Typed<ITelemetry> = {
         apiVersion: "telemetry.istio.io/v1",
         kind: "Telemetry",
         metadata: {
           name: "mesh-default",
-          namespace: args.telemetry.rootNamespace,
+          namespace: telemetry.rootNamespace,
           labels: managedLabels("jaeger", "mesh-tracing"),
         },
         spec: {
@@ -267,7 +276,7 @@ export class Jaeger extends pulumi.ComponentResource {
       };
       this.telemetry = customResource(childName(name, "telemetry"), body, {
         parent: this,
-        dependsOn: [...args.telemetry.dependsOn, this.release],
+        dependsOn: [...telemetry.dependsOn, this.release],
       });
     }
     this.namespace = namespace;

@@ -64,17 +64,29 @@ export interface KnativeIstioTarget {
   enrol?: Pick<MeshInfo, "dataPlane" | "revision">;
 }
 
-/** Resolved Knative settings after validation. */
-export interface KnativeSettings {
+/** KnativeServing arguments checked, every default applied. */
+export interface ResolvedKnative {
   namespace: string;
   operatorNamespace: string;
   version: string;
   servingVersion: string;
+  domain?: string;
   autoscaler: KnativeAutoscalerArgs;
+  features?: Record<string, FeatureState>;
+  queueProxy?: ComputeResources;
+  highAvailability?: number;
+  istio: {
+    gatewaySelector: Record<string, string>;
+    gatewayService: string;
+    dependsOn: pulumi.Resource[];
+    enrol: Pick<MeshInfo, "dataPlane" | "revision">;
+  };
+  registry?: string;
+  values?: Values;
 }
 
-/** Validates KnativeServingArgs (MeshPlatform runs it scoped by the add-on name). */
-export function checkKnativeArgs(check: ArgChecker, args: KnativeServingArgs): KnativeSettings {
+/** Checks KnativeServingArgs and applies defaults (MeshPlatform runs it scoped as `knative.*`). */
+export function resolveKnative(check: ArgChecker, args: KnativeServingArgs): ResolvedKnative {
   const namespace = args.namespace ?? "knative-serving";
   check.dnsLabel("namespace", namespace);
   const operatorNamespace = args.operatorNamespace ?? "knative-operator";
@@ -114,7 +126,25 @@ export function checkKnativeArgs(check: ArgChecker, args: KnativeServingArgs): K
   checkComputeResources(check, "queueProxy", args.queueProxy);
   check.dnsSubdomain("istio.gatewayService", args.istio.gatewayService);
   checkRegistry(check, "registry", args.registry);
-  return { namespace, operatorNamespace, version, servingVersion, autoscaler: a };
+  return {
+    namespace,
+    operatorNamespace,
+    version,
+    servingVersion,
+    domain: args.domain,
+    autoscaler: a,
+    features: args.features,
+    queueProxy: args.queueProxy,
+    highAvailability: args.highAvailability,
+    istio: {
+      gatewaySelector: { ...args.istio.gatewaySelector },
+      gatewayService: args.istio.gatewayService ?? DEFAULT_GATEWAY_SERVICE,
+      dependsOn: args.istio.dependsOn,
+      enrol: args.istio.enrol ?? {},
+    },
+    registry: args.registry,
+    values: args.values,
+  };
 }
 
 /** The `spec.config` of the KnativeServing CR (ConfigMap name without `config-` -> data). */
@@ -226,13 +256,8 @@ export class KnativeServing extends pulumi.ComponentResource {
   constructor(name: string, args: KnativeServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:KnativeServing", name, {}, opts);
     checkArgs(this, schema, args);
-    const {
-      namespace,
-      operatorNamespace,
-      version,
-      servingVersion,
-      autoscaler: a,
-    } = checkKnativeArgs(new ArgChecker(this), args);
+    const r = resolveKnative(new ArgChecker(this), args);
+    const { namespace, servingVersion, registry } = r;
 
     this.operator = helmRelease(
       childName(name, "operator"),
@@ -240,12 +265,14 @@ export class KnativeServing extends pulumi.ComponentResource {
         name: "knative-operator",
         chart: CHARTS.knativeOperator.chart,
         repo: CHARTS.knativeOperator.repo,
-        version,
-        namespace: operatorNamespace,
+        version: r.version,
+        namespace: r.operatorNamespace,
         createNamespace: true,
-        values: finalValues(knativeOperatorValues({ registry: args.registry }), args.values),
+        values: finalValues(knativeOperatorValues({ registry }), r.values),
       },
-      { parent: this },
+      // The operator chart installs the KnativeServing/KnativeEventing CRDs: uninstalling it
+      // deletes every Knative install it manages. Kept when removed or renamed.
+      { parent: this, retainOnDelete: true },
     );
     this.servingNamespace = new k8s.core.v1.Namespace(
       childName(name, "namespace"),
@@ -254,13 +281,14 @@ export class KnativeServing extends pulumi.ComponentResource {
           name: namespace,
           labels: {
             ...managedLabels("knative-serving", "namespace"),
-            ...injectionLabels(args.istio.enrol ?? {}),
+            ...injectionLabels(r.istio.enrol),
           },
         },
       },
-      { parent: this },
+      // Holds Secrets and claims Pulumi did not create: turning Knative off must not delete it.
+      { parent: this, retainOnDelete: true },
     );
-    const selector = { ...args.istio.gatewaySelector };
+    const selector = r.istio.gatewaySelector;
     const body: Typed<IKnativeServing> = {
       apiVersion: "operator.knative.dev/v1beta1",
       kind: "KnativeServing",
@@ -271,15 +299,15 @@ export class KnativeServing extends pulumi.ComponentResource {
       },
       spec: {
         config: knativeConfig({
-          domain: args.domain,
-          autoscaler: a,
-          features: args.features,
-          gatewayService: args.istio.gatewayService ?? DEFAULT_GATEWAY_SERVICE,
+          domain: r.domain,
+          autoscaler: r.autoscaler,
+          features: r.features,
+          gatewayService: r.istio.gatewayService,
           namespace,
-          queueProxy: args.queueProxy,
+          queueProxy: r.queueProxy,
         }),
-        ...(args.highAvailability !== undefined
-          ? { "high-availability": { replicas: args.highAvailability } }
+        ...(r.highAvailability !== undefined
+          ? { "high-availability": { replicas: r.highAvailability } }
           : {}),
         ingress: {
           istio: {
@@ -288,11 +316,11 @@ export class KnativeServing extends pulumi.ComponentResource {
             "knative-local-gateway": { selector },
           },
         },
-        ...(args.registry !== undefined
+        ...(registry !== undefined
           ? {
               registry: {
                 // The operator replaces ${NAME} with each container's name.
-                default: `${args.registry}/knative-releases/\${NAME}:v${servingVersion}`,
+                default: `${registry}/knative-releases/\${NAME}:v${servingVersion}`,
               },
             }
           : {}),
@@ -301,7 +329,7 @@ export class KnativeServing extends pulumi.ComponentResource {
     };
     this.serving = customResource(childName(name, "serving"), body, {
       parent: this,
-      dependsOn: [this.operator, this.servingNamespace, ...args.istio.dependsOn],
+      dependsOn: [this.operator, this.servingNamespace, ...r.istio.dependsOn],
     });
     // The namespace is in the mesh (its activator proxies requests to STRICT services), but the
     // Kubernetes API server calls the Knative webhooks here in plain TLS, which a mesh-wide
@@ -319,7 +347,7 @@ export class KnativeServing extends pulumi.ComponentResource {
     };
     this.peerAuthentication = customResource(childName(name, "mtls"), peer, {
       parent: this,
-      dependsOn: [this.servingNamespace, ...args.istio.dependsOn],
+      dependsOn: [this.servingNamespace, ...r.istio.dependsOn],
     });
     this.namespace = namespace;
     this.gateway = `${namespace}/${KNATIVE_INGRESS_GATEWAY}`;

@@ -181,7 +181,9 @@ export class OpenFaas extends pulumi.ComponentResource {
             },
           },
         },
-        { parent: this, dependsOn: r.dependsOn },
+        // Functions, their Secrets and volumes live here, most not created by Pulumi: turning
+        // OpenFaaS off or renaming the platform must not delete them (issue 11).
+        { parent: this, dependsOn: r.dependsOn, retainOnDelete: true },
       );
     const core = namespace("namespace", r.namespace, {
       role: "openfaas-system",

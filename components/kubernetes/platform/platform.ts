@@ -1,14 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshInfo } from "../mesh-info";
-import { ArgChecker } from "../../core/validate";
-import { ScopedChecker } from "../../core/validate";
+import { ArgChecker, ScopedChecker } from "../../core/validate";
 import { checkRegistry } from "./helm";
-import { checkFluentdArgs, Fluentd, FluentdArgs } from "./fluentd";
-import { checkIstioArgs, gatewaySelector, IstioMesh, IstioMeshArgs } from "./istio";
-import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./jaeger";
-import { checkKnativeArgs, KnativeServing, KnativeServingArgs } from "./knative";
-import { checkPrometheusArgs, Prometheus, PrometheusArgs } from "./prometheus";
-import { OpenFaas, OpenFaasArgs, resolveOpenFaas } from "./openfaas";
+import { Fluentd, FluentdArgs, resolveFluentd, ResolvedFluentd } from "./fluentd";
+import { gatewaySelector, IstioMesh, IstioMeshArgs, resolveIstio, ResolvedIstio } from "./istio";
+import { Jaeger, JaegerArgs, jaegerTracingProvider, resolveJaeger, ResolvedJaeger } from "./jaeger";
+import { KnativeServing, KnativeServingArgs, resolveKnative, ResolvedKnative } from "./knative";
+import { Prometheus, PrometheusArgs, resolvePrometheus, ResolvedPrometheus } from "./prometheus";
+import { OpenFaas, OpenFaasArgs, resolveOpenFaas, ResolvedOpenFaas } from "./openfaas";
 import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
 import { checkArgs } from "../../core/args-schema";
@@ -56,6 +55,102 @@ function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
   return addOn === undefined || addOn === true ? ({} as T) : addOn;
 }
 
+/** A part's args as MeshPlatform passes them on, and what resolving them under its path gave. */
+interface Part<A, R> {
+  args: A;
+  resolved: R;
+}
+
+/** MeshPlatform arguments checked, each part resolved under its path (`istio.`, `jaeger.`, ...). */
+interface ResolvedPlatform {
+  istio: Part<IstioMeshArgs, ResolvedIstio>;
+  knative?: Part<Omit<KnativeServingArgs, "istio">, ResolvedKnative>;
+  jaeger?: Part<Omit<JaegerArgs, "telemetry">, ResolvedJaeger>;
+  prometheus?: Part<Omit<PrometheusArgs, "istio">, ResolvedPrometheus>;
+  fluentd?: Part<FluentdArgs, ResolvedFluentd>;
+  openfaas?: Part<Omit<OpenFaasArgs, "istio">, ResolvedOpenFaas>;
+  /** Labels of the ingress gateway's pods, when there is a gateway. */
+  selector?: Record<string, string>;
+  /** Fully qualified host of the ingress gateway Service, when there is a gateway. */
+  gatewayService?: string;
+}
+
+/**
+ * Checks MeshPlatformArgs: the shared ones (registry, versions), then each enabled part's args as
+ * the part's own component will get them, scoped by its key, so a bad value fails before any
+ * child exists and names its full path (`knative.autoscaler.stableWindow`).
+ */
+function resolvePlatform(owner: pulumi.Resource, args: MeshPlatformArgs): ResolvedPlatform {
+  const check = new ArgChecker(owner);
+  const scoped = (prefix: string) => new ScopedChecker(owner, prefix);
+  const registry = args.registry;
+  checkRegistry(check, "registry", registry);
+  const versions = args.versions ?? {};
+  for (const [key, v] of Object.entries(versions)) {
+    if (!isPinnedVersion(v)) check.fail(`versions.${key}`, v, VERSION_RULE);
+  }
+
+  const jaegerArgs = enabled(args.jaeger);
+  let jaeger: ResolvedPlatform["jaeger"];
+  if (jaegerArgs) {
+    const a = { ...jaegerArgs, registry, version: versions.jaeger };
+    jaeger = { args: a, resolved: resolveJaeger(scoped("jaeger."), a) };
+  }
+  if (jaeger && args.istio?.tracing) {
+    check.fail(
+      "istio.tracing",
+      args.istio.tracing,
+      "must be unset while jaeger is on: the mesh then traces to the platform's Jaeger (turn jaeger off to use another provider)",
+    );
+  }
+  const tracing = jaeger
+    ? jaegerTracingProvider(jaeger.resolved.namespace, jaeger.resolved.providerName)
+    : args.istio?.tracing;
+  const istioArgs: IstioMeshArgs = { ...args.istio, registry, version: versions.istio, tracing };
+  const istio = { args: istioArgs, resolved: resolveIstio(scoped("istio."), istioArgs) };
+  const gw = istio.resolved.gateway;
+  const selector = gw ? gatewaySelector(gw.name) : undefined;
+  const gatewayService = gw ? `${gw.name}.${gw.namespace}.svc.cluster.local` : undefined;
+
+  const knativeArgs = enabled(args.knative);
+  let knative: ResolvedPlatform["knative"];
+  if (knativeArgs) {
+    if (!gw) {
+      check.fail(
+        "istio.gateway",
+        false,
+        "must not be false while knative is on: Knative Serving routes through the Istio ingress gateway",
+      );
+    }
+    const a = { ...knativeArgs, registry, version: versions.knativeOperator };
+    const target = { gatewaySelector: selector ?? {}, gatewayService, dependsOn: [] };
+    knative = { args: a, resolved: resolveKnative(scoped("knative."), { ...a, istio: target }) };
+  }
+  const prometheusArgs = enabled(args.prometheus);
+  let prometheus: ResolvedPlatform["prometheus"];
+  if (prometheusArgs) {
+    const a = { ...prometheusArgs, registry, version: versions.kubePrometheusStack };
+    const resolved = resolvePrometheus(scoped("prometheus."), a);
+    // The part gets the checked Input, so an Output fails once, under the platform's path.
+    prometheus = { args: { ...a, grafanaAdminSecret: resolved.grafanaAdminSecret }, resolved };
+  }
+  const fluentdArgs = enabled(args.fluentd);
+  let fluentd: ResolvedPlatform["fluentd"];
+  if (fluentdArgs) {
+    const a = { ...fluentdArgs, registry, version: versions.fluentd };
+    const resolved = resolveFluentd(scoped("fluentd."), a);
+    fluentd = { args: a.output ? { ...a, output: resolved.output } : a, resolved };
+  }
+  // OpenFaaS is off unless asked for (unlike the other add-ons): it needs a licence.
+  const openfaasArgs = args.openfaas === undefined ? undefined : enabled(args.openfaas);
+  let openfaas: ResolvedPlatform["openfaas"];
+  if (openfaasArgs) {
+    const a = { ...openfaasArgs, registry, version: versions.openfaas };
+    openfaas = { args: a, resolved: resolveOpenFaas(scoped("openfaas."), a) };
+  }
+  return { istio, knative, jaeger, prometheus, fluentd, openfaas, selector, gatewayService };
+}
+
 /**
  * The platform: Istio first, then the add-ons a stack selects, each ordered after what it needs
  * (Knative and the mesh `Telemetry`/monitors after istiod; monitors after the Prometheus CRDs).
@@ -77,117 +172,32 @@ export class MeshPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: MeshPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:MeshPlatform", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkRegistry(check, "registry", args.registry);
-    const versions = args.versions ?? {};
-    for (const [key, v] of Object.entries(versions)) {
-      if (!isPinnedVersion(v)) check.fail(`versions.${key}`, v, VERSION_RULE);
-    }
-    const istioArgs: IstioMeshArgs = {
-      ...args.istio,
-      registry: args.registry,
-      version: versions.istio,
-    };
-    const knativeArgs = enabled(args.knative);
-    const jaegerArgs = enabled(args.jaeger);
-    const prometheusArgs = enabled(args.prometheus);
-    const fluentdArgs = enabled(args.fluentd);
-    // OpenFaaS is off unless asked for (unlike the other add-ons): it needs a licence.
-    const openfaasArgs = args.openfaas === undefined ? undefined : enabled(args.openfaas);
+    const r = resolvePlatform(this, args);
+    const { selector, gatewayService } = r;
+    const child = { parent: this };
 
-    const jaeger = jaegerArgs
-      ? checkJaegerArgs(new ScopedChecker(this, "jaeger."), {
-          ...jaegerArgs,
-          version: versions.jaeger,
-        })
-      : undefined;
-    if (jaeger && args.istio?.tracing) {
-      check.fail(
-        "istio.tracing",
-        args.istio.tracing,
-        "must be unset while jaeger is on: the mesh then traces to the platform's Jaeger (turn jaeger off to use another provider)",
-      );
-    }
-    const tracing = jaeger
-      ? jaegerTracingProvider(jaeger.namespace, jaeger.providerName)
-      : args.istio?.tracing;
-    const istio = checkIstioArgs(new ScopedChecker(this, "istio."), { ...istioArgs, tracing });
-    if (knativeArgs && !istio.gatewayName) {
-      check.fail(
-        "istio.gateway",
-        false,
-        "must not be false while knative is on: Knative Serving routes through the Istio ingress gateway",
-      );
-    }
-    const selector = istio.gatewayName ? gatewaySelector(istio.gatewayName) : undefined;
-    const gatewayNamespace = istio.gateway?.namespace ?? istio.namespace;
-    const gatewayService = istio.gatewayName
-      ? `${istio.gatewayName}.${gatewayNamespace}.svc.cluster.local`
-      : undefined;
-    if (knativeArgs) {
-      checkKnativeArgs(new ScopedChecker(this, "knative."), {
-        ...knativeArgs,
-        version: versions.knativeOperator,
-        istio: { gatewaySelector: selector ?? {}, gatewayService, dependsOn: [] },
-      });
-    }
-    if (prometheusArgs) {
-      checkPrometheusArgs(new ScopedChecker(this, "prometheus."), {
-        ...prometheusArgs,
-        version: versions.kubePrometheusStack,
-      });
-    }
-    if (fluentdArgs) {
-      checkFluentdArgs(new ScopedChecker(this, "fluentd."), {
-        ...fluentdArgs,
-        version: versions.fluentd,
-      });
-    }
-    if (openfaasArgs) {
-      resolveOpenFaas(new ScopedChecker(this, "openfaas."), {
-        ...openfaasArgs,
-        version: versions.openfaas,
-      });
-    }
-
-    const registry = args.registry;
-    this.istio = new IstioMesh(
-      childName(name, "istio"),
-      { ...istioArgs, tracing },
-      { parent: this },
-    );
+    this.istio = new IstioMesh(childName(name, "istio"), r.istio.args, child);
     const istioReady = this.istio.dependsOn;
-    if (jaegerArgs) {
+    const rootNamespace = this.istio.rootNamespace;
+    if (r.jaeger) {
       this.jaeger = new Jaeger(
         childName(name, "jaeger"),
-        {
-          ...jaegerArgs,
-          registry,
-          version: versions.jaeger,
-          telemetry: { rootNamespace: this.istio.rootNamespace, dependsOn: istioReady },
-        },
-        { parent: this },
+        { ...r.jaeger.args, telemetry: { rootNamespace, dependsOn: istioReady } },
+        child,
       );
     }
-    if (prometheusArgs) {
+    if (r.prometheus) {
       this.prometheus = new Prometheus(
         childName(name, "prometheus"),
-        {
-          ...prometheusArgs,
-          registry,
-          version: versions.kubePrometheusStack,
-          istio: { rootNamespace: this.istio.rootNamespace, dependsOn: istioReady },
-        },
-        { parent: this },
+        { ...r.prometheus.args, istio: { rootNamespace, dependsOn: istioReady } },
+        child,
       );
     }
-    if (knativeArgs && this.istio.gateway && selector) {
+    if (r.knative && this.istio.gateway && selector) {
       this.knative = new KnativeServing(
         childName(name, "knative"),
         {
-          ...knativeArgs,
-          registry,
-          version: versions.knativeOperator,
+          ...r.knative.args,
           istio: {
             gatewaySelector: selector,
             gatewayService,
@@ -195,29 +205,23 @@ export class MeshPlatform extends pulumi.ComponentResource {
             enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
           },
         },
-        { parent: this },
+        child,
       );
     }
-    if (fluentdArgs) {
-      this.fluentd = new Fluentd(
-        childName(name, "fluentd"),
-        { ...fluentdArgs, registry, version: versions.fluentd },
-        { parent: this },
-      );
+    if (r.fluentd) {
+      this.fluentd = new Fluentd(childName(name, "fluentd"), r.fluentd.args, child);
     }
-    if (openfaasArgs) {
+    if (r.openfaas) {
       this.openfaas = new OpenFaas(
         childName(name, "openfaas"),
         {
-          ...openfaasArgs,
-          registry,
-          version: versions.openfaas,
+          ...r.openfaas.args,
           istio: {
             dependsOn: istioReady,
             enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
           },
         },
-        { parent: this },
+        child,
       );
     }
 
@@ -232,14 +236,22 @@ export class MeshPlatform extends pulumi.ComponentResource {
         ? {
             knativeNamespace: this.knative.namespace,
             gateway: this.knative.gateway,
-            ...(knativeArgs?.domain !== undefined ? { domain: knativeArgs.domain } : {}),
+            ...(r.knative?.resolved.domain !== undefined
+              ? { domain: r.knative.resolved.domain }
+              : {}),
           }
         : {}),
       ...(selector ? { gatewaySelector: selector } : {}),
       ...(this.istio.revision !== undefined ? { revision: this.istio.revision } : {}),
       dataPlane: this.istio.dataPlane,
       cni: this.istio.cni !== undefined,
-      ...(tracing ? { tracingProvider: tracing.name, tracingService: tracing.service } : {}),
+      ...(r.istio.resolved.tracing
+        ? {
+            tracingProvider: r.istio.resolved.tracing.name,
+            tracingService: r.istio.resolved.tracing.service,
+          }
+        : {}),
+      extensionProviders: this.istio.extensionProviders,
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
       ...(this.openfaas ? { openfaas: this.openfaas.info } : {}),
       dependsOn: [

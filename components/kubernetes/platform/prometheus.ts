@@ -9,7 +9,7 @@ import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/mon
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
-import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
+import { chartVersion, checkRegistry, finalValuesOf, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
 import { alertmanagerValues, AlertingArgs, checkAlerting } from "./alerting";
 import { checkComputeResources, ComputeResources, ResourceList } from "./resources";
@@ -40,15 +40,28 @@ export interface IstioMonitorTarget {
   dependsOn: pulumi.Resource[];
 }
 
-/** Resolved Prometheus settings after validation. */
-export interface PrometheusSettings {
+/** Prometheus arguments checked, every default applied. */
+export interface ResolvedPrometheus {
   namespace: string;
   version: string;
   retention: string;
+  retentionSize?: string;
+  resources?: ComputeResources;
+  replicas?: number;
+  grafana: boolean;
+  grafanaAdminSecret?: pulumi.Input<string>;
+  alertmanager: boolean;
+  alerting?: AlertingArgs;
+  /** undefined: an emptyDir. */
+  storage?: PersistentStorageArgs;
+  dashboards: Readonly<Record<string, GrafanaDashboard>>;
+  istio?: IstioMonitorTarget;
+  registry?: string;
+  values?: Values;
 }
 
-/** Validates PrometheusArgs (MeshPlatform runs it scoped by the add-on name). */
-export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): PrometheusSettings {
+/** Checks PrometheusArgs and applies defaults (MeshPlatform runs it scoped as `prometheus.*`). */
+export function resolvePrometheus(check: ArgChecker, args: PrometheusArgs): ResolvedPrometheus {
   const namespace = args.namespace ?? "monitoring";
   check.dnsLabel("namespace", namespace);
   const version = chartVersion(check, "version", args.version, CHARTS.kubePrometheusStack.version);
@@ -68,7 +81,9 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
   checkComputeResources(check, "resources", args.resources);
   if (args.istio) check.dnsLabel("istio.rootNamespace", args.istio.rootNamespace);
   check.int("replicas", args.replicas, 1, 10);
-  check.dnsSubdomain("grafanaAdminSecret", args.grafanaAdminSecret);
+  const grafanaAdminSecret = check.input(args.grafanaAdminSecret, (v) =>
+    check.dnsSubdomain("grafanaAdminSecret", v),
+  );
   checkStorage(check, "storage", args.storage);
   if (args.alerting !== undefined) {
     if (args.alertmanager === false)
@@ -81,7 +96,23 @@ export function checkPrometheusArgs(check: ArgChecker, args: PrometheusArgs): Pr
     check.int(`dashboards.${k}.revision`, d.revision, 1, 1e6);
   }
   checkRegistry(check, "registry", args.registry);
-  return { namespace, version, retention };
+  return {
+    namespace,
+    version,
+    retention,
+    retentionSize: args.retentionSize,
+    resources: args.resources,
+    replicas: args.replicas,
+    grafana: args.grafana ?? true,
+    grafanaAdminSecret,
+    alertmanager: args.alertmanager ?? true,
+    alerting: args.alerting,
+    storage: args.storage || undefined,
+    dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
+    istio: args.istio || undefined,
+    registry: args.registry,
+    values: args.values,
+  };
 }
 
 /**
@@ -260,9 +291,10 @@ export interface PrometheusArgs {
   /**
    * Secret (in the release namespace) with Grafana's admin credentials under `admin-user` and
    * `admin-password` (the Grafana chart's `admin.existingSecret`). Without it Grafana starts
-   * with the chart's well-known default password, and the component warns.
+   * with the chart's well-known default password, and the component warns. May come from the
+   * Secret resource that holds them (`secret.metadata.name`).
    */
-  grafanaAdminSecret?: string;
+  grafanaAdminSecret?: pulumi.Input<string>;
   /** Install Alertmanager. @default true */
   alertmanager?: boolean;
   /**
@@ -305,7 +337,8 @@ export class Prometheus extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:platform:Prometheus", name, {}, opts);
     checkArgs(this, schema, args);
-    const { namespace, version, retention } = checkPrometheusArgs(new ArgChecker(this), args);
+    const r = resolvePrometheus(new ArgChecker(this), args);
+    const { namespace, istio } = r;
 
     this.release = helmRelease(
       childName(name, "release"),
@@ -313,51 +346,38 @@ export class Prometheus extends pulumi.ComponentResource {
         name: PROMETHEUS_RELEASE,
         chart: CHARTS.kubePrometheusStack.chart,
         repo: CHARTS.kubePrometheusStack.repo,
-        version,
+        version: r.version,
         namespace,
         createNamespace: true,
-        values: finalValues(
-          prometheusValues({
-            retention,
-            retentionSize: args.retentionSize,
-            resources: args.resources,
-            replicas: args.replicas,
-            grafana: args.grafana ?? true,
-            grafanaAdminSecret: args.grafanaAdminSecret,
-            alertmanager: args.alertmanager ?? true,
-            registry: args.registry,
-            storage: args.storage || undefined,
-            dashboards: args.dashboards ?? ISTIO_DASHBOARDS,
-            alerting: args.alerting,
-          }),
-          args.values,
+        values: finalValuesOf(
+          { grafanaAdminSecret: r.grafanaAdminSecret },
+          (k) => prometheusValues({ ...r, ...k }),
+          r.values,
         ),
       },
-      { parent: this },
+      // The release brings prometheus-operator's CRDs (every ServiceMonitor, PodMonitor and
+      // PrometheusRule in the cluster) and Prometheus' TSDB claims: kept when removed or renamed.
+      { parent: this, retainOnDelete: true },
     );
-    if (args.istio) {
-      const deps = { parent: this, dependsOn: [...args.istio.dependsOn, this.release] };
+    if (istio) {
+      const deps = { parent: this, dependsOn: [...istio.dependsOn, this.release] };
       this.envoyStats = customResource(
         childName(name, "envoy-stats"),
-        envoyStatsMonitor(args.istio.rootNamespace),
+        envoyStatsMonitor(istio.rootNamespace),
         deps,
       );
       this.istiod = customResource(
         childName(name, "istiod"),
-        istiodMonitor(args.istio.rootNamespace),
+        istiodMonitor(istio.rootNamespace),
         deps,
       );
     }
     this.namespace = namespace;
     this.monitorLabels = { ...MONITOR_LABELS };
-    if ((args.grafana ?? true) && args.grafanaAdminSecret === undefined) {
+    if (r.grafana && r.grafanaAdminSecret === undefined) {
       pulumi.log.warn(GRAFANA_DEFAULT_PASSWORD_WARNING, this);
     }
-    this.dashboards = prometheusDashboards(
-      namespace,
-      args.grafana ?? true,
-      args.alertmanager ?? true,
-    );
+    this.dashboards = prometheusDashboards(namespace, r.grafana, r.alertmanager);
     this.registerOutputs({
       release: this.release,
       envoyStats: this.envoyStats,

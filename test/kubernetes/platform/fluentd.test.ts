@@ -128,6 +128,7 @@ describe("platform/Fluentd", () => {
     const out = fluentdPipeline(
       { type: "opensearch", host: "10.0.0.5", tls: { enabled: false } },
       "/x/*.log",
+      "logging",
     );
     assert.match(
       out["04_outputs.conf"],
@@ -194,7 +195,7 @@ describe("platform/Fluentd", () => {
   });
 
   it("keeps the metrics source the chart's probes GET (/metrics on 24231)", () => {
-    const sources = fluentdPipeline({ type: "stdout" }, "/var/log/containers/*.log")[
+    const sources = fluentdPipeline({ type: "stdout" }, "/var/log/containers/*.log", "logging")[
       "01_sources.conf"
     ];
     assert.match(
@@ -205,20 +206,30 @@ describe("platform/Fluentd", () => {
 
   it("an OpenSearch output picks the chart's `opensearch` image variant, never a tag of its own", () => {
     const path = "/var/log/containers/*.log";
-    const os = fluentdValues({ output: { type: "opensearch", host: "os.logging.svc" }, path });
+    const namespace = "logging";
+    const os = fluentdValues({
+      output: { type: "opensearch", host: "os.logging.svc" },
+      path,
+      namespace,
+    });
     // The chart derives the tag from its appVersion and the variant: image and chart move together.
     assert.equal(os.variant, "opensearch");
     assert.equal(os.image, undefined);
     const mirrored = fluentdValues({
       output: { type: "opensearch", host: "os.logging.svc" },
       path,
+      namespace,
       registry: "harbor.corp/mirror",
     });
     assert.equal(mirrored.variant, "opensearch");
     assert.deepEqual(mirrored.image, {
       repository: "harbor.corp/mirror/fluent/fluentd-kubernetes-daemonset",
     });
-    const es = fluentdValues({ output: { type: "elasticsearch", host: "es.logging.svc" }, path });
+    const es = fluentdValues({
+      output: { type: "elasticsearch", host: "es.logging.svc" },
+      path,
+      namespace,
+    });
     assert.equal(es.variant, undefined, "the chart's default variant carries Elasticsearch");
     assert.equal(es.image, undefined);
   });

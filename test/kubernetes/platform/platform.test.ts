@@ -85,6 +85,8 @@ describe("platform/MeshPlatform", () => {
       cni: false,
       tracingProvider: "jaeger",
       tracingService: "jaeger.tracing.svc.cluster.local",
+      // A CUSTOM access rule may name only these (no ext-authz server is configured).
+      extensionProviders: ["jaeger"],
       monitorLabels: {},
     });
     assert.deepEqual(dependsOn, [
@@ -123,6 +125,7 @@ describe("platform/MeshPlatform", () => {
       dataPlane: "sidecar",
       // The CNI agent is installed: MeshNamespace can enforce "baseline" instead of "privileged".
       cni: true,
+      extensionProviders: [],
     });
     assert.deepEqual(dependsOn, [p.istio.base, p.istio.istiod]);
     assert.equal(p.knative, undefined);
