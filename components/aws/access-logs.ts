@@ -50,13 +50,22 @@ export type AccessLogDestination = CloudWatchAccessLogs | S3AccessLogs | Firehos
 
 const DEFAULT_RETENTION_DAYS = 30;
 
-/** Checks a destination; `at` is its argument path. */
-export function checkAccessLogs(
+/** A destination with its defaults applied: a log group this package creates, or an ARN. */
+export type ResolvedAccessLogs =
+  | { type: "cloudwatch"; logGroupName: string; retentionInDays: number }
+  | { type: "s3" | "firehose"; destinationArn: string };
+
+/**
+ * Checks a destination (`at` is its argument path) and applies its defaults; `resourceName`
+ * (the network's or service's name) names the default log group.
+ */
+export function resolveAccessLogs(
   check: ArgChecker,
   at: string,
   d: AccessLogDestination | undefined,
-): void {
-  if (d === undefined) return;
+  resourceName: string,
+): ResolvedAccessLogs | undefined {
+  if (d === undefined) return undefined;
   if (d.type === "cloudwatch") {
     check.pattern(
       `${at}.logGroupName`,
@@ -73,21 +82,28 @@ export function checkAccessLogs(
         d.retentionInDays,
         `must be one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
       );
-  } else if (d.type === "s3") {
+    return {
+      type: "cloudwatch",
+      logGroupName: d.logGroupName ?? `/aws/vendedlogs/vpc-lattice/${resourceName}`,
+      retentionInDays: d.retentionInDays ?? DEFAULT_RETENTION_DAYS,
+    };
+  }
+  if (d.type === "s3") {
     check.pattern(
       `${at}.bucketArn`,
       d.bucketArn,
       S3_BUCKET_ARN,
       "must be an S3 bucket ARN, arn:aws:s3:::<bucket>[/<prefix>]",
     );
-  } else {
-    check.pattern(
-      `${at}.deliveryStreamArn`,
-      d.deliveryStreamArn,
-      FIREHOSE_STREAM_ARN,
-      "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>",
-    );
+    return { type: "s3", destinationArn: d.bucketArn };
   }
+  check.pattern(
+    `${at}.deliveryStreamArn`,
+    d.deliveryStreamArn,
+    FIREHOSE_STREAM_ARN,
+    "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>",
+  );
+  return { type: "firehose", destinationArn: d.deliveryStreamArn };
 }
 
 export interface AccessLogs {
@@ -100,9 +116,8 @@ export interface AccessLogs {
 export function createAccessLogs(
   name: string,
   parent: pulumi.Resource,
-  d: AccessLogDestination,
+  d: ResolvedAccessLogs,
   resourceArn: pulumi.Output<string>,
-  resourceName: string,
   tags: Record<string, string>,
 ): AccessLogs {
   let logGroup: cloudwatch.LogGroup | undefined;
@@ -110,17 +125,13 @@ export function createAccessLogs(
   if (d.type === "cloudwatch") {
     logGroup = new cloudwatch.LogGroup(
       childName(name, "access-logs"),
-      {
-        name: d.logGroupName ?? `/aws/vendedlogs/vpc-lattice/${resourceName}`,
-        retentionInDays: d.retentionInDays ?? DEFAULT_RETENTION_DAYS,
-        tags,
-      },
+      { name: d.logGroupName, retentionInDays: d.retentionInDays, tags },
       // Logs are data: a rename or a removed setting must not delete them.
       { parent, retainOnDelete: true },
     );
     destinationArn = logGroup.arn;
   } else {
-    destinationArn = d.type === "s3" ? d.bucketArn : d.deliveryStreamArn;
+    destinationArn = d.destinationArn;
   }
   const subscription = new vpclattice.AccessLogSubscription(
     childName(name, "access-log-subscription"),

@@ -3,7 +3,7 @@ import * as appmesh from "@pulumi/aws/appmesh";
 import * as lambda from "@pulumi/aws/lambda";
 import type * as inputs from "@pulumi/aws/types/input";
 import { childName } from "../core/names";
-import { NormalizedFunctionArgs } from "./function-args";
+import type { ResolvedAppMeshFunction } from "./function-args";
 
 /**
  * The App Mesh side of a MeshedFunction: one virtual node per alias whose DNS service discovery
@@ -47,17 +47,21 @@ export function urlHost(url: string): string {
   return url.replace(/^https?:\/\//, "").replace(/[/:].*$/, "");
 }
 
+/** `http://<virtual service>:<port>`: what callers in an App Mesh dial. */
+export function appMeshAddress(m: ResolvedAppMeshFunction): string {
+  return `http://${m.virtualServiceName}:${m.port}`;
+}
+
 export interface AppMeshWiringInputs {
   name: string;
   parent: pulumi.Resource;
   /** The mesh's name as an Output, so every object depends on the mesh. */
   meshName: pulumi.Input<string>;
   functionName: string;
-  virtualServiceName: string;
+  appMesh: ResolvedAppMeshFunction;
   aliases: { name: string; weight: number; url: lambda.FunctionUrl }[];
   /** Virtual services of the functions this one calls (the nodes depend on them). */
   backends: appmesh.VirtualService[];
-  options: NormalizedFunctionArgs["appMesh"];
   tags: Record<string, string>;
 }
 
@@ -98,7 +102,7 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     {
       meshName: i.meshName,
       name: functionName,
-      spec: { listeners: [{ portMapping: { port: i.options.port, protocol: "http" } }] },
+      spec: { listeners: [{ portMapping: { port: i.appMesh.port, protocol: "http" } }] },
       tags: i.tags,
     },
     opts,
@@ -110,9 +114,9 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
       virtualRouterName: virtualRouter.name,
       name: functionName,
       spec: {
-        ...(i.options.priority !== undefined ? { priority: i.options.priority } : {}),
+        ...(i.appMesh.priority !== undefined ? { priority: i.appMesh.priority } : {}),
         httpRoute: {
-          match: { prefix: "/", port: i.options.port },
+          match: { prefix: "/", port: i.appMesh.port },
           action: {
             weightedTargets: virtualNodes.map((node, n) => ({
               virtualNode: node.name,
@@ -120,8 +124,8 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
               port: FUNCTION_URL_PORT,
             })),
           },
-          ...(i.options.retryPolicy ? { retryPolicy: i.options.retryPolicy } : {}),
-          ...(i.options.timeout ? { timeout: i.options.timeout } : {}),
+          ...(i.appMesh.retryPolicy ? { retryPolicy: i.appMesh.retryPolicy } : {}),
+          ...(i.appMesh.timeout ? { timeout: i.appMesh.timeout } : {}),
         },
       },
       tags: i.tags,
@@ -132,7 +136,7 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     childName(i.name, "virtual-service"),
     {
       meshName: i.meshName,
-      name: i.virtualServiceName,
+      name: i.appMesh.virtualServiceName,
       spec: { provider: { virtualRouter: { virtualRouterName: virtualRouter.name } } },
       tags: i.tags,
     },
@@ -143,6 +147,6 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     virtualRouter,
     route,
     virtualService,
-    address: `http://${i.virtualServiceName}:${i.options.port}`,
+    address: appMeshAddress(i.appMesh),
   };
 }

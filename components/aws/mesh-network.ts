@@ -10,7 +10,13 @@ import {
   EnvoyLogLevel,
   LATTICE_SERVICE_NETWORK_NAME,
 } from "./limits";
-import { AccessLogDestination, AccessLogs, checkAccessLogs, createAccessLogs } from "./access-logs";
+import {
+  AccessLogDestination,
+  AccessLogs,
+  createAccessLogs,
+  resolveAccessLogs,
+  ResolvedAccessLogs,
+} from "./access-logs";
 import { arnParts, latticeAccountAuthPolicy, PolicyDocument, policyJson } from "./policies";
 import { awsTags, checkTags } from "./tags";
 import { checkArgs } from "../core/args-schema";
@@ -130,6 +136,87 @@ export interface NetworkMember {
   aliasRefs: Record<string, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>;
 }
 
+interface ResolvedNetworkCommon {
+  namespaceName: string;
+  /** The package's tags and the user's. */
+  tags: Record<string, string>;
+}
+
+/** A VPC Lattice network's args, checked, with every default applied. */
+export interface ResolvedLatticeNetwork extends ResolvedNetworkCommon {
+  backend: "vpc-lattice";
+  networkName: string;
+  authType: "AWS_IAM" | "NONE";
+  vpcs: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<string>[] }[];
+  /** The caller's auth policy, else this account's principals plus `allowedPrincipals`. */
+  authPolicy: { document: PolicyDocument } | { allowedPrincipals: string[] };
+  accessLogs?: ResolvedAccessLogs;
+}
+
+/** An App Mesh network's args, checked, with every default applied. */
+export interface ResolvedAppMeshNetwork extends ResolvedNetworkCommon {
+  backend: "app-mesh";
+  meshName: string;
+  egressFilter: "DROP_ALL" | "ALLOW_ALL";
+  ipPreference?: AppMeshNetworkOptions["ipPreference"];
+  envoyLogLevel: EnvoyLogLevel;
+}
+
+export type ResolvedMeshNetwork = ResolvedLatticeNetwork | ResolvedAppMeshNetwork;
+
+/** Checks what the schema cannot say of a network's args and applies every default. */
+export function resolveMeshNetwork(
+  check: ArgChecker,
+  name: string,
+  args: MeshNetworkArgs,
+): ResolvedMeshNetwork {
+  // Config reaches here untyped; options of the other backend are rejected by the schema
+  // (aws/key-hints.ts).
+  const given = args as CommonNetworkArgs & {
+    backend?: MeshBackend;
+    lattice?: LatticeNetworkOptions;
+    appMesh?: AppMeshNetworkOptions;
+  };
+  const namespaceName = args.namespaceName ?? name;
+  check.pattern(
+    "namespaceName",
+    namespaceName,
+    /^[!-~]{1,1024}$/,
+    "must be 1-1024 printable characters without spaces",
+  );
+  checkTags(check, "tags", args.tags);
+  const common = { namespaceName, tags: awsTags("MeshNetwork", name, args.tags) };
+  if ((given.backend ?? "vpc-lattice") === "vpc-lattice") {
+    const lattice = given.lattice ?? {};
+    const networkName = lattice.name ?? name;
+    checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
+    if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
+      check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
+    return {
+      ...common,
+      backend: "vpc-lattice",
+      networkName,
+      authType: lattice.authType ?? "AWS_IAM",
+      vpcs: lattice.vpcs ?? [],
+      authPolicy: lattice.authPolicy
+        ? { document: lattice.authPolicy }
+        : { allowedPrincipals: lattice.allowedPrincipals ?? [] },
+      accessLogs: resolveAccessLogs(check, "lattice.accessLogs", lattice.accessLogs, networkName),
+    };
+  }
+  const mesh = given.appMesh ?? {};
+  const meshName = mesh.meshName ?? name;
+  check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
+  return {
+    ...common,
+    backend: "app-mesh",
+    meshName,
+    egressFilter: mesh.egressFilter ?? "DROP_ALL",
+    ipPreference: mesh.ipPreference,
+    envoyLogLevel: mesh.envoyLogLevel ?? "info",
+  };
+}
+
 /**
  * The mesh network: a Cloud Map HTTP namespace every function is listed in, plus either a VPC
  * Lattice service network (VPC associations, auth policy) or an App Mesh mesh.
@@ -153,66 +240,32 @@ export class MeshNetwork extends pulumi.ComponentResource {
   constructor(name: string, args: MeshNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshNetwork", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    // Config reaches here untyped: both option blocks are read and the wrong one rejected.
-    const given = args as CommonNetworkArgs & {
-      backend?: MeshBackend;
-      lattice?: LatticeNetworkOptions;
-      appMesh?: AppMeshNetworkOptions & { endpoint?: unknown };
-    };
-    const backend = given.backend ?? "vpc-lattice";
-    const namespaceName = args.namespaceName ?? name;
-    check.pattern(
-      "namespaceName",
-      namespaceName,
-      /^[!-~]{1,1024}$/,
-      "must be 1-1024 printable characters without spaces",
-    );
-    checkTags(check, "tags", args.tags);
-    // Options of the other backend are rejected by the schema (aws/key-hints.ts).
-
-    const lattice = given.lattice ?? {};
-    const mesh = given.appMesh ?? {};
-    const networkName = lattice.name ?? name;
-    const meshName = mesh.meshName ?? name;
-    if (backend === "vpc-lattice") {
-      checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
-      if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
-        check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
-      checkAccessLogs(check, "lattice.accessLogs", lattice.accessLogs);
-    } else {
-      check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
-    }
-
-    const tags = awsTags("MeshNetwork", name, args.tags);
+    const r = resolveMeshNetwork(new ArgChecker(this), name, args);
+    const { tags } = r;
     this.namespace = new servicediscovery.HttpNamespace(
       childName(name, "registry"),
-      { name: namespaceName, description: `mesh-serverless registry of ${name}`, tags },
+      { name: r.namespaceName, description: `mesh-serverless registry of ${name}`, tags },
       { parent: this },
     );
     this.namespaceId = this.namespace.id;
     this.namespaceArn = this.namespace.arn;
 
-    if (backend === "vpc-lattice") {
-      const authType = lattice.authType ?? "AWS_IAM";
-      this.settings = { backend, namespaceName, latticeAuthType: authType };
+    if (r.backend === "vpc-lattice") {
+      this.settings = {
+        backend: r.backend,
+        namespaceName: r.namespaceName,
+        latticeAuthType: r.authType,
+      };
       this.serviceNetwork = new vpclattice.ServiceNetwork(
         childName(name, "network"),
-        { name: networkName, authType, tags },
+        { name: r.networkName, authType: r.authType, tags },
         { parent: this },
       );
-      if (lattice.accessLogs)
-        this.accessLogs = createAccessLogs(
-          name,
-          this,
-          lattice.accessLogs,
-          this.serviceNetwork.arn,
-          networkName,
-          tags,
-        );
+      if (r.accessLogs)
+        this.accessLogs = createAccessLogs(name, this, r.accessLogs, this.serviceNetwork.arn, tags);
       this.serviceNetworkId = this.serviceNetwork.id;
       this.serviceNetworkArn = this.serviceNetwork.arn;
-      (lattice.vpcs ?? []).forEach((vpc, i) => {
+      r.vpcs.forEach((vpc, i) => {
         this.vpcAssociations.push(
           new vpclattice.ServiceNetworkVpcAssociation(
             childName(name, `vpc-${i}`),
@@ -226,13 +279,15 @@ export class MeshNetwork extends pulumi.ComponentResource {
           ),
         );
       });
-      if (authType === "AWS_IAM") {
+      if (r.authType === "AWS_IAM") {
+        const auth = r.authPolicy;
         const policy =
-          lattice.authPolicy ??
-          this.serviceNetwork.arn.apply((arn) => {
-            const { partition, account } = arnParts(arn);
-            return latticeAccountAuthPolicy(partition, account, "*", lattice.allowedPrincipals);
-          });
+          "document" in auth
+            ? auth.document
+            : this.serviceNetwork.arn.apply((arn) => {
+                const { partition, account } = arnParts(arn);
+                return latticeAccountAuthPolicy(partition, account, "*", auth.allowedPrincipals);
+              });
         this.authPolicy = new vpclattice.AuthPolicy(
           childName(name, "auth"),
           { resourceIdentifier: this.serviceNetwork.arn, policy: policyJson(policy) },
@@ -242,18 +297,18 @@ export class MeshNetwork extends pulumi.ComponentResource {
     } else {
       pulumi.log.warn(appMeshWarning(name), this);
       this.settings = {
-        backend,
-        namespaceName,
-        meshName,
-        envoyLogLevel: mesh.envoyLogLevel ?? "info",
+        backend: r.backend,
+        namespaceName: r.namespaceName,
+        meshName: r.meshName,
+        envoyLogLevel: r.envoyLogLevel,
       };
       this.mesh = new appmesh.Mesh(
         childName(name, "mesh"),
         {
-          name: meshName,
+          name: r.meshName,
           spec: {
-            egressFilter: { type: mesh.egressFilter ?? "DROP_ALL" },
-            ...(mesh.ipPreference ? { serviceDiscovery: { ipPreference: mesh.ipPreference } } : {}),
+            egressFilter: { type: r.egressFilter },
+            ...(r.ipPreference ? { serviceDiscovery: { ipPreference: r.ipPreference } } : {}),
           },
           tags,
         },
