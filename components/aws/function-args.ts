@@ -23,7 +23,7 @@ import {
 import { resolveAttributes } from "./instance-attributes";
 import type { MeshNetworkSettings } from "./mesh-network";
 import type { MeshBackendRef, MeshedFunctionArgs } from "./meshed-function";
-import type { PolicyStatement } from "./policies";
+import { type PolicyStatement, resolveIdentityStatements, resolvePrincipals } from "./policies";
 import { AliasLookup, resolveRouting, ResolvedRouting, ResolvedRule } from "./routing";
 import { awsTags, checkTags } from "./tags";
 
@@ -50,11 +50,18 @@ export interface FunctionUrlOptions {
   /** `AWS_IAM`: SigV4-signed callers only. @default "AWS_IAM" */
   authType?: "AWS_IAM" | "NONE";
   /**
-   * Principals (account ids or IAM ARNs) granted both URL permissions (`lambda:InvokeFunctionUrl`
-   * and `lambda:InvokeFunction` via the URL). Ignored for `NONE` (the principal is `*`).
-   * @default this account
+   * Principals granted both URL permissions (`lambda:InvokeFunctionUrl` and
+   * `lambda:InvokeFunction` via the URL): 12-digit account IDs or ARNs of account roots, IAM
+   * users and roles, or assumed-role sessions (no wildcards; `"*"` is `public`). Not with `NONE`,
+   * which lets every caller in. @default this account
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
    */
   invokers?: pulumi.Input<string>[];
+  /**
+   * Let every AWS principal of every account invoke the URL (principal `"*"`; with `AWS_IAM`
+   * each request is still signed). @default false
+   */
+  public?: boolean;
 }
 
 /**
@@ -74,8 +81,13 @@ export interface LatticeFunctionOptions {
   serviceName?: string;
   /** Service auth type. @default the network's auth type */
   authType?: "AWS_IAM" | "NONE";
-  /** Principals allowed by the service auth policy besides this account's own. @default [] */
-  allowedPrincipals?: string[];
+  /**
+   * Principals allowed by the service auth policy besides this account's own: account IDs or
+   * IAM ARNs as for `url.invokers` (no wildcards; `"*"` is `public`). @default []
+   */
+  allowedPrincipals?: pulumi.Input<string>[];
+  /** Let every AWS principal of every account call the service (`Principal: {AWS: "*"}`). @default false */
+  public?: boolean;
   /** Access logs of the service (see the network's `accessLogs`). @default none */
   accessLogs?: AccessLogDestination;
   /** A custom domain name with its certificate; callers get `https://<domainName>`. @default none */
@@ -102,7 +114,8 @@ export interface ResolvedLatticeFunction {
   backend: "vpc-lattice";
   serviceName: string;
   authType: "AWS_IAM" | "NONE";
-  allowedPrincipals: string[];
+  /** `["*"]` when public. */
+  allowedPrincipals: pulumi.Input<string>[];
   accessLogs?: ResolvedAccessLogs;
   customDomain?: CustomDomainArgs;
   idleTimeoutSeconds?: number;
@@ -220,7 +233,13 @@ export function resolveFunctionArgs(
     timeout: args.timeout ?? 3,
     variables,
     vpc: args.vpc,
-    policyStatements: args.policyStatements ?? [],
+    policyStatements: resolveIdentityStatements(
+      check,
+      "policyStatements",
+      args.policyStatements,
+      "allowWildcardActions",
+      args.allowWildcardActions,
+    ),
     aliases,
     url,
     backends,
@@ -285,7 +304,23 @@ function resolveUrl(
       options.authType === undefined ? "AWS_IAM (the default)" : authType,
       APP_MESH_IAM_URL_RULE,
     );
-  return { authType, invokers: options.invokers };
+  if (authType === "NONE" && (options.invokers !== undefined || options.public !== undefined))
+    check.fail(
+      options.invokers !== undefined ? "url.invokers" : "url.public",
+      options.invokers ?? options.public,
+      'has no effect with url.authType "NONE", which lets every caller in',
+    );
+  if (options.invokers === undefined && !options.public) return { authType, invokers: undefined };
+  return {
+    authType,
+    invokers: resolvePrincipals(
+      check,
+      "url.invokers",
+      options.invokers,
+      "url.public",
+      options.public,
+    ),
+  };
 }
 
 function resolveLattice(
@@ -328,7 +363,13 @@ function resolveLattice(
     backend: "vpc-lattice",
     serviceName,
     authType: lattice.authType ?? network.latticeAuthType ?? "AWS_IAM",
-    allowedPrincipals: lattice.allowedPrincipals ?? [],
+    allowedPrincipals: resolvePrincipals(
+      check,
+      "lattice.allowedPrincipals",
+      lattice.allowedPrincipals,
+      "lattice.public",
+      lattice.public,
+    ),
     accessLogs,
     customDomain: lattice.customDomain,
     idleTimeoutSeconds: routing.lattice.idleTimeoutSeconds,

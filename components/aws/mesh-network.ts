@@ -17,7 +17,15 @@ import {
   resolveAccessLogs,
   ResolvedAccessLogs,
 } from "./access-logs";
-import { arnParts, latticeAccountAuthPolicy, PolicyDocument, policyJson } from "./policies";
+import {
+  arnParts,
+  checkResourcePolicy,
+  latticeAccountAuthPolicy,
+  latticeServicesResource,
+  PolicyDocument,
+  policyJson,
+  resolvePrincipals,
+} from "./policies";
 import { awsTags, checkTags } from "./tags";
 import { checkArgs } from "../core/args-schema";
 import schema from "../../schema/MeshNetwork.schema.json";
@@ -58,13 +66,22 @@ export interface LatticeNetworkOptions {
   /** VPCs whose clients reach the network; one association each. @default [] */
   vpcs?: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<string>[] }[];
   /**
-   * Principals (account ids or IAM ARNs) let into the network besides this account's own.
-   * Ignored when `authPolicy` is given. @default []
+   * Principals let into the network besides this account's own: 12-digit account IDs or ARNs of
+   * account roots, IAM users and roles, or assumed-role sessions (no wildcards; `"*"` is
+   * `public`). Not with `authPolicy`. @default []
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
    */
-  allowedPrincipals?: string[];
+  allowedPrincipals?: pulumi.Input<string>[];
+  /**
+   * Let every AWS principal of every account into the network (`Principal: {AWS: "*"}`), or
+   * allow `"*"` in `authPolicy`. Each caller still needs an identity policy that allows it.
+   * @default false
+   */
+  public?: boolean;
   /**
    * The network's auth policy, replacing the default (this account's principals, each limited
-   * by its identity policy). @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
+   * by its identity policy). Its principals are checked as `allowedPrincipals` are.
+   * @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
    */
   authPolicy?: PolicyDocument;
   /**
@@ -95,6 +112,14 @@ interface CommonNetworkArgs {
   namespaceName?: string;
   /** Tags on every resource; plain strings only. @default {} */
   tags?: Record<string, string>;
+  /**
+   * Keep the Cloud Map namespace (and the registrations in it, some made outside Pulumi) when the
+   * network is deleted or replaced: Pulumi then only drops it from the state. To delete it on
+   * purpose, set `false`, run `pulumi up`, then remove the network.
+   * @default true
+   * @see https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/
+   */
+  retainNamespaceOnDelete?: boolean;
 }
 
 /** A network on VPC Lattice (the default). */
@@ -138,6 +163,7 @@ export interface NetworkMember {
 
 interface ResolvedNetworkCommon {
   namespaceName: string;
+  retainNamespaceOnDelete: boolean;
   /** The package's tags and the user's. */
   tags: Record<string, string>;
 }
@@ -148,8 +174,11 @@ export interface ResolvedLatticeNetwork extends ResolvedNetworkCommon {
   networkName: string;
   authType: "AWS_IAM" | "NONE";
   vpcs: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<string>[] }[];
-  /** The caller's auth policy, else this account's principals plus `allowedPrincipals`. */
-  authPolicy: { document: PolicyDocument } | { allowedPrincipals: string[] };
+  /**
+   * The caller's auth policy, else this account's principals plus `allowedPrincipals` (`["*"]`
+   * when public).
+   */
+  authPolicy: { document: PolicyDocument } | { allowedPrincipals: pulumi.Input<string>[] };
   accessLogs?: ResolvedAccessLogs;
 }
 
@@ -163,6 +192,9 @@ export interface ResolvedAppMeshNetwork extends ResolvedNetworkCommon {
 }
 
 export type ResolvedMeshNetwork = ResolvedLatticeNetwork | ResolvedAppMeshNetwork;
+
+/** The flag that lets every principal into a network. */
+const PUBLIC_NETWORK = "lattice.public";
 
 /** Checks what the schema cannot say of a network's args and applies every default. */
 export function resolveMeshNetwork(
@@ -185,13 +217,31 @@ export function resolveMeshNetwork(
     "must be 1-1024 printable characters without spaces",
   );
   checkTags(check, "tags", args.tags);
-  const common = { namespaceName, tags: awsTags("MeshNetwork", name, args.tags) };
+  const common = {
+    namespaceName,
+    retainNamespaceOnDelete: args.retainNamespaceOnDelete ?? true,
+    tags: awsTags("MeshNetwork", name, args.tags),
+  };
   if ((given.backend ?? "vpc-lattice") === "vpc-lattice") {
     const lattice = given.lattice ?? {};
     const networkName = lattice.name ?? name;
     checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
     if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
       check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
+    if (lattice.authPolicy !== undefined && lattice.allowedPrincipals !== undefined)
+      check.fail(
+        "lattice.allowedPrincipals",
+        lattice.allowedPrincipals,
+        "cannot be given with `lattice.authPolicy`, which replaces the policy they would go in",
+      );
+    if (lattice.authPolicy !== undefined)
+      checkResourcePolicy(
+        check,
+        "lattice.authPolicy",
+        lattice.authPolicy,
+        PUBLIC_NETWORK,
+        lattice.public,
+      );
     return {
       ...common,
       backend: "vpc-lattice",
@@ -200,7 +250,15 @@ export function resolveMeshNetwork(
       vpcs: lattice.vpcs ?? [],
       authPolicy: lattice.authPolicy
         ? { document: lattice.authPolicy }
-        : { allowedPrincipals: lattice.allowedPrincipals ?? [] },
+        : {
+            allowedPrincipals: resolvePrincipals(
+              check,
+              "lattice.allowedPrincipals",
+              lattice.allowedPrincipals,
+              PUBLIC_NETWORK,
+              lattice.public,
+            ),
+          },
       accessLogs: resolveAccessLogs(check, "lattice.accessLogs", lattice.accessLogs, networkName),
     };
   }
@@ -245,7 +303,8 @@ export class MeshNetwork extends pulumi.ComponentResource {
     this.namespace = new servicediscovery.HttpNamespace(
       childName(name, "registry"),
       { name: r.namespaceName, description: `mesh-serverless registry of ${name}`, tags },
-      { parent: this },
+      // Registrations are data (some made outside Pulumi): a rename or removal keeps them.
+      { parent: this, ...(r.retainNamespaceOnDelete ? { retainOnDelete: true } : {}) },
     );
     this.namespaceId = this.namespace.id;
     this.namespaceArn = this.namespace.arn;
@@ -286,7 +345,12 @@ export class MeshNetwork extends pulumi.ComponentResource {
             ? auth.document
             : this.serviceNetwork.arn.apply((arn) => {
                 const { partition, account } = arnParts(arn);
-                return latticeAccountAuthPolicy(partition, account, "*", auth.allowedPrincipals);
+                return latticeAccountAuthPolicy(
+                  partition,
+                  account,
+                  latticeServicesResource(arn),
+                  auth.allowedPrincipals,
+                );
               });
         this.authPolicy = new vpclattice.AuthPolicy(
           childName(name, "auth"),

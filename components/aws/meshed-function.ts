@@ -49,7 +49,13 @@ export interface MeshBackendRef {
 export interface MeshedFunctionArgs {
   /** The network the function joins; its backend decides the wiring. */
   network: MeshNetwork;
-  /** Lambda function name, 1-64 of [a-zA-Z0-9-_]. @default the component name */
+  /**
+   * Lambda function name, 1-64 of [a-zA-Z0-9-_]: the physical name, which also names its Lattice
+   * service, Cloud Map service and instance by default. Set it to keep the function when the
+   * component is renamed: renaming the component without it (and without a Pulumi `aliases`
+   * option naming the old component) replaces the function, its aliases and URLs.
+   * @default the component name
+   */
   functionName?: string;
   /** Deployment package (zip) as a Pulumi archive; exactly one of `code` and `imageUri`. */
   code?: pulumi.asset.Archive;
@@ -67,8 +73,15 @@ export interface MeshedFunctionArgs {
   environment?: Record<string, pulumi.Input<string>>;
   /** Runs the function in a VPC and grants the VPC access managed policy. @default none */
   vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
-  /** Extra statements of the execution role, exactly as given. @default none */
+  /**
+   * Extra statements of the execution role (an identity policy: `Action` and `Resource`, no
+   * `Principal`). An Allow of every action (`"*"`), or of every action of a service (`"s3:*"`) on
+   * `Resource: "*"`, needs `allowWildcardActions`. @default none
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+   */
   policyStatements?: PolicyStatement[];
+  /** Allow `policyStatements` to grant every action, or a whole service on every resource. @default false */
+  allowWildcardActions?: boolean;
   /** Aliases and their weights; two make a canary. @default [{ name: "live", weight: 100 }] */
   aliases?: FunctionAlias[];
   /** A function URL per alias. @default true with backend "app-mesh" (required), else false */
@@ -299,8 +312,8 @@ export class MeshedFunction extends pulumi.ComponentResource {
         name: r.functionName,
         namespaceId: network.namespaceId,
         type: "HTTP",
-        // Instances registered outside Pulumi must not block deleting the service.
-        forceDestroy: true,
+        // No forceDestroy: instances registered outside Pulumi block deleting the service rather
+        // than being deleted with it.
         description: `mesh-serverless function ${r.functionName}`,
         tags,
       },

@@ -271,8 +271,8 @@ describe("aws/policies", () => {
     );
   });
 
-  it("builds the Lattice statements exactly", () => {
-    assert.deepEqual(latticeAccountAuthPolicy("aws", "123456789012", "*"), {
+  it("builds the Lattice statements exactly", async () => {
+    assert.deepEqual(await h.resolve(latticeAccountAuthPolicy("aws", "123456789012", "*")), {
       Version: "2012-10-17",
       Statement: [
         {
