@@ -34,16 +34,16 @@ export interface CloudWatchAccessLogs {
 export interface S3AccessLogs {
   /** Selects this destination. */
   type: "s3";
-  /** `arn:aws:s3:::<bucket>`, optionally `/<prefix>`. */
-  bucketArn: string;
+  /** `arn:aws:s3:::<bucket>`, optionally `/<prefix>`; may come from another resource. */
+  bucketArn: pulumi.Input<string>;
 }
 
 /** Logs to an existing Firehose delivery stream. */
 export interface FirehoseAccessLogs {
   /** Selects this destination. */
   type: "firehose";
-  /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`. */
-  deliveryStreamArn: string;
+  /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`; may come from another resource. */
+  deliveryStreamArn: pulumi.Input<string>;
 }
 
 export type AccessLogDestination = CloudWatchAccessLogs | S3AccessLogs | FirehoseAccessLogs;
@@ -53,7 +53,7 @@ const DEFAULT_RETENTION_DAYS = 30;
 /** A destination with its defaults applied: a log group this package creates, or an ARN. */
 export type ResolvedAccessLogs =
   | { type: "cloudwatch"; logGroupName: string; retentionInDays: number }
-  | { type: "s3" | "firehose"; destinationArn: string };
+  | { type: "s3" | "firehose"; destinationArn: pulumi.Input<string> };
 
 /**
  * Checks a destination (`at` is its argument path) and applies its defaults; `resourceName`
@@ -88,23 +88,19 @@ export function resolveAccessLogs(
       retentionInDays: d.retentionInDays ?? DEFAULT_RETENTION_DAYS,
     };
   }
-  if (d.type === "s3") {
-    check.pattern(
-      `${at}.bucketArn`,
-      d.bucketArn,
-      S3_BUCKET_ARN,
-      "must be an S3 bucket ARN, arn:aws:s3:::<bucket>[/<prefix>]",
-    );
-    return { type: "s3", destinationArn: d.bucketArn };
-  }
-  check.pattern(
-    `${at}.deliveryStreamArn`,
-    d.deliveryStreamArn,
-    FIREHOSE_STREAM_ARN,
-    "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>",
+  const [key, arn, re, rule] =
+    d.type === "s3"
+      ? (["bucketArn", d.bucketArn, S3_BUCKET_ARN, S3_RULE] as const)
+      : (["deliveryStreamArn", d.deliveryStreamArn, FIREHOSE_STREAM_ARN, FIREHOSE_RULE] as const);
+  const destinationArn = check.input(arn, (known) =>
+    check.pattern(`${at}.${key}`, known, re, rule),
   );
-  return { type: "firehose", destinationArn: d.deliveryStreamArn };
+  return { type: d.type, destinationArn: destinationArn! };
 }
+
+const S3_RULE = "must be an S3 bucket ARN, arn:aws:s3:::<bucket>[/<prefix>]";
+const FIREHOSE_RULE =
+  "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>";
 
 export interface AccessLogs {
   /** The log group, for `cloudwatch`. Kept when deleted (`retainOnDelete`): it holds data. */

@@ -7,7 +7,10 @@ import {
   APP_MESH_NAME_MAX,
   APP_MESH_ROUTE_PRIORITY,
   APP_MESH_WEIGHTED_TARGETS,
+  checkIds,
   checkLatticeName,
+  EC2_ID,
+  ECR_IMAGE_URI,
   envSuffix,
   LAMBDA_ALIAS_NAME,
   LAMBDA_ENV_KEY,
@@ -72,8 +75,8 @@ export interface FunctionUrlOptions {
 export interface CustomDomainArgs {
   /** Lowercase DNS name, 3-255 characters, e.g. "orders.example.com". */
   domainName: string;
-  /** ARN of an ACM certificate that covers `domainName`. */
-  certificateArn: string;
+  /** ARN of an ACM certificate that covers `domainName`; may come from another resource. */
+  certificateArn: pulumi.Input<string>;
 }
 
 export interface LatticeFunctionOptions {
@@ -143,7 +146,10 @@ export interface ResolvedFunction {
   timeout: number;
   /** What the mesh sets (endpoints of backends, Envoy's log level), then the caller's. */
   variables: Record<string, pulumi.Input<string>>;
-  vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
+  vpc?: {
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  };
   policyStatements: PolicyStatement[];
   aliases: ResolvedAlias[];
   /** undefined: no URLs. `invokers` undefined: the function's own account. */
@@ -194,13 +200,27 @@ export function resolveFunctionArgs(
       : "";
   check.int("memorySize", args.memorySize, LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max);
   check.int("timeout", args.timeout, LAMBDA_TIMEOUT_S.min, LAMBDA_TIMEOUT_S.max);
-  for (const key of Object.keys(args.environment ?? {}))
+  const environment: Record<string, pulumi.Input<string>> = {};
+  for (const [key, value] of Object.entries(args.environment ?? {})) {
     check.pattern(
       `environment.${key}`,
       key,
       LAMBDA_ENV_KEY,
       "keys must match [a-zA-Z][a-zA-Z0-9_]+",
     );
+    // A value from another resource must be a string when it resolves (Lambda takes no other).
+    environment[key] = check.input(value, (known) => {
+      if (typeof known !== "string") check.fail(`environment.${key}`, known, "must be a string");
+    })!;
+  }
+  const imageUri = check.input(args.imageUri, (uri) =>
+    check.pattern(
+      "imageUri",
+      uri,
+      ECR_IMAGE_URI,
+      "must be an Amazon ECR image URI, <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>",
+    ),
+  );
   checkTags(check, "tags", args.tags);
   const aliases = resolveAliases(check, args.aliases);
   const appMeshOnly = network.backend === "app-mesh";
@@ -220,7 +240,7 @@ export function resolveFunctionArgs(
     variables.ENVOY_LOG_LEVEL = network.envoyLogLevel!;
   }
   for (const b of backends) variables[`MESH_BACKEND_${envSuffix(b.functionName)}`] = b.meshAddress;
-  Object.assign(variables, args.environment);
+  Object.assign(variables, environment);
 
   return {
     functionName,
@@ -228,11 +248,26 @@ export function resolveFunctionArgs(
     package:
       args.code !== undefined
         ? { packageType: "Zip", code: args.code, runtime, handler: args.handler ?? "index.handler" }
-        : { packageType: "Image", imageUri: args.imageUri! },
+        : { packageType: "Image", imageUri: imageUri! },
     memorySize: args.memorySize ?? 128,
     timeout: args.timeout ?? 3,
     variables,
-    vpc: args.vpc,
+    vpc: args.vpc && {
+      subnetIds: checkIds(
+        check,
+        "vpc.subnetIds",
+        args.vpc.subnetIds,
+        EC2_ID.subnet,
+        "must be a subnet ID, subnet-<hex>",
+      ),
+      securityGroupIds: checkIds(
+        check,
+        "vpc.securityGroupIds",
+        args.vpc.securityGroupIds,
+        EC2_ID.sg,
+        "must be a security group ID, sg-<hex>",
+      ),
+    },
     policyStatements: resolveIdentityStatements(
       check,
       "policyStatements",
@@ -357,7 +392,7 @@ function resolveLattice(
     lattice.accessLogs,
     serviceName,
   );
-  checkCustomDomain(check, lattice.customDomain);
+  const customDomain = resolveCustomDomain(check, lattice.customDomain);
   const routing = resolveRouting(check, args.routing, "vpc-lattice", serviceName, aliasesOf);
   return {
     backend: "vpc-lattice",
@@ -371,14 +406,17 @@ function resolveLattice(
       lattice.public,
     ),
     accessLogs,
-    customDomain: lattice.customDomain,
+    customDomain,
     idleTimeoutSeconds: routing.lattice.idleTimeoutSeconds,
     rules: routing.lattice.rules,
   };
 }
 
-function checkCustomDomain(check: ArgChecker, domain: CustomDomainArgs | undefined): void {
-  if (domain === undefined) return;
+function resolveCustomDomain(
+  check: ArgChecker,
+  domain: CustomDomainArgs | undefined,
+): CustomDomainArgs | undefined {
+  if (domain === undefined) return undefined;
   const name = check.require("lattice.customDomain.domainName", domain.domainName, "is required");
   if (
     typeof name !== "string" ||
@@ -392,16 +430,21 @@ function checkCustomDomain(check: ArgChecker, domain: CustomDomainArgs | undefin
       name,
       `must be a lowercase DNS name of ${LATTICE_CUSTOM_DOMAIN.min}-${LATTICE_CUSTOM_DOMAIN.max} characters with at least two labels`,
     );
-  check.pattern(
-    "lattice.customDomain.certificateArn",
+  const certificateArn = check.input(
     check.require(
       "lattice.customDomain.certificateArn",
       domain.certificateArn,
       "is required: the HTTPS listener serves the custom domain with your ACM certificate",
     ),
-    ACM_CERTIFICATE_ARN,
-    "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
-  );
+    (arn) =>
+      check.pattern(
+        "lattice.customDomain.certificateArn",
+        arn,
+        ACM_CERTIFICATE_ARN,
+        "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
+      ),
+  )!;
+  return { domainName: name, certificateArn };
 }
 
 function resolveAppMesh(

@@ -4,7 +4,7 @@ import * as vpclattice from "@pulumi/aws/vpclattice";
 import { childName } from "../core/names";
 import { AccessLogs, createAccessLogs } from "./access-logs";
 import type { ResolvedLatticeFunction } from "./function-args";
-import { arnParts, latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
+import { latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
 import { latticeListenerName } from "./limits";
 import { ResolvedRule, ruleTargetGroupName } from "./routing";
 
@@ -185,15 +185,9 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
           {
             resourceIdentifier: service.arn,
             policy: policyJson(
-              service.arn.apply((arn) => {
-                const { partition, account } = arnParts(arn);
-                return latticeAccountAuthPolicy(
-                  partition,
-                  account,
-                  latticeInvokeResource(arn),
-                  l.allowedPrincipals,
-                );
-              }),
+              service.arn.apply((arn) =>
+                latticeAccountAuthPolicy(arn, latticeInvokeResource(arn), l.allowedPrincipals),
+              ),
             ),
           },
           opts,

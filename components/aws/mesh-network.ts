@@ -6,7 +6,9 @@ import { ArgChecker } from "../core/validate";
 import { childName } from "../core/names";
 import {
   APP_MESH_NAME_MAX,
+  checkIds,
   checkLatticeName,
+  EC2_ID,
   EnvoyLogLevel,
   LATTICE_SERVICE_NETWORK_NAME,
 } from "./limits";
@@ -18,7 +20,6 @@ import {
   ResolvedAccessLogs,
 } from "./access-logs";
 import {
-  arnParts,
   checkResourcePolicy,
   latticeAccountAuthPolicy,
   latticeServicesResource,
@@ -63,8 +64,11 @@ export interface LatticeNetworkOptions {
    * caller's identity policy. @default "AWS_IAM"
    */
   authType?: "AWS_IAM" | "NONE";
-  /** VPCs whose clients reach the network; one association each. @default [] */
-  vpcs?: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<string>[] }[];
+  /**
+   * VPCs whose clients reach the network; one association each. IDs may come from other
+   * resources (checked when known). @default []
+   */
+  vpcs?: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<pulumi.Input<string>[]> }[];
   /**
    * Principals let into the network besides this account's own: 12-digit account IDs or ARNs of
    * account roots, IAM users and roles, or assumed-role sessions (no wildcards; `"*"` is
@@ -173,7 +177,7 @@ export interface ResolvedLatticeNetwork extends ResolvedNetworkCommon {
   backend: "vpc-lattice";
   networkName: string;
   authType: "AWS_IAM" | "NONE";
-  vpcs: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<string>[] }[];
+  vpcs: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<pulumi.Input<string>[]> }[];
   /**
    * The caller's auth policy, else this account's principals plus `allowedPrincipals` (`["*"]`
    * when public).
@@ -247,7 +251,22 @@ export function resolveMeshNetwork(
       backend: "vpc-lattice",
       networkName,
       authType: lattice.authType ?? "AWS_IAM",
-      vpcs: lattice.vpcs ?? [],
+      vpcs: (lattice.vpcs ?? []).map((vpc, i) => ({
+        vpcId: check.input(vpc.vpcId, (id) =>
+          check.pattern(`lattice.vpcs[${i}].vpcId`, id, EC2_ID.vpc, "must be a VPC ID, vpc-<hex>"),
+        )!,
+        ...(vpc.securityGroupIds !== undefined
+          ? {
+              securityGroupIds: checkIds(
+                check,
+                `lattice.vpcs[${i}].securityGroupIds`,
+                vpc.securityGroupIds,
+                EC2_ID.sg,
+                "must be a security group ID, sg-<hex>",
+              ),
+            }
+          : {}),
+      })),
       authPolicy: lattice.authPolicy
         ? { document: lattice.authPolicy }
         : {
@@ -343,15 +362,9 @@ export class MeshNetwork extends pulumi.ComponentResource {
         const policy =
           "document" in auth
             ? auth.document
-            : this.serviceNetwork.arn.apply((arn) => {
-                const { partition, account } = arnParts(arn);
-                return latticeAccountAuthPolicy(
-                  partition,
-                  account,
-                  latticeServicesResource(arn),
-                  auth.allowedPrincipals,
-                );
-              });
+            : this.serviceNetwork.arn.apply((arn) =>
+                latticeAccountAuthPolicy(arn, latticeServicesResource(arn), auth.allowedPrincipals),
+              );
         this.authPolicy = new vpclattice.AuthPolicy(
           childName(name, "auth"),
           { resourceIdentifier: this.serviceNetwork.arn, policy: policyJson(policy) },

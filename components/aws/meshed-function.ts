@@ -59,7 +59,10 @@ export interface MeshedFunctionArgs {
   functionName?: string;
   /** Deployment package (zip) as a Pulumi archive; exactly one of `code` and `imageUri`. */
   code?: pulumi.asset.Archive;
-  /** Container image URI (package type `Image`). */
+  /**
+   * Container image URI (package type `Image`): an Amazon ECR image with a tag or digest; may
+   * come from another resource (checked when known).
+   */
   imageUri?: pulumi.Input<string>;
   /** Runtime, required with `code`, e.g. "nodejs22.x". @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html */
   runtime?: string;
@@ -71,8 +74,14 @@ export interface MeshedFunctionArgs {
   timeout?: number;
   /** Environment variables; values may be Pulumi secrets (they go nowhere else). @default {} */
   environment?: Record<string, pulumi.Input<string>>;
-  /** Runs the function in a VPC and grants the VPC access managed policy. @default none */
-  vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
+  /**
+   * Runs the function in a VPC and grants the VPC access managed policy. The lists, or their
+   * items, may come from other resources (e.g. a VPC's `privateSubnetIds`). @default none
+   */
+  vpc?: {
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  };
   /**
    * Extra statements of the execution role (an identity policy: `Action` and `Resource`, no
    * `Principal`). An Allow of every action (`"*"`), or of every action of a service (`"s3:*"`) on
@@ -199,7 +208,7 @@ export class MeshedFunction extends pulumi.ComponentResource {
     if (r.policyStatements.length) {
       const extra = new iam.RolePolicy(
         childName(name, "extra"),
-        { role: this.role.name, policy: JSON.stringify(policyDocument(r.policyStatements)) },
+        { role: this.role.name, policy: policyJson(policyDocument(r.policyStatements)) },
         parent,
       );
       this.rolePolicies.push(extra);

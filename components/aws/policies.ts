@@ -12,7 +12,8 @@ export interface PolicyStatement {
   Effect: "Allow" | "Deny";
   Principal?: "*" | Record<string, string | string[]>;
   Action: string | string[];
-  Resource?: string | string[];
+  /** ARNs may come from other resources (a bucket's `arn`): checked when known. */
+  Resource?: pulumi.Input<string> | pulumi.Input<string>[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -61,17 +62,17 @@ export function latticeInvokeResource(serviceArn: string): string {
 }
 
 /**
- * A Lattice auth policy that lets principals of `account` in, and leaves the decision on which
- * service each may call to their identity policies (Lattice requires both to allow). `extra`
- * principals are let in too; `["*"]` (a `public` network or service) lets every principal in.
- * https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
+ * A Lattice auth policy for the network or service `arn` that lets principals of its account in,
+ * and leaves the decision on which service each may call to their identity policies (Lattice
+ * requires both to allow). `extra` principals are let in too; `["*"]` (a `public` network or
+ * service) lets every principal in. https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
  */
 export function latticeAccountAuthPolicy(
-  partition: string,
-  account: string,
+  arn: string,
   resource: string,
   extraPrincipals: pulumi.Input<string>[] = [],
 ): pulumi.Output<PolicyDocument> {
+  const { partition, account } = arnParts(arn);
   const everyone = extraPrincipals.length === 1 && extraPrincipals[0] === "*";
   const principals = everyone ? "*" : [`arn:${partition}:iam::${account}:root`, ...extraPrincipals];
   return pulumi.output(principals).apply((aws) =>
@@ -178,7 +179,7 @@ export function resolveIdentityStatements(
   flag: string,
   allowWildcards: boolean | undefined,
 ): PolicyStatement[] {
-  (statements ?? []).forEach((s, i) => {
+  return (statements ?? []).map((s, i) => {
     const here = `${at}[${i}]`;
     check.pattern(`${here}.Sid`, s.Sid, IAM_SID, "must be ASCII letters and digits only");
     if (s.Principal !== undefined)
@@ -197,34 +198,35 @@ export function resolveIdentityStatements(
         'must be "service:Action" (the action may use * and ?) or "*"',
       ),
     );
-    const resources = asList(s.Resource);
-    if (resources.length === 0)
-      check.fail(`${here}.Resource`, s.Resource, "is required in an identity-based policy");
-    resources.forEach((r, j) =>
-      check.pattern(
-        Array.isArray(s.Resource) ? `${here}.Resource[${j}]` : `${here}.Resource`,
-        r,
-        IAM_RESOURCE,
-        'must be "*" or an ARN',
-      ),
-    );
-    if (s.Effect !== "Allow" || allowWildcards) return;
-    const everyAction = actions.find((a) => a === "*");
-    if (everyAction !== undefined)
+    const limited = s.Effect === "Allow" && !allowWildcards;
+    if (limited && actions.includes("*"))
       check.fail(
         `${here}.Action`,
         s.Action,
         `allows every action of every service; name the actions, or set \`${flag}: true\` to grant them on purpose`,
       );
-    const serviceWide = actions.find((a) => /^[a-z0-9-]+:\*+$/.test(a));
-    if (serviceWide !== undefined && resources.includes("*"))
-      check.fail(
-        `${here}.Action`,
-        s.Action,
-        `allows every action of ${serviceWide.split(":")[0]} on every resource (Resource "*"); name the actions or the resources, or set \`${flag}: true\` to grant them on purpose`,
-      );
+    const serviceWide = limited ? actions.find((a) => /^[a-z0-9-]+:\*+$/.test(a)) : undefined;
+    const resources = asList(s.Resource);
+    if (resources.length === 0)
+      check.fail(`${here}.Resource`, s.Resource, "is required in an identity-based policy");
+    const checked = resources.map((r, j) =>
+      check.input(r, (known) => {
+        check.pattern(
+          Array.isArray(s.Resource) ? `${here}.Resource[${j}]` : `${here}.Resource`,
+          known,
+          IAM_RESOURCE,
+          'must be "*" or an ARN',
+        );
+        if (serviceWide !== undefined && known === "*")
+          check.fail(
+            `${here}.Action`,
+            s.Action,
+            `allows every action of ${serviceWide.split(":")[0]} on every resource (Resource "*"); name the actions or the resources, or set \`${flag}: true\` to grant them on purpose`,
+          );
+      })!,
+    );
+    return { ...s, Resource: Array.isArray(s.Resource) ? checked : checked[0] };
   });
-  return statements ?? [];
 }
 
 /**

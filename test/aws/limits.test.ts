@@ -272,17 +272,25 @@ describe("aws/policies", () => {
   });
 
   it("builds the Lattice statements exactly", async () => {
-    assert.deepEqual(await h.resolve(latticeAccountAuthPolicy("aws", "123456789012", "*")), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::123456789012:root" },
-          Action: "vpc-lattice-svcs:Invoke",
-          Resource: "*",
-        },
-      ],
-    });
+    assert.deepEqual(
+      await h.resolve(
+        latticeAccountAuthPolicy(
+          "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-1",
+          "*",
+        ),
+      ),
+      {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:root" },
+            Action: "vpc-lattice-svcs:Invoke",
+            Resource: "*",
+          },
+        ],
+      },
+    );
     assert.deepEqual(latticeInvokeStatement(["arn:s1", "arn:s2"]), {
       Sid: "InvokeMeshBackends",
       Effect: "Allow",

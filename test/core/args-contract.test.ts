@@ -121,7 +121,7 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
     MeshedFunction: {
       build: (a) => new aws.MeshedFunction("fn", { network: network(), ...a } as never),
       valid: {
-        imageUri: "img:1",
+        imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/img:1",
         aliases: [{ name: "live", weight: 100 }],
         lattice: { serviceName: "fn-svc" },
       },
