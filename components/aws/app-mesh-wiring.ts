@@ -3,7 +3,11 @@ import * as appmesh from "@pulumi/aws/appmesh";
 import * as lambda from "@pulumi/aws/lambda";
 import type * as inputs from "@pulumi/aws/types/input";
 import { childName } from "../core/names";
-import type { ResolvedAppMeshFunction } from "./function-args";
+import { ArgChecker } from "../core/validate";
+import type { FunctionArgsToResolve, ResolvedAppMeshFunction } from "./function-args";
+import { APP_MESH_NAME_MAX, APP_MESH_ROUTE_PRIORITY } from "./limits";
+import type { MeshNetworkSettings } from "./mesh-network";
+import { AliasLookup, resolveRouting } from "./routing";
 
 /**
  * The App Mesh side of a MeshedFunction: one virtual node per alias whose DNS service discovery
@@ -148,5 +152,38 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     route,
     virtualService,
     address: appMeshAddress(i.appMesh),
+  };
+}
+
+/** Checks a function's App Mesh options and routing, and applies their defaults. */
+export function resolveAppMeshFunction(
+  check: ArgChecker,
+  args: FunctionArgsToResolve,
+  functionName: string,
+  network: MeshNetworkSettings,
+  aliasesOf: AliasLookup,
+): ResolvedAppMeshFunction {
+  const mesh = args.appMesh ?? {};
+  check.port("appMesh.port", mesh.port);
+  check.int(
+    "appMesh.priority",
+    mesh.priority,
+    APP_MESH_ROUTE_PRIORITY.min,
+    APP_MESH_ROUTE_PRIORITY.max,
+  );
+  const routing = resolveRouting(check, args.routing, "app-mesh", functionName, aliasesOf);
+  const virtualServiceName = `${functionName}.${network.namespaceName}`;
+  if (virtualServiceName.length > APP_MESH_NAME_MAX)
+    check.fail(
+      "functionName",
+      virtualServiceName,
+      `with the namespace, the virtual service name must be at most ${APP_MESH_NAME_MAX} characters`,
+    );
+  return {
+    backend: "app-mesh",
+    port: mesh.port ?? 80,
+    priority: mesh.priority,
+    ...routing.appMesh,
+    virtualServiceName,
   };
 }

@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../core/validate";
-import { isDns1123Label } from "../core/names";
-import { AccessLogDestination, resolveAccessLogs, ResolvedAccessLogs } from "./access-logs";
+import { AccessLogDestination, ResolvedAccessLogs } from "./access-logs";
 import {
-  ACM_CERTIFICATE_ARN,
-  APP_MESH_NAME_MAX,
-  APP_MESH_ROUTE_PRIORITY,
   APP_MESH_WEIGHTED_TARGETS,
   checkIds,
-  checkLatticeName,
   EC2_ID,
   ECR_IMAGE_URI,
   envSuffix,
@@ -17,17 +12,14 @@ import {
   LAMBDA_FUNCTION_NAME,
   LAMBDA_MEMORY_MB,
   LAMBDA_TIMEOUT_S,
-  LATTICE_CUSTOM_DOMAIN,
-  LATTICE_LISTENER_NAME,
-  LATTICE_SERVICE_NAME,
-  latticeListenerName,
-  LATTICE_TARGET_GROUP_NAME,
 } from "./limits";
 import { resolveAttributes } from "./instance-attributes";
+import { resolveLatticeFunction } from "./lattice-wiring";
+import { resolveAppMeshFunction } from "./app-mesh-wiring";
 import type { MeshNetworkSettings } from "./mesh-network";
 import type { MeshBackendRef, MeshedFunctionArgs } from "./meshed-function";
 import { type PolicyStatement, resolveIdentityStatements, resolvePrincipals } from "./policies";
-import { AliasLookup, resolveRouting, ResolvedRouting, ResolvedRule } from "./routing";
+import { AliasLookup, ResolvedRouting, ResolvedRule } from "./routing";
 import { awsTags, checkTags } from "./tags";
 
 /**
@@ -230,8 +222,8 @@ export function resolveFunctionArgs(
     check.fail("lattice", args.lattice, 'applies only to a network with backend "vpc-lattice"');
   const url = resolveUrl(check, args.url, appMeshOnly);
   const wiring = appMeshOnly
-    ? resolveAppMesh(check, args, functionName, network, aliasesOf)
-    : resolveLattice(check, args, functionName, aliases, network, aliasesOf);
+    ? resolveAppMeshFunction(check, args, functionName, network, aliasesOf)
+    : resolveLatticeFunction(check, args, functionName, aliases, network, aliasesOf);
 
   const variables: Record<string, pulumi.Input<string>> = {};
   if (wiring.backend === "app-mesh") {
@@ -355,126 +347,5 @@ function resolveUrl(
       "url.public",
       options.public,
     ),
-  };
-}
-
-function resolveLattice(
-  check: ArgChecker,
-  args: FunctionArgsToResolve,
-  functionName: string,
-  aliases: ResolvedAlias[],
-  network: MeshNetworkSettings,
-  aliasesOf: AliasLookup,
-): ResolvedLatticeFunction {
-  // Options that moved to `routing` are rejected by the schema with where they went
-  // (aws/key-hints.ts).
-  const lattice = args.lattice ?? {};
-  const serviceName = lattice.serviceName ?? functionName;
-  checkLatticeName(check, "lattice.serviceName", serviceName, LATTICE_SERVICE_NAME);
-  // Its listener is named after it, and listener names may not start with "listener-".
-  checkLatticeName(
-    check,
-    "lattice.serviceName",
-    latticeListenerName(serviceName),
-    LATTICE_LISTENER_NAME,
-  );
-  aliases.forEach((a, i) =>
-    checkLatticeName(
-      check,
-      `aliases[${i}].name`,
-      `${serviceName}-${a.name}`,
-      LATTICE_TARGET_GROUP_NAME,
-    ),
-  );
-  const accessLogs = resolveAccessLogs(
-    check,
-    "lattice.accessLogs",
-    lattice.accessLogs,
-    serviceName,
-  );
-  const customDomain = resolveCustomDomain(check, lattice.customDomain);
-  const routing = resolveRouting(check, args.routing, "vpc-lattice", serviceName, aliasesOf);
-  return {
-    backend: "vpc-lattice",
-    serviceName,
-    authType: lattice.authType ?? network.latticeAuthType ?? "AWS_IAM",
-    allowedPrincipals: resolvePrincipals(
-      check,
-      "lattice.allowedPrincipals",
-      lattice.allowedPrincipals,
-      "lattice.public",
-      lattice.public,
-    ),
-    accessLogs,
-    customDomain,
-    idleTimeoutSeconds: routing.lattice.idleTimeoutSeconds,
-    rules: routing.lattice.rules,
-  };
-}
-
-function resolveCustomDomain(
-  check: ArgChecker,
-  domain: CustomDomainArgs | undefined,
-): CustomDomainArgs | undefined {
-  if (domain === undefined) return undefined;
-  const name = check.require("lattice.customDomain.domainName", domain.domainName, "is required");
-  if (
-    typeof name !== "string" ||
-    name.length < LATTICE_CUSTOM_DOMAIN.min ||
-    name.length > LATTICE_CUSTOM_DOMAIN.max ||
-    !name.split(".").every(isDns1123Label) ||
-    !name.includes(".")
-  )
-    check.fail(
-      "lattice.customDomain.domainName",
-      name,
-      `must be a lowercase DNS name of ${LATTICE_CUSTOM_DOMAIN.min}-${LATTICE_CUSTOM_DOMAIN.max} characters with at least two labels`,
-    );
-  const certificateArn = check.input(
-    check.require(
-      "lattice.customDomain.certificateArn",
-      domain.certificateArn,
-      "is required: the HTTPS listener serves the custom domain with your ACM certificate",
-    ),
-    (arn) =>
-      check.pattern(
-        "lattice.customDomain.certificateArn",
-        arn,
-        ACM_CERTIFICATE_ARN,
-        "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
-      ),
-  )!;
-  return { domainName: name, certificateArn };
-}
-
-function resolveAppMesh(
-  check: ArgChecker,
-  args: FunctionArgsToResolve,
-  functionName: string,
-  network: MeshNetworkSettings,
-  aliasesOf: AliasLookup,
-): ResolvedAppMeshFunction {
-  const mesh = args.appMesh ?? {};
-  check.port("appMesh.port", mesh.port);
-  check.int(
-    "appMesh.priority",
-    mesh.priority,
-    APP_MESH_ROUTE_PRIORITY.min,
-    APP_MESH_ROUTE_PRIORITY.max,
-  );
-  const routing = resolveRouting(check, args.routing, "app-mesh", functionName, aliasesOf);
-  const virtualServiceName = `${functionName}.${network.namespaceName}`;
-  if (virtualServiceName.length > APP_MESH_NAME_MAX)
-    check.fail(
-      "functionName",
-      virtualServiceName,
-      `with the namespace, the virtual service name must be at most ${APP_MESH_NAME_MAX} characters`,
-    );
-  return {
-    backend: "app-mesh",
-    port: mesh.port ?? 80,
-    priority: mesh.priority,
-    ...routing.appMesh,
-    virtualServiceName,
   };
 }

@@ -3,10 +3,28 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as vpclattice from "@pulumi/aws/vpclattice";
 import { childName } from "../core/names";
 import { AccessLogs, createAccessLogs } from "./access-logs";
-import type { ResolvedLatticeFunction } from "./function-args";
+import { ArgChecker } from "../core/validate";
+import { isDns1123Label } from "../core/names";
+import type {
+  CustomDomainArgs,
+  FunctionArgsToResolve,
+  ResolvedAlias,
+  ResolvedLatticeFunction,
+} from "./function-args";
+import { resolveAccessLogs } from "./access-logs";
+import type { MeshNetworkSettings } from "./mesh-network";
+import { resolvePrincipals } from "./policies";
 import { latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
-import { latticeListenerName } from "./limits";
-import { ResolvedRule, ruleTargetGroupName } from "./routing";
+import {
+  ACM_CERTIFICATE_ARN,
+  checkLatticeName,
+  LATTICE_CUSTOM_DOMAIN,
+  LATTICE_LISTENER_NAME,
+  LATTICE_SERVICE_NAME,
+  LATTICE_TARGET_GROUP_NAME,
+  latticeListenerName,
+} from "./limits";
+import { AliasLookup, resolveRouting, ResolvedRule, ruleTargetGroupName } from "./routing";
 
 /**
  * The VPC Lattice side of a MeshedFunction: one LAMBDA target group per alias (with the
@@ -265,4 +283,94 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     association,
     address,
   };
+}
+
+/** Checks a function's Lattice options and routing, and applies their defaults. */
+export function resolveLatticeFunction(
+  check: ArgChecker,
+  args: FunctionArgsToResolve,
+  functionName: string,
+  aliases: ResolvedAlias[],
+  network: MeshNetworkSettings,
+  aliasesOf: AliasLookup,
+): ResolvedLatticeFunction {
+  // Options that moved to `routing` are rejected by the schema with where they went
+  // (aws/key-hints.ts).
+  const lattice = args.lattice ?? {};
+  const serviceName = lattice.serviceName ?? functionName;
+  checkLatticeName(check, "lattice.serviceName", serviceName, LATTICE_SERVICE_NAME);
+  // Its listener is named after it, and listener names may not start with "listener-".
+  checkLatticeName(
+    check,
+    "lattice.serviceName",
+    latticeListenerName(serviceName),
+    LATTICE_LISTENER_NAME,
+  );
+  aliases.forEach((a, i) =>
+    checkLatticeName(
+      check,
+      `aliases[${i}].name`,
+      `${serviceName}-${a.name}`,
+      LATTICE_TARGET_GROUP_NAME,
+    ),
+  );
+  const accessLogs = resolveAccessLogs(
+    check,
+    "lattice.accessLogs",
+    lattice.accessLogs,
+    serviceName,
+  );
+  const customDomain = resolveCustomDomain(check, lattice.customDomain);
+  const routing = resolveRouting(check, args.routing, "vpc-lattice", serviceName, aliasesOf);
+  return {
+    backend: "vpc-lattice",
+    serviceName,
+    authType: lattice.authType ?? network.latticeAuthType ?? "AWS_IAM",
+    allowedPrincipals: resolvePrincipals(
+      check,
+      "lattice.allowedPrincipals",
+      lattice.allowedPrincipals,
+      "lattice.public",
+      lattice.public,
+    ),
+    accessLogs,
+    customDomain,
+    idleTimeoutSeconds: routing.lattice.idleTimeoutSeconds,
+    rules: routing.lattice.rules,
+  };
+}
+
+function resolveCustomDomain(
+  check: ArgChecker,
+  domain: CustomDomainArgs | undefined,
+): CustomDomainArgs | undefined {
+  if (domain === undefined) return undefined;
+  const name = check.require("lattice.customDomain.domainName", domain.domainName, "is required");
+  if (
+    typeof name !== "string" ||
+    name.length < LATTICE_CUSTOM_DOMAIN.min ||
+    name.length > LATTICE_CUSTOM_DOMAIN.max ||
+    !name.split(".").every(isDns1123Label) ||
+    !name.includes(".")
+  )
+    check.fail(
+      "lattice.customDomain.domainName",
+      name,
+      `must be a lowercase DNS name of ${LATTICE_CUSTOM_DOMAIN.min}-${LATTICE_CUSTOM_DOMAIN.max} characters with at least two labels`,
+    );
+  const certificateArn = check.input(
+    check.require(
+      "lattice.customDomain.certificateArn",
+      domain.certificateArn,
+      "is required: the HTTPS listener serves the custom domain with your ACM certificate",
+    ),
+    (arn) =>
+      check.pattern(
+        "lattice.customDomain.certificateArn",
+        arn,
+        ACM_CERTIFICATE_ARN,
+        "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
+      ),
+  )!;
+  return { domainName: name, certificateArn };
 }
