@@ -4,7 +4,7 @@ import { MeshNetwork } from "../components/aws/mesh-network";
 import { MeshedFunction } from "../components/aws/meshed-function";
 import { fail, protect } from "./config";
 import { declareSecret, holdsSecret } from "../components/core/secrets";
-import type { AwsConfig } from "./config-types";
+import type { AwsConfig, AwsNetworkConfig } from "./config-types";
 
 /**
  * Config key `aws`: Lambda functions on a mesh network (VPC Lattice, or App Mesh for migrations).
@@ -52,14 +52,22 @@ export function deployAws(
   const networks = new Map<string, MeshNetwork>();
   const networkOpts = new Map<string, pulumi.ComponentResourceOptions>();
   for (const [name, n] of Object.entries(config.networks ?? {})) {
-    const { provider, namespace, ...args } = n;
+    const { provider, namespace, renamedFrom, ...args } = n;
     if (provider !== undefined && !providers.has(provider))
       fail(`${key}.networks.${name}.provider`, provider, `must name an entry of ${key}.providers`);
     const withProvider = provider
       ? { ...opts, providers: { aws: providers.get(provider)! } }
       : opts;
     networkOpts.set(name, withProvider);
-    networks.set(name, new MeshNetwork(name, { ...args, namespaceName: namespace }, withProvider));
+    const renamed = renamedNetwork(`${key}.networks`, name, renamedFrom, config.networks ?? {});
+    networks.set(
+      name,
+      new MeshNetwork(
+        name,
+        { ...renamed.args(args), namespaceName: namespace ?? renamedFrom },
+        { ...withProvider, ...renamed.opts },
+      ),
+    );
   }
 
   const specs = new Map(Object.entries(config.functions ?? {}));
@@ -74,7 +82,17 @@ export function deployAws(
     if (!f) return fail(from!, name, `must name an entry of ${key}.functions`);
     if (building.has(name)) fail(`${at}.backends`, name, "backends must not form a cycle");
     building.add(name);
-    const { network: networkName, inline, path, image, backends, environment, ...rest } = f;
+    const {
+      network: networkName,
+      inline,
+      path,
+      image,
+      backends,
+      environment,
+      renamedFrom,
+      ...rest
+    } = f;
+    const renamed = renamedEntry(`${key}.functions`, name, renamedFrom, config.functions ?? {});
     const network = networks.get(networkName);
     if (!network) fail(`${at}.network`, networkName, `must name an entry of ${key}.networks`);
     if (inline !== undefined && path !== undefined)
@@ -96,6 +114,7 @@ export function deployAws(
       name,
       {
         ...rest,
+        ...(renamedFrom !== undefined ? { functionName: rest.functionName ?? renamedFrom } : {}),
         network,
         code,
         imageUri: image,
@@ -108,7 +127,7 @@ export function deployAws(
         backends: (backends ?? []).map((b) => build(b, `${at}.backends`)),
       },
       // A function lives where its network lives: the same provider.
-      networkOpts.get(networkName),
+      { ...networkOpts.get(networkName), ...renamed },
     );
     building.delete(name);
     built.set(name, fn);
@@ -144,4 +163,38 @@ export function deployAws(
       ]),
     ),
   };
+}
+
+/**
+ * The options that keep a renamed entry's resources: a Pulumi alias to its old component name
+ * (children follow, their names starting with it). The old name must be free.
+ */
+function renamedEntry(
+  at: string,
+  name: string,
+  renamedFrom: string | undefined,
+  entries: Record<string, unknown>,
+): pulumi.ComponentResourceOptions {
+  if (renamedFrom === undefined) return {};
+  if (renamedFrom === name || renamedFrom in entries)
+    fail(`${at}.${name}.renamedFrom`, renamedFrom, "must be a name no entry has now");
+  return { aliases: [{ name: renamedFrom }] };
+}
+
+/** renamedEntry for a network, whose physical names default to the old name too. */
+function renamedNetwork(
+  at: string,
+  name: string,
+  renamedFrom: string | undefined,
+  entries: Record<string, unknown>,
+) {
+  const opts = renamedEntry(at, name, renamedFrom, entries);
+  const args = (a: Omit<AwsNetworkConfig, "namespace" | "provider" | "renamedFrom">) => {
+    if (renamedFrom === undefined) return a;
+    const given = a as { backend?: string; lattice?: { name?: string }; appMesh?: object };
+    return (given.backend === "app-mesh"
+      ? { ...a, appMesh: { meshName: renamedFrom, ...given.appMesh } }
+      : { ...a, lattice: { name: renamedFrom, ...given.lattice } }) as unknown as typeof a;
+  };
+  return { opts, args };
 }

@@ -52,10 +52,15 @@ export interface AwsProviderConfig {
 }
 
 export type AwsNetworkConfig = Omit<MeshNetworkArgs, "namespaceName"> & {
-  /** Cloud Map HTTP namespace. Default: the entry name. */
+  /** Cloud Map HTTP namespace. Default: `renamedFrom`, else the entry name. */
   namespace?: string;
   /** An entry of `aws.providers`; unset: the default provider. */
   provider?: string;
+  /**
+   * The entry's previous name, after renaming it: the network keeps its resources (a Pulumi
+   * alias) and its physical names (namespace, service network or mesh name default to it).
+   */
+  renamedFrom?: string;
 };
 
 export type AwsFunctionConfig = Omit<
@@ -72,6 +77,11 @@ export type AwsFunctionConfig = Omit<
   image?: string;
   /** Entries of `aws.functions` this one calls. */
   backends?: string[];
+  /**
+   * The entry's previous name, after renaming it: the function keeps its resources (a Pulumi
+   * alias) and its physical name (`functionName` defaults to it).
+   */
+  renamedFrom?: string;
 };
 
 export interface AwsConfig {

@@ -34,29 +34,38 @@ export interface CloudWatchAccessLogs {
 export interface S3AccessLogs {
   /** Selects this destination. */
   type: "s3";
-  /** `arn:aws:s3:::<bucket>`, optionally `/<prefix>`. */
-  bucketArn: string;
+  /** `arn:aws:s3:::<bucket>`, optionally `/<prefix>`; may come from another resource. */
+  bucketArn: pulumi.Input<string>;
 }
 
 /** Logs to an existing Firehose delivery stream. */
 export interface FirehoseAccessLogs {
   /** Selects this destination. */
   type: "firehose";
-  /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`. */
-  deliveryStreamArn: string;
+  /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`; may come from another resource. */
+  deliveryStreamArn: pulumi.Input<string>;
 }
 
 export type AccessLogDestination = CloudWatchAccessLogs | S3AccessLogs | FirehoseAccessLogs;
 
 const DEFAULT_RETENTION_DAYS = 30;
 
-/** Checks a destination; `at` is its argument path. */
-export function checkAccessLogs(
+/** A destination with its defaults applied: a log group this package creates, or an ARN. */
+export type ResolvedAccessLogs =
+  | { type: "cloudwatch"; logGroupName: string; retentionInDays: number }
+  | { type: "s3" | "firehose"; destinationArn: pulumi.Input<string> };
+
+/**
+ * Checks a destination (`at` is its argument path) and applies its defaults; `resourceName`
+ * (the network's or service's name) names the default log group.
+ */
+export function resolveAccessLogs(
   check: ArgChecker,
   at: string,
   d: AccessLogDestination | undefined,
-): void {
-  if (d === undefined) return;
+  resourceName: string,
+): ResolvedAccessLogs | undefined {
+  if (d === undefined) return undefined;
   if (d.type === "cloudwatch") {
     check.pattern(
       `${at}.logGroupName`,
@@ -73,22 +82,25 @@ export function checkAccessLogs(
         d.retentionInDays,
         `must be one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
       );
-  } else if (d.type === "s3") {
-    check.pattern(
-      `${at}.bucketArn`,
-      d.bucketArn,
-      S3_BUCKET_ARN,
-      "must be an S3 bucket ARN, arn:aws:s3:::<bucket>[/<prefix>]",
-    );
-  } else {
-    check.pattern(
-      `${at}.deliveryStreamArn`,
-      d.deliveryStreamArn,
-      FIREHOSE_STREAM_ARN,
-      "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>",
-    );
+    return {
+      type: "cloudwatch",
+      logGroupName: d.logGroupName ?? `/aws/vendedlogs/vpc-lattice/${resourceName}`,
+      retentionInDays: d.retentionInDays ?? DEFAULT_RETENTION_DAYS,
+    };
   }
+  const [key, arn, re, rule] =
+    d.type === "s3"
+      ? (["bucketArn", d.bucketArn, S3_BUCKET_ARN, S3_RULE] as const)
+      : (["deliveryStreamArn", d.deliveryStreamArn, FIREHOSE_STREAM_ARN, FIREHOSE_RULE] as const);
+  const destinationArn = check.input(arn, (known) =>
+    check.pattern(`${at}.${key}`, known, re, rule),
+  );
+  return { type: d.type, destinationArn: destinationArn! };
 }
+
+const S3_RULE = "must be an S3 bucket ARN, arn:aws:s3:::<bucket>[/<prefix>]";
+const FIREHOSE_RULE =
+  "must be a Firehose delivery stream ARN, arn:aws:firehose:<region>:<account>:deliverystream/<name>";
 
 export interface AccessLogs {
   /** The log group, for `cloudwatch`. Kept when deleted (`retainOnDelete`): it holds data. */
@@ -100,9 +112,8 @@ export interface AccessLogs {
 export function createAccessLogs(
   name: string,
   parent: pulumi.Resource,
-  d: AccessLogDestination,
+  d: ResolvedAccessLogs,
   resourceArn: pulumi.Output<string>,
-  resourceName: string,
   tags: Record<string, string>,
 ): AccessLogs {
   let logGroup: cloudwatch.LogGroup | undefined;
@@ -110,17 +121,13 @@ export function createAccessLogs(
   if (d.type === "cloudwatch") {
     logGroup = new cloudwatch.LogGroup(
       childName(name, "access-logs"),
-      {
-        name: d.logGroupName ?? `/aws/vendedlogs/vpc-lattice/${resourceName}`,
-        retentionInDays: d.retentionInDays ?? DEFAULT_RETENTION_DAYS,
-        tags,
-      },
+      { name: d.logGroupName, retentionInDays: d.retentionInDays, tags },
       // Logs are data: a rename or a removed setting must not delete them.
       { parent, retainOnDelete: true },
     );
     destinationArn = logGroup.arn;
   } else {
-    destinationArn = d.type === "s3" ? d.bucketArn : d.deliveryStreamArn;
+    destinationArn = d.destinationArn;
   }
   const subscription = new vpclattice.AccessLogSubscription(
     childName(name, "access-log-subscription"),

@@ -3,7 +3,11 @@ import * as appmesh from "@pulumi/aws/appmesh";
 import * as lambda from "@pulumi/aws/lambda";
 import type * as inputs from "@pulumi/aws/types/input";
 import { childName } from "../core/names";
-import { NormalizedFunctionArgs } from "./function-args";
+import { ArgChecker } from "../core/validate";
+import type { FunctionArgsToResolve, ResolvedAppMeshFunction } from "./function-args";
+import { APP_MESH_NAME_MAX, APP_MESH_ROUTE_PRIORITY } from "./limits";
+import type { MeshNetworkSettings } from "./mesh-network";
+import { AliasLookup, resolveRouting } from "./routing";
 
 /**
  * The App Mesh side of a MeshedFunction: one virtual node per alias whose DNS service discovery
@@ -47,17 +51,21 @@ export function urlHost(url: string): string {
   return url.replace(/^https?:\/\//, "").replace(/[/:].*$/, "");
 }
 
+/** `http://<virtual service>:<port>`: what callers in an App Mesh dial. */
+export function appMeshAddress(m: ResolvedAppMeshFunction): string {
+  return `http://${m.virtualServiceName}:${m.port}`;
+}
+
 export interface AppMeshWiringInputs {
   name: string;
   parent: pulumi.Resource;
   /** The mesh's name as an Output, so every object depends on the mesh. */
   meshName: pulumi.Input<string>;
   functionName: string;
-  virtualServiceName: string;
+  appMesh: ResolvedAppMeshFunction;
   aliases: { name: string; weight: number; url: lambda.FunctionUrl }[];
   /** Virtual services of the functions this one calls (the nodes depend on them). */
   backends: appmesh.VirtualService[];
-  options: NormalizedFunctionArgs["appMesh"];
   tags: Record<string, string>;
 }
 
@@ -98,7 +106,7 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     {
       meshName: i.meshName,
       name: functionName,
-      spec: { listeners: [{ portMapping: { port: i.options.port, protocol: "http" } }] },
+      spec: { listeners: [{ portMapping: { port: i.appMesh.port, protocol: "http" } }] },
       tags: i.tags,
     },
     opts,
@@ -110,9 +118,9 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
       virtualRouterName: virtualRouter.name,
       name: functionName,
       spec: {
-        ...(i.options.priority !== undefined ? { priority: i.options.priority } : {}),
+        ...(i.appMesh.priority !== undefined ? { priority: i.appMesh.priority } : {}),
         httpRoute: {
-          match: { prefix: "/", port: i.options.port },
+          match: { prefix: "/", port: i.appMesh.port },
           action: {
             weightedTargets: virtualNodes.map((node, n) => ({
               virtualNode: node.name,
@@ -120,8 +128,8 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
               port: FUNCTION_URL_PORT,
             })),
           },
-          ...(i.options.retryPolicy ? { retryPolicy: i.options.retryPolicy } : {}),
-          ...(i.options.timeout ? { timeout: i.options.timeout } : {}),
+          ...(i.appMesh.retryPolicy ? { retryPolicy: i.appMesh.retryPolicy } : {}),
+          ...(i.appMesh.timeout ? { timeout: i.appMesh.timeout } : {}),
         },
       },
       tags: i.tags,
@@ -132,7 +140,7 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     childName(i.name, "virtual-service"),
     {
       meshName: i.meshName,
-      name: i.virtualServiceName,
+      name: i.appMesh.virtualServiceName,
       spec: { provider: { virtualRouter: { virtualRouterName: virtualRouter.name } } },
       tags: i.tags,
     },
@@ -143,6 +151,39 @@ export function wireAppMesh(i: AppMeshWiringInputs): AppMeshWiring {
     virtualRouter,
     route,
     virtualService,
-    address: `http://${i.virtualServiceName}:${i.options.port}`,
+    address: appMeshAddress(i.appMesh),
+  };
+}
+
+/** Checks a function's App Mesh options and routing, and applies their defaults. */
+export function resolveAppMeshFunction(
+  check: ArgChecker,
+  args: FunctionArgsToResolve,
+  functionName: string,
+  network: MeshNetworkSettings,
+  aliasesOf: AliasLookup,
+): ResolvedAppMeshFunction {
+  const mesh = args.appMesh ?? {};
+  check.port("appMesh.port", mesh.port);
+  check.int(
+    "appMesh.priority",
+    mesh.priority,
+    APP_MESH_ROUTE_PRIORITY.min,
+    APP_MESH_ROUTE_PRIORITY.max,
+  );
+  const routing = resolveRouting(check, args.routing, "app-mesh", functionName, aliasesOf);
+  const virtualServiceName = `${functionName}.${network.namespaceName}`;
+  if (virtualServiceName.length > APP_MESH_NAME_MAX)
+    check.fail(
+      "functionName",
+      virtualServiceName,
+      `with the namespace, the virtual service name must be at most ${APP_MESH_NAME_MAX} characters`,
+    );
+  return {
+    backend: "app-mesh",
+    port: mesh.port ?? 80,
+    priority: mesh.priority,
+    ...routing.appMesh,
+    virtualServiceName,
   };
 }

@@ -3,10 +3,28 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as vpclattice from "@pulumi/aws/vpclattice";
 import { childName } from "../core/names";
 import { AccessLogs, createAccessLogs } from "./access-logs";
-import { LatticeFunctionOptions } from "./function-args";
-import { arnParts, latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
-import { latticeListenerName } from "./limits";
-import { NormalizedRouting, NormalizedRule, ruleTargetGroupName } from "./routing";
+import { ArgChecker } from "../core/validate";
+import { isDns1123Label } from "../core/names";
+import type {
+  CustomDomainArgs,
+  FunctionArgsToResolve,
+  ResolvedAlias,
+  ResolvedLatticeFunction,
+} from "./function-args";
+import { resolveAccessLogs } from "./access-logs";
+import type { MeshNetworkSettings } from "./mesh-network";
+import { resolvePrincipals } from "./policies";
+import { latticeAccountAuthPolicy, latticeInvokeResource, policyJson } from "./policies";
+import {
+  ACM_CERTIFICATE_ARN,
+  checkLatticeName,
+  LATTICE_CUSTOM_DOMAIN,
+  LATTICE_LISTENER_NAME,
+  LATTICE_SERVICE_NAME,
+  LATTICE_TARGET_GROUP_NAME,
+  latticeListenerName,
+} from "./limits";
+import { AliasLookup, resolveRouting, ResolvedRule, ruleTargetGroupName } from "./routing";
 
 /**
  * The VPC Lattice side of a MeshedFunction: one LAMBDA target group per alias (with the
@@ -31,13 +49,10 @@ export interface RuleTargetFunction {
 export interface LatticeWiringInputs {
   name: string;
   parent: pulumi.Resource;
-  serviceName: string;
   serviceNetworkId: pulumi.Output<string>;
-  defaultAuthType: "AWS_IAM" | "NONE";
-  options: LatticeFunctionOptions;
+  lattice: ResolvedLatticeFunction;
   fn: lambda.Function;
   aliases: { alias: lambda.Alias; name: string; weight: number }[];
-  routing: NormalizedRouting["lattice"];
   /** An alias of another function on the network (by component name); undefined for this one. */
   otherFunction: (fn: string, alias: string) => RuleTargetFunction | undefined;
   tags: Record<string, string>;
@@ -64,7 +79,7 @@ export interface LatticeWiring {
 const LAMBDA_EVENT_STRUCTURE_VERSION = "V2";
 
 /** A rule's match as Lattice takes it (API_HttpMatch). */
-function latticeHttpMatch(m: NormalizedRule["match"]) {
+function latticeHttpMatch(m: ResolvedRule["match"]) {
   return {
     httpMatch: {
       ...(m.headers.length
@@ -91,6 +106,7 @@ function latticeHttpMatch(m: NormalizedRule["match"]) {
 
 export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
   const opts = { parent: i.parent };
+  const l = i.lattice;
   const targetGroups: vpclattice.TargetGroup[] = [];
   const permissions: lambda.Permission[] = [];
   const attachments: vpclattice.TargetGroupAttachment[] = [];
@@ -142,41 +158,38 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     targetGroups.push(
       lambdaTarget(
         a.name,
-        `${i.serviceName}-${a.name}`,
+        `${l.serviceName}-${a.name}`,
         { functionName: i.fn.name, qualifier: a.alias.name, aliasArn: a.alias.arn },
         `vpc-lattice-${a.name}`,
       ),
     );
   const ruleTargetGroups: Record<string, vpclattice.TargetGroup> = {};
-  for (const t of i.routing.rules.flatMap((r) => r.forward)) {
+  for (const t of l.rules.flatMap((r) => r.forward)) {
     const key = `${t.function}-${t.alias}`;
     const other = i.otherFunction(t.function, t.alias);
     if (other === undefined || ruleTargetGroups[key]) continue;
     // The statement lives in the other function's alias policy: named after this service.
     ruleTargetGroups[key] = lambdaTarget(
       `rule-${key}`,
-      ruleTargetGroupName(i.serviceName, t.function, t.alias),
+      ruleTargetGroupName(l.serviceName, t.function, t.alias),
       { functionName: other.functionName, qualifier: other.aliasName, aliasArn: other.aliasArn },
-      `vpc-lattice-via-${i.serviceName}`,
+      `vpc-lattice-via-${l.serviceName}`,
     );
   }
   const targetGroupOf = (fn: string, alias: string) =>
     ruleTargetGroups[`${fn}-${alias}`] ??
     targetGroups[i.aliases.findIndex((x) => x.name === alias)];
 
-  const authType = i.options.authType ?? i.defaultAuthType;
   const service = new vpclattice.Service(
     childName(i.name, "lattice"),
     {
-      name: i.serviceName,
-      authType,
-      ...(i.routing.idleTimeoutSeconds !== undefined
-        ? { idleTimeoutSeconds: i.routing.idleTimeoutSeconds }
-        : {}),
-      ...(i.options.customDomain
+      name: l.serviceName,
+      authType: l.authType,
+      ...(l.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: l.idleTimeoutSeconds } : {}),
+      ...(l.customDomain
         ? {
-            customDomainName: i.options.customDomain.domainName,
-            certificateArn: i.options.customDomain.certificateArn,
+            customDomainName: l.customDomain.domainName,
+            certificateArn: l.customDomain.certificateArn,
           }
         : {}),
       tags: i.tags,
@@ -184,21 +197,15 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     opts,
   );
   const authPolicy =
-    authType === "AWS_IAM"
+    l.authType === "AWS_IAM"
       ? new vpclattice.AuthPolicy(
           childName(i.name, "lattice-auth"),
           {
             resourceIdentifier: service.arn,
             policy: policyJson(
-              service.arn.apply((arn) => {
-                const { partition, account } = arnParts(arn);
-                return latticeAccountAuthPolicy(
-                  partition,
-                  account,
-                  latticeInvokeResource(arn),
-                  i.options.allowedPrincipals,
-                );
-              }),
+              service.arn.apply((arn) =>
+                latticeAccountAuthPolicy(arn, latticeInvokeResource(arn), l.allowedPrincipals),
+              ),
             ),
           },
           opts,
@@ -207,7 +214,7 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
   const listener = new vpclattice.Listener(
     childName(i.name, "https"),
     {
-      name: latticeListenerName(i.serviceName),
+      name: latticeListenerName(l.serviceName),
       serviceIdentifier: service.id,
       protocol: "HTTPS",
       port: 443,
@@ -225,7 +232,7 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     },
     { ...opts, dependsOn: attachments },
   );
-  const rules = i.routing.rules.map(
+  const rules = l.rules.map(
     (r) =>
       new vpclattice.ListenerRule(
         childName(i.name, `rule-${r.priority}`),
@@ -248,15 +255,15 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
         opts,
       ),
   );
-  const accessLogs = i.options.accessLogs
-    ? createAccessLogs(i.name, i.parent, i.options.accessLogs, service.arn, i.serviceName, i.tags)
+  const accessLogs = l.accessLogs
+    ? createAccessLogs(i.name, i.parent, l.accessLogs, service.arn, i.tags)
     : undefined;
   const association = new vpclattice.ServiceNetworkServiceAssociation(
     childName(i.name, "association"),
     { serviceIdentifier: service.id, serviceNetworkIdentifier: i.serviceNetworkId, tags: i.tags },
     { ...opts, dependsOn: [listener, ...rules] },
   );
-  const custom = i.options.customDomain?.domainName;
+  const custom = l.customDomain?.domainName;
   const address = custom
     ? pulumi.output(`https://${custom}`)
     : service.dnsEntries.apply((entries) => {
@@ -276,4 +283,94 @@ export function wireLattice(i: LatticeWiringInputs): LatticeWiring {
     association,
     address,
   };
+}
+
+/** Checks a function's Lattice options and routing, and applies their defaults. */
+export function resolveLatticeFunction(
+  check: ArgChecker,
+  args: FunctionArgsToResolve,
+  functionName: string,
+  aliases: ResolvedAlias[],
+  network: MeshNetworkSettings,
+  aliasesOf: AliasLookup,
+): ResolvedLatticeFunction {
+  // Options that moved to `routing` are rejected by the schema with where they went
+  // (aws/key-hints.ts).
+  const lattice = args.lattice ?? {};
+  const serviceName = lattice.serviceName ?? functionName;
+  checkLatticeName(check, "lattice.serviceName", serviceName, LATTICE_SERVICE_NAME);
+  // Its listener is named after it, and listener names may not start with "listener-".
+  checkLatticeName(
+    check,
+    "lattice.serviceName",
+    latticeListenerName(serviceName),
+    LATTICE_LISTENER_NAME,
+  );
+  aliases.forEach((a, i) =>
+    checkLatticeName(
+      check,
+      `aliases[${i}].name`,
+      `${serviceName}-${a.name}`,
+      LATTICE_TARGET_GROUP_NAME,
+    ),
+  );
+  const accessLogs = resolveAccessLogs(
+    check,
+    "lattice.accessLogs",
+    lattice.accessLogs,
+    serviceName,
+  );
+  const customDomain = resolveCustomDomain(check, lattice.customDomain);
+  const routing = resolveRouting(check, args.routing, "vpc-lattice", serviceName, aliasesOf);
+  return {
+    backend: "vpc-lattice",
+    serviceName,
+    authType: lattice.authType ?? network.latticeAuthType ?? "AWS_IAM",
+    allowedPrincipals: resolvePrincipals(
+      check,
+      "lattice.allowedPrincipals",
+      lattice.allowedPrincipals,
+      "lattice.public",
+      lattice.public,
+    ),
+    accessLogs,
+    customDomain,
+    idleTimeoutSeconds: routing.lattice.idleTimeoutSeconds,
+    rules: routing.lattice.rules,
+  };
+}
+
+function resolveCustomDomain(
+  check: ArgChecker,
+  domain: CustomDomainArgs | undefined,
+): CustomDomainArgs | undefined {
+  if (domain === undefined) return undefined;
+  const name = check.require("lattice.customDomain.domainName", domain.domainName, "is required");
+  if (
+    typeof name !== "string" ||
+    name.length < LATTICE_CUSTOM_DOMAIN.min ||
+    name.length > LATTICE_CUSTOM_DOMAIN.max ||
+    !name.split(".").every(isDns1123Label) ||
+    !name.includes(".")
+  )
+    check.fail(
+      "lattice.customDomain.domainName",
+      name,
+      `must be a lowercase DNS name of ${LATTICE_CUSTOM_DOMAIN.min}-${LATTICE_CUSTOM_DOMAIN.max} characters with at least two labels`,
+    );
+  const certificateArn = check.input(
+    check.require(
+      "lattice.customDomain.certificateArn",
+      domain.certificateArn,
+      "is required: the HTTPS listener serves the custom domain with your ACM certificate",
+    ),
+    (arn) =>
+      check.pattern(
+        "lattice.customDomain.certificateArn",
+        arn,
+        ACM_CERTIFICATE_ARN,
+        "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
+      ),
+  )!;
+  return { domainName: name, certificateArn };
 }

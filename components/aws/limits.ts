@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../core/validate";
 
 /**
@@ -13,6 +14,21 @@ export const LAMBDA_TIMEOUT_S = { min: 1, max: 900 } as const;
 export const LAMBDA_FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** Alias names: 1-128 of [a-zA-Z0-9-_], not all digits. API_CreateAlias. */
 export const LAMBDA_ALIAS_NAME = /^(?!\d+$)[a-zA-Z0-9_-]{1,128}$/;
+/**
+ * Container images Lambda runs: an Amazon ECR repository URI with a tag or a digest.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html (`ImageUri`)
+ */
+export const ECR_IMAGE_URI =
+  /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+/**
+ * EC2 resource IDs: the type's prefix and hexadecimal digits (8 or 17 today).
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
+ */
+export const EC2_ID = {
+  vpc: /^vpc-[0-9a-f]{1,17}$/,
+  subnet: /^subnet-[0-9a-f]{1,17}$/,
+  sg: /^sg-[0-9a-f]{1,17}$/,
+} as const;
 /** Environment variable keys. API_Environment. */
 export const LAMBDA_ENV_KEY = /^[a-zA-Z]\w+$/;
 
@@ -210,4 +226,22 @@ export function appMeshDuration(ms: number): { unit: "s" | "ms"; value: number }
 /** `FOO-bar.baz` -> `FOO_BAR_BAZ`: a name as an environment variable suffix. */
 export function envSuffix(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/**
+ * A list of IDs a program may take from other resources: the list itself, or each of its items,
+ * may be an Output; each is checked against `re` when known (`check.input`).
+ */
+export function checkIds(
+  check: ArgChecker,
+  argument: string,
+  ids: pulumi.Input<pulumi.Input<string>[]>,
+  re: RegExp,
+  rule: string,
+): pulumi.Input<pulumi.Input<string>[]> {
+  const one = (id: unknown, i: number) =>
+    check.pattern(`${argument}[${i}]`, id as string, re, rule);
+  if (Array.isArray(ids)) return ids.map((id, i) => check.input(id, (known) => one(known, i))!);
+  // The whole list from another resource: its items are plain once it resolves.
+  return check.input(ids, (list) => list.forEach(one))!;
 }

@@ -6,12 +6,27 @@ import { ArgChecker } from "../core/validate";
 import { childName } from "../core/names";
 import {
   APP_MESH_NAME_MAX,
+  checkIds,
   checkLatticeName,
+  EC2_ID,
   EnvoyLogLevel,
   LATTICE_SERVICE_NETWORK_NAME,
 } from "./limits";
-import { AccessLogDestination, AccessLogs, checkAccessLogs, createAccessLogs } from "./access-logs";
-import { arnParts, latticeAccountAuthPolicy, PolicyDocument, policyJson } from "./policies";
+import {
+  AccessLogDestination,
+  AccessLogs,
+  createAccessLogs,
+  resolveAccessLogs,
+  ResolvedAccessLogs,
+} from "./access-logs";
+import {
+  checkResourcePolicy,
+  latticeAccountAuthPolicy,
+  latticeServicesResource,
+  PolicyDocument,
+  policyJson,
+  resolvePrincipals,
+} from "./policies";
 import { awsTags, checkTags } from "./tags";
 import { checkArgs } from "../core/args-schema";
 import schema from "../../schema/MeshNetwork.schema.json";
@@ -49,16 +64,28 @@ export interface LatticeNetworkOptions {
    * caller's identity policy. @default "AWS_IAM"
    */
   authType?: "AWS_IAM" | "NONE";
-  /** VPCs whose clients reach the network; one association each. @default [] */
-  vpcs?: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<string>[] }[];
   /**
-   * Principals (account ids or IAM ARNs) let into the network besides this account's own.
-   * Ignored when `authPolicy` is given. @default []
+   * VPCs whose clients reach the network; one association each. IDs may come from other
+   * resources (checked when known). @default []
    */
-  allowedPrincipals?: string[];
+  vpcs?: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<pulumi.Input<string>[]> }[];
+  /**
+   * Principals let into the network besides this account's own: 12-digit account IDs or ARNs of
+   * account roots, IAM users and roles, or assumed-role sessions (no wildcards; `"*"` is
+   * `public`). Not with `authPolicy`. @default []
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+   */
+  allowedPrincipals?: pulumi.Input<string>[];
+  /**
+   * Let every AWS principal of every account into the network (`Principal: {AWS: "*"}`), or
+   * allow `"*"` in `authPolicy`. Each caller still needs an identity policy that allows it.
+   * @default false
+   */
+  public?: boolean;
   /**
    * The network's auth policy, replacing the default (this account's principals, each limited
-   * by its identity policy). @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
+   * by its identity policy). Its principals are checked as `allowedPrincipals` are.
+   * @see https://docs.aws.amazon.com/vpc-lattice/latest/ug/auth-policies.html
    */
   authPolicy?: PolicyDocument;
   /**
@@ -89,6 +116,14 @@ interface CommonNetworkArgs {
   namespaceName?: string;
   /** Tags on every resource; plain strings only. @default {} */
   tags?: Record<string, string>;
+  /**
+   * Keep the Cloud Map namespace (and the registrations in it, some made outside Pulumi) when the
+   * network is deleted or replaced: Pulumi then only drops it from the state. To delete it on
+   * purpose, set `false`, run `pulumi up`, then remove the network.
+   * @default true
+   * @see https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/
+   */
+  retainNamespaceOnDelete?: boolean;
 }
 
 /** A network on VPC Lattice (the default). */
@@ -130,6 +165,135 @@ export interface NetworkMember {
   aliasRefs: Record<string, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>;
 }
 
+interface ResolvedNetworkCommon {
+  namespaceName: string;
+  retainNamespaceOnDelete: boolean;
+  /** The package's tags and the user's. */
+  tags: Record<string, string>;
+}
+
+/** A VPC Lattice network's args, checked, with every default applied. */
+export interface ResolvedLatticeNetwork extends ResolvedNetworkCommon {
+  backend: "vpc-lattice";
+  networkName: string;
+  authType: "AWS_IAM" | "NONE";
+  vpcs: { vpcId: pulumi.Input<string>; securityGroupIds?: pulumi.Input<pulumi.Input<string>[]> }[];
+  /**
+   * The caller's auth policy, else this account's principals plus `allowedPrincipals` (`["*"]`
+   * when public).
+   */
+  authPolicy: { document: PolicyDocument } | { allowedPrincipals: pulumi.Input<string>[] };
+  accessLogs?: ResolvedAccessLogs;
+}
+
+/** An App Mesh network's args, checked, with every default applied. */
+export interface ResolvedAppMeshNetwork extends ResolvedNetworkCommon {
+  backend: "app-mesh";
+  meshName: string;
+  egressFilter: "DROP_ALL" | "ALLOW_ALL";
+  ipPreference?: AppMeshNetworkOptions["ipPreference"];
+  envoyLogLevel: EnvoyLogLevel;
+}
+
+export type ResolvedMeshNetwork = ResolvedLatticeNetwork | ResolvedAppMeshNetwork;
+
+/** The flag that lets every principal into a network. */
+const PUBLIC_NETWORK = "lattice.public";
+
+/** Checks what the schema cannot say of a network's args and applies every default. */
+export function resolveMeshNetwork(
+  check: ArgChecker,
+  name: string,
+  args: MeshNetworkArgs,
+): ResolvedMeshNetwork {
+  // Config reaches here untyped; options of the other backend are rejected by the schema
+  // (aws/key-hints.ts).
+  const given = args as CommonNetworkArgs & {
+    backend?: MeshBackend;
+    lattice?: LatticeNetworkOptions;
+    appMesh?: AppMeshNetworkOptions;
+  };
+  const namespaceName = args.namespaceName ?? name;
+  check.pattern(
+    "namespaceName",
+    namespaceName,
+    /^[!-~]{1,1024}$/,
+    "must be 1-1024 printable characters without spaces",
+  );
+  checkTags(check, "tags", args.tags);
+  const common = {
+    namespaceName,
+    retainNamespaceOnDelete: args.retainNamespaceOnDelete ?? true,
+    tags: awsTags("MeshNetwork", name, args.tags),
+  };
+  if ((given.backend ?? "vpc-lattice") === "vpc-lattice") {
+    const lattice = given.lattice ?? {};
+    const networkName = lattice.name ?? name;
+    checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
+    if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
+      check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
+    if (lattice.authPolicy !== undefined && lattice.allowedPrincipals !== undefined)
+      check.fail(
+        "lattice.allowedPrincipals",
+        lattice.allowedPrincipals,
+        "cannot be given with `lattice.authPolicy`, which replaces the policy they would go in",
+      );
+    if (lattice.authPolicy !== undefined)
+      checkResourcePolicy(
+        check,
+        "lattice.authPolicy",
+        lattice.authPolicy,
+        PUBLIC_NETWORK,
+        lattice.public,
+      );
+    return {
+      ...common,
+      backend: "vpc-lattice",
+      networkName,
+      authType: lattice.authType ?? "AWS_IAM",
+      vpcs: (lattice.vpcs ?? []).map((vpc, i) => ({
+        vpcId: check.input(vpc.vpcId, (id) =>
+          check.pattern(`lattice.vpcs[${i}].vpcId`, id, EC2_ID.vpc, "must be a VPC ID, vpc-<hex>"),
+        )!,
+        ...(vpc.securityGroupIds !== undefined
+          ? {
+              securityGroupIds: checkIds(
+                check,
+                `lattice.vpcs[${i}].securityGroupIds`,
+                vpc.securityGroupIds,
+                EC2_ID.sg,
+                "must be a security group ID, sg-<hex>",
+              ),
+            }
+          : {}),
+      })),
+      authPolicy: lattice.authPolicy
+        ? { document: lattice.authPolicy }
+        : {
+            allowedPrincipals: resolvePrincipals(
+              check,
+              "lattice.allowedPrincipals",
+              lattice.allowedPrincipals,
+              PUBLIC_NETWORK,
+              lattice.public,
+            ),
+          },
+      accessLogs: resolveAccessLogs(check, "lattice.accessLogs", lattice.accessLogs, networkName),
+    };
+  }
+  const mesh = given.appMesh ?? {};
+  const meshName = mesh.meshName ?? name;
+  check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
+  return {
+    ...common,
+    backend: "app-mesh",
+    meshName,
+    egressFilter: mesh.egressFilter ?? "DROP_ALL",
+    ipPreference: mesh.ipPreference,
+    envoyLogLevel: mesh.envoyLogLevel ?? "info",
+  };
+}
+
 /**
  * The mesh network: a Cloud Map HTTP namespace every function is listed in, plus either a VPC
  * Lattice service network (VPC associations, auth policy) or an App Mesh mesh.
@@ -153,66 +317,33 @@ export class MeshNetwork extends pulumi.ComponentResource {
   constructor(name: string, args: MeshNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshNetwork", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    // Config reaches here untyped: both option blocks are read and the wrong one rejected.
-    const given = args as CommonNetworkArgs & {
-      backend?: MeshBackend;
-      lattice?: LatticeNetworkOptions;
-      appMesh?: AppMeshNetworkOptions & { endpoint?: unknown };
-    };
-    const backend = given.backend ?? "vpc-lattice";
-    const namespaceName = args.namespaceName ?? name;
-    check.pattern(
-      "namespaceName",
-      namespaceName,
-      /^[!-~]{1,1024}$/,
-      "must be 1-1024 printable characters without spaces",
-    );
-    checkTags(check, "tags", args.tags);
-    // Options of the other backend are rejected by the schema (aws/key-hints.ts).
-
-    const lattice = given.lattice ?? {};
-    const mesh = given.appMesh ?? {};
-    const networkName = lattice.name ?? name;
-    const meshName = mesh.meshName ?? name;
-    if (backend === "vpc-lattice") {
-      checkLatticeName(check, "lattice.name", networkName, LATTICE_SERVICE_NETWORK_NAME);
-      if (lattice.authType === "NONE" && lattice.authPolicy !== undefined)
-        check.fail("lattice.authPolicy", lattice.authPolicy, 'needs lattice.authType "AWS_IAM"');
-      checkAccessLogs(check, "lattice.accessLogs", lattice.accessLogs);
-    } else {
-      check.length("appMesh.meshName", meshName, 1, APP_MESH_NAME_MAX);
-    }
-
-    const tags = awsTags("MeshNetwork", name, args.tags);
+    const r = resolveMeshNetwork(new ArgChecker(this), name, args);
+    const { tags } = r;
     this.namespace = new servicediscovery.HttpNamespace(
       childName(name, "registry"),
-      { name: namespaceName, description: `mesh-serverless registry of ${name}`, tags },
-      { parent: this },
+      { name: r.namespaceName, description: `mesh-serverless registry of ${name}`, tags },
+      // Registrations are data (some made outside Pulumi): a rename or removal keeps them.
+      { parent: this, ...(r.retainNamespaceOnDelete ? { retainOnDelete: true } : {}) },
     );
     this.namespaceId = this.namespace.id;
     this.namespaceArn = this.namespace.arn;
 
-    if (backend === "vpc-lattice") {
-      const authType = lattice.authType ?? "AWS_IAM";
-      this.settings = { backend, namespaceName, latticeAuthType: authType };
+    if (r.backend === "vpc-lattice") {
+      this.settings = {
+        backend: r.backend,
+        namespaceName: r.namespaceName,
+        latticeAuthType: r.authType,
+      };
       this.serviceNetwork = new vpclattice.ServiceNetwork(
         childName(name, "network"),
-        { name: networkName, authType, tags },
+        { name: r.networkName, authType: r.authType, tags },
         { parent: this },
       );
-      if (lattice.accessLogs)
-        this.accessLogs = createAccessLogs(
-          name,
-          this,
-          lattice.accessLogs,
-          this.serviceNetwork.arn,
-          networkName,
-          tags,
-        );
+      if (r.accessLogs)
+        this.accessLogs = createAccessLogs(name, this, r.accessLogs, this.serviceNetwork.arn, tags);
       this.serviceNetworkId = this.serviceNetwork.id;
       this.serviceNetworkArn = this.serviceNetwork.arn;
-      (lattice.vpcs ?? []).forEach((vpc, i) => {
+      r.vpcs.forEach((vpc, i) => {
         this.vpcAssociations.push(
           new vpclattice.ServiceNetworkVpcAssociation(
             childName(name, `vpc-${i}`),
@@ -226,13 +357,14 @@ export class MeshNetwork extends pulumi.ComponentResource {
           ),
         );
       });
-      if (authType === "AWS_IAM") {
+      if (r.authType === "AWS_IAM") {
+        const auth = r.authPolicy;
         const policy =
-          lattice.authPolicy ??
-          this.serviceNetwork.arn.apply((arn) => {
-            const { partition, account } = arnParts(arn);
-            return latticeAccountAuthPolicy(partition, account, "*", lattice.allowedPrincipals);
-          });
+          "document" in auth
+            ? auth.document
+            : this.serviceNetwork.arn.apply((arn) =>
+                latticeAccountAuthPolicy(arn, latticeServicesResource(arn), auth.allowedPrincipals),
+              );
         this.authPolicy = new vpclattice.AuthPolicy(
           childName(name, "auth"),
           { resourceIdentifier: this.serviceNetwork.arn, policy: policyJson(policy) },
@@ -242,18 +374,18 @@ export class MeshNetwork extends pulumi.ComponentResource {
     } else {
       pulumi.log.warn(appMeshWarning(name), this);
       this.settings = {
-        backend,
-        namespaceName,
-        meshName,
-        envoyLogLevel: mesh.envoyLogLevel ?? "info",
+        backend: r.backend,
+        namespaceName: r.namespaceName,
+        meshName: r.meshName,
+        envoyLogLevel: r.envoyLogLevel,
       };
       this.mesh = new appmesh.Mesh(
         childName(name, "mesh"),
         {
-          name: meshName,
+          name: r.meshName,
           spec: {
-            egressFilter: { type: mesh.egressFilter ?? "DROP_ALL" },
-            ...(mesh.ipPreference ? { serviceDiscovery: { ipPreference: mesh.ipPreference } } : {}),
+            egressFilter: { type: r.egressFilter },
+            ...(r.ipPreference ? { serviceDiscovery: { ipPreference: r.ipPreference } } : {}),
           },
           tags,
         },

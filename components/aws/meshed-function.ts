@@ -8,21 +8,15 @@ import { childName } from "../core/names";
 import { AppMeshWiring, wireAppMesh } from "./app-mesh-wiring";
 import {
   AppMeshFunctionOptions,
-  checkFunctionArgs,
   FunctionAlias,
   FunctionUrlOptions,
   LatticeFunctionOptions,
+  resolveFunctionArgs,
+  ResolvedFunction,
 } from "./function-args";
 import { createFunctionUrls } from "./function-urls";
+import { INSTANCE_ATTRIBUTES } from "./instance-attributes";
 import { LatticeWiring, wireLattice } from "./lattice-wiring";
-import {
-  ARN_PREFIX_MAX,
-  checkCloudMapAttributes,
-  envSuffix,
-  FUNCTION_URL_MAX,
-  LATTICE_ADDRESS_MAX,
-  Reserved,
-} from "./limits";
 import { MeshNetwork } from "./mesh-network";
 import { RoutingArgs } from "./routing";
 import {
@@ -36,9 +30,10 @@ import {
   PolicyStatement,
   VPC_ACCESS_EXECUTION_POLICY,
 } from "./policies";
-import { awsTags } from "./tags";
 import { checkArgs } from "../core/args-schema";
 import schema from "../../schema/MeshedFunction.schema.json";
+
+export { INSTANCE_ATTRIBUTES };
 
 /** What a caller needs of a function it lists as a backend. */
 export interface MeshBackendRef {
@@ -51,24 +46,23 @@ export interface MeshBackendRef {
   virtualService?: appmesh.VirtualService;
 }
 
-/** Cloud Map attribute keys the component sets (callers' `attributes` may not reuse them). */
-export const INSTANCE_ATTRIBUTES = [
-  "FUNCTION_ARN",
-  "ALIAS_ARN",
-  "ALIASES",
-  "URL",
-  "MESH_BACKEND",
-  "MESH_ADDRESS",
-] as const;
-
 export interface MeshedFunctionArgs {
   /** The network the function joins; its backend decides the wiring. */
   network: MeshNetwork;
-  /** Lambda function name, 1-64 of [a-zA-Z0-9-_]. @default the component name */
+  /**
+   * Lambda function name, 1-64 of [a-zA-Z0-9-_]: the physical name, which also names its Lattice
+   * service, Cloud Map service and instance by default. Set it to keep the function when the
+   * component is renamed: renaming the component without it (and without a Pulumi `aliases`
+   * option naming the old component) replaces the function, its aliases and URLs.
+   * @default the component name
+   */
   functionName?: string;
   /** Deployment package (zip) as a Pulumi archive; exactly one of `code` and `imageUri`. */
   code?: pulumi.asset.Archive;
-  /** Container image URI (package type `Image`). */
+  /**
+   * Container image URI (package type `Image`): an Amazon ECR image with a tag or digest; may
+   * come from another resource (checked when known).
+   */
   imageUri?: pulumi.Input<string>;
   /** Runtime, required with `code`, e.g. "nodejs22.x". @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html */
   runtime?: string;
@@ -80,10 +74,23 @@ export interface MeshedFunctionArgs {
   timeout?: number;
   /** Environment variables; values may be Pulumi secrets (they go nowhere else). @default {} */
   environment?: Record<string, pulumi.Input<string>>;
-  /** Runs the function in a VPC and grants the VPC access managed policy. @default none */
-  vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
-  /** Extra statements of the execution role, exactly as given. @default none */
+  /**
+   * Runs the function in a VPC and grants the VPC access managed policy. The lists, or their
+   * items, may come from other resources (e.g. a VPC's `privateSubnetIds`). @default none
+   */
+  vpc?: {
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  };
+  /**
+   * Extra statements of the execution role (an identity policy: `Action` and `Resource`, no
+   * `Principal`). An Allow of every action (`"*"`), or of every action of a service (`"s3:*"`) on
+   * `Resource: "*"`, needs `allowWildcardActions`. @default none
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+   */
   policyStatements?: PolicyStatement[];
+  /** Allow `policyStatements` to grant every action, or a whole service on every resource. @default false */
+  allowWildcardActions?: boolean;
   /** Aliases and their weights; two make a canary. @default [{ name: "live", weight: 100 }] */
   aliases?: FunctionAlias[];
   /** A function URL per alias. @default true with backend "app-mesh" (required), else false */
@@ -103,6 +110,42 @@ export interface MeshedFunctionArgs {
   routing?: RoutingArgs;
   /** Tags; plain strings only. @default {} */
   tags?: Record<string, string>;
+}
+
+/** MeshedFunction's args, checked, with every default applied. */
+export interface ResolvedMeshedFunction extends ResolvedFunction {
+  network: MeshNetwork;
+}
+
+/** Checks the network and backends, then every other argument (function-args.ts). */
+export function resolveMeshedFunction(
+  check: ArgChecker,
+  name: string,
+  args: MeshedFunctionArgs,
+): ResolvedMeshedFunction {
+  const { network, backends: given = [], ...rest } = args;
+  if (!(network instanceof MeshNetwork)) check.fail("network", network, "must be a MeshNetwork");
+  given.forEach((b, i) => {
+    if (!(b instanceof MeshedFunction) || b.backendRef.network !== network)
+      check.fail(
+        `backends[${i}]`,
+        b?.backendRef?.functionName ?? b,
+        "must be a MeshedFunction on the same MeshNetwork",
+      );
+  });
+  const backends = given.map((b) => b.backendRef);
+  check.unique(
+    "backends",
+    backends.map((b) => b.functionName),
+  );
+  // Rules may forward to this function's other aliases or to functions built before it.
+  const ownAliases = (args.aliases ?? []).map((a) => a?.name);
+  const resolved = resolveFunctionArgs(check, name, rest, network.settings, backends, (fn) => {
+    if (fn === name) return { aliases: ownAliases.length ? ownAliases : ["live"], own: true };
+    const member = network.members.get(fn);
+    return member && { aliases: member.aliases, own: false };
+  });
+  return { ...resolved, network };
 }
 
 /**
@@ -132,57 +175,8 @@ export class MeshedFunction extends pulumi.ComponentResource {
   constructor(name: string, args: MeshedFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:aws:MeshedFunction", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    const network = args.network;
-    if (!(network instanceof MeshNetwork)) check.fail("network", network, "must be a MeshNetwork");
-    const settings = network.settings;
-    // Rules may forward to this function's other aliases or to functions built before it.
-    const ownAliases = (args.aliases ?? []).map((a) => a?.name);
-    const n = checkFunctionArgs(check, name, args, settings, (fn) => {
-      if (fn === name) return { aliases: ownAliases.length ? ownAliases : ["live"], own: true };
-      const member = network.members.get(fn);
-      return member && { aliases: member.aliases, own: false };
-    });
-    const backends = args.backends ?? [];
-    backends.forEach((b, i) => {
-      if (!(b instanceof MeshedFunction) || b.backendRef.network !== network)
-        check.fail(
-          `backends[${i}]`,
-          b?.backendRef?.functionName ?? b,
-          "must be a MeshedFunction on the same MeshNetwork",
-        );
-    });
-    check.unique(
-      "backends",
-      backends.map((b) => b.backendRef.functionName),
-    );
-    const primary = n.aliases[0];
-    const virtualServiceName =
-      settings.backend === "app-mesh" ? `${n.functionName}.${settings.namespaceName}` : undefined;
-    const meshAddressPlain =
-      virtualServiceName !== undefined
-        ? `http://${virtualServiceName}:${n.appMesh.port}`
-        : undefined;
-    const attributes: Record<string, string | Reserved> = {
-      FUNCTION_ARN: { maxLength: ARN_PREFIX_MAX + n.functionName.length },
-      ALIAS_ARN: { maxLength: ARN_PREFIX_MAX + n.functionName.length + 1 + primary.name.length },
-      ALIASES: n.aliases.map((a) => `${a.name}=${a.weight}`).join(","),
-      ...(n.url ? { URL: { maxLength: FUNCTION_URL_MAX } } : {}),
-      MESH_BACKEND: settings.backend,
-      MESH_ADDRESS: meshAddressPlain ?? { maxLength: LATTICE_ADDRESS_MAX },
-    };
-    for (const [key, value] of Object.entries(args.attributes ?? {})) {
-      if ((INSTANCE_ATTRIBUTES as readonly string[]).includes(key))
-        check.fail(
-          `attributes.${key}`,
-          key,
-          `is set by the component (${INSTANCE_ATTRIBUTES.join(", ")})`,
-        );
-      attributes[key] = value;
-    }
-    checkCloudMapAttributes(check, "attributes", attributes);
-
-    const tags = awsTags("MeshedFunction", name, args.tags);
+    const r = resolveMeshedFunction(new ArgChecker(this), name, args);
+    const { network, tags, wiring } = r;
     const parent = { parent: this };
     this.role = new iam.Role(
       childName(name, "role"),
@@ -200,7 +194,7 @@ export class MeshedFunction extends pulumi.ComponentResource {
         parent,
       ),
     ];
-    if (args.vpc)
+    if (r.vpc)
       grants.push(
         new iam.RolePolicyAttachment(
           childName(name, "vpc-access"),
@@ -211,19 +205,19 @@ export class MeshedFunction extends pulumi.ComponentResource {
           parent,
         ),
       );
-    if (args.policyStatements?.length) {
+    if (r.policyStatements.length) {
       const extra = new iam.RolePolicy(
         childName(name, "extra"),
-        { role: this.role.name, policy: JSON.stringify(policyDocument(args.policyStatements)) },
+        { role: this.role.name, policy: policyJson(policyDocument(r.policyStatements)) },
         parent,
       );
       this.rolePolicies.push(extra);
       grants.push(extra);
     }
     // App Mesh callers reach URLs with auth NONE (Envoy cannot sign): no identity grant applies.
-    if (backends.length && settings.backend === "vpc-lattice") {
+    if (r.backends.length && wiring.backend === "vpc-lattice") {
       const statements = pulumi
-        .all(backends.map((b) => b.backendRef.latticeServiceArn!))
+        .all(r.backends.map((b) => b.latticeServiceArn!))
         .apply((arns) => [latticeInvokeStatement(arns)]);
       const calls = new iam.RolePolicy(
         childName(name, "backends"),
@@ -234,37 +228,22 @@ export class MeshedFunction extends pulumi.ComponentResource {
       grants.push(calls);
     }
 
-    const meshEnv: Record<string, pulumi.Input<string>> = {};
-    if (settings.backend === "app-mesh") {
-      // What callers dial: the virtual service on the router's listener port.
-      meshEnv.APP_MESH_ENDPOINT = `${virtualServiceName}:${n.appMesh.port}`;
-      meshEnv.ENVOY_LOG_LEVEL = settings.envoyLogLevel!;
-    }
-    for (const b of backends)
-      meshEnv[`MESH_BACKEND_${envSuffix(b.backendRef.functionName)}`] = b.backendRef.meshAddress;
-    const variables = { ...meshEnv, ...args.environment };
+    const variables = r.variables;
     this.function = new lambda.Function(
       childName(name, "function"),
       {
-        name: n.functionName,
+        name: r.functionName,
         role: this.role.arn,
         publish: true,
-        ...(args.code !== undefined
-          ? {
-              packageType: "Zip",
-              code: args.code,
-              runtime: args.runtime,
-              handler: args.handler ?? "index.handler",
-            }
-          : { packageType: "Image", imageUri: args.imageUri }),
-        memorySize: args.memorySize ?? 128,
-        timeout: args.timeout ?? 3,
+        ...r.package,
+        memorySize: r.memorySize,
+        timeout: r.timeout,
         ...(Object.keys(variables).length ? { environment: { variables } } : {}),
-        ...(args.vpc
+        ...(r.vpc
           ? {
               vpcConfig: {
-                subnetIds: args.vpc.subnetIds,
-                securityGroupIds: args.vpc.securityGroupIds,
+                subnetIds: r.vpc.subnetIds,
+                securityGroupIds: r.vpc.securityGroupIds,
               },
             }
           : {}),
@@ -272,7 +251,7 @@ export class MeshedFunction extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: grants },
     );
-    this.aliases = n.aliases.map(
+    this.aliases = r.aliases.map(
       (a) =>
         new lambda.Alias(
           childName(name, a.name),
@@ -285,33 +264,30 @@ export class MeshedFunction extends pulumi.ComponentResource {
         ),
     );
 
-    if (n.url) {
+    if (r.url) {
       const urls = createFunctionUrls({
         name,
         parent: this,
         fn: this.function,
-        aliases: n.aliases.map((a, i) => ({ name: a.name, alias: this.aliases[i] })),
-        ...n.url,
+        aliases: r.aliases.map((a, i) => ({ name: a.name, alias: this.aliases[i] })),
+        ...r.url,
       });
       this.urls.push(...urls.urls);
       this.urlPermissions.push(...urls.permissions);
     }
 
-    if (settings.backend === "vpc-lattice") {
+    if (wiring.backend === "vpc-lattice") {
       this.lattice = wireLattice({
         name,
         parent: this,
-        serviceName: n.latticeServiceName,
         serviceNetworkId: network.serviceNetworkId!,
-        defaultAuthType: settings.latticeAuthType ?? "AWS_IAM",
-        options: args.lattice ?? {},
+        lattice: wiring,
         fn: this.function,
-        aliases: n.aliases.map((a, i) => ({
+        aliases: r.aliases.map((a, i) => ({
           alias: this.aliases[i],
           name: a.name,
           weight: a.weight,
         })),
-        routing: n.routing.lattice,
         otherFunction: (fn, alias) => {
           const member = network.members.get(fn);
           return fn === name || !member
@@ -330,11 +306,10 @@ export class MeshedFunction extends pulumi.ComponentResource {
         name,
         parent: this,
         meshName: network.meshName!,
-        functionName: n.functionName,
-        virtualServiceName: virtualServiceName!,
-        aliases: n.aliases.map((a, i) => ({ name: a.name, weight: a.weight, url: this.urls[i] })),
-        backends: backends.map((b) => b.backendRef.virtualService!),
-        options: n.appMesh,
+        functionName: r.functionName,
+        appMesh: wiring,
+        aliases: r.aliases.map((a, i) => ({ name: a.name, weight: a.weight, url: this.urls[i] })),
+        backends: r.backends.map((b) => b.virtualService!),
         tags,
       });
       this.meshAddress = pulumi.output(this.appMesh.address);
@@ -343,12 +318,12 @@ export class MeshedFunction extends pulumi.ComponentResource {
     this.cloudMapService = new servicediscovery.Service(
       childName(name, "registration"),
       {
-        name: n.functionName,
+        name: r.functionName,
         namespaceId: network.namespaceId,
         type: "HTTP",
-        // Instances registered outside Pulumi must not block deleting the service.
-        forceDestroy: true,
-        description: `mesh-serverless function ${n.functionName}`,
+        // No forceDestroy: instances registered outside Pulumi block deleting the service rather
+        // than being deleted with it.
+        description: `mesh-serverless function ${r.functionName}`,
         tags,
       },
       parent,
@@ -358,16 +333,13 @@ export class MeshedFunction extends pulumi.ComponentResource {
     this.roleArn = this.role.arn;
     this.aliasArn = this.aliases[0].arn;
     this.url = this.urls[0]?.functionUrl;
-    const known = Object.fromEntries(
-      Object.entries(attributes).filter((e): e is [string, string] => typeof e[1] === "string"),
-    );
     this.instance = new servicediscovery.Instance(
       childName(name, "instance"),
       {
         serviceId: this.cloudMapService.id,
-        instanceId: n.functionName,
+        instanceId: r.functionName,
         attributes: {
-          ...known,
+          ...r.attributes,
           FUNCTION_ARN: this.functionArn,
           ALIAS_ARN: this.aliasArn,
           ...(this.url ? { URL: this.url } : {}),
@@ -377,19 +349,19 @@ export class MeshedFunction extends pulumi.ComponentResource {
       parent,
     );
     network.members.set(name, {
-      aliases: n.aliases.map((a) => a.name),
+      aliases: r.aliases.map((a) => a.name),
       functionName: this.function.name,
       aliasRefs: Object.fromEntries(
-        this.aliases.map((a, i) => [n.aliases[i].name, { name: a.name, arn: a.arn }]),
+        this.aliases.map((a, i) => [r.aliases[i].name, { name: a.name, arn: a.arn }]),
       ),
     });
     this.backendRef = {
       network,
-      functionName: n.functionName,
+      functionName: r.functionName,
       meshAddress: this.meshAddress,
       aliasArns: this.aliases.map((a) => a.arn),
       latticeServiceArn: this.lattice?.service.arn,
-      virtualServiceName,
+      virtualServiceName: wiring.backend === "app-mesh" ? wiring.virtualServiceName : undefined,
       virtualService: this.appMesh?.virtualService,
     };
     this.registerOutputs({

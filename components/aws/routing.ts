@@ -125,7 +125,7 @@ export interface RoutingArgs {
 
 type AppMeshDuration = { unit: "s" | "ms"; value: number };
 
-export interface NormalizedRule {
+export interface ResolvedRule {
   name: string;
   priority: number;
   match: {
@@ -142,7 +142,7 @@ export interface NormalizedRule {
 }
 
 /** The routing as each backend takes it. */
-export interface NormalizedRouting {
+export interface ResolvedRouting {
   appMesh: {
     retryPolicy?: {
       maxRetries: number;
@@ -152,7 +152,7 @@ export interface NormalizedRouting {
     };
     timeout?: { perRequest?: AppMeshDuration; idle?: AppMeshDuration };
   };
-  lattice: { idleTimeoutSeconds?: number; rules: NormalizedRule[] };
+  lattice: { idleTimeoutSeconds?: number; rules: ResolvedRule[] };
 }
 
 /**
@@ -194,7 +194,7 @@ function checkRule(
   rule: RouteRuleArgs,
   serviceName: string,
   aliasesOf: AliasLookup,
-): NormalizedRule {
+): ResolvedRule {
   check.int(`${at}.priority`, rule.priority, LATTICE_RULE_PRIORITY.min, LATTICE_RULE_PRIORITY.max);
   const name = rule.name ?? `${serviceName}-rule-${rule.priority}`;
   checkLatticeName(check, `${at}.name`, name, LATTICE_RULE_NAME);
@@ -295,13 +295,13 @@ function checkRule(
  * Sources: App Mesh API_HttpRetryPolicy and API_HttpTimeout; VPC Lattice API_RuleAction (forward
  * or fixed response: no retries), API_CreateService (`idleTimeoutSeconds` is its only timeout).
  */
-export function checkRouting(
+export function resolveRouting(
   check: ArgChecker,
   routing: RoutingArgs | undefined,
   backend: MeshBackend,
   serviceName: string,
   aliasesOf: AliasLookup,
-): NormalizedRouting {
+): ResolvedRouting {
   const r = routing ?? {};
   const lattice = backend === "vpc-lattice";
   if (lattice && r.retries !== undefined)

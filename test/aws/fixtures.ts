@@ -83,26 +83,52 @@ export function json(value: unknown): { Version?: string; Statement: Record<stri
   return JSON.parse(value as string);
 }
 
+/** Resource options as the engine receives them (the recording keeps inputs only). */
+export interface RegisteredOptions {
+  retainOnDelete: boolean;
+  protect: boolean;
+  /** Alias names the resource was registered with (alias specs). */
+  aliases: string[];
+}
+
 /**
- * `type::name` of every resource registered with `retainOnDelete` from now until the next
- * `h.reset()`: the recording engine does not keep resource options, so this wraps its monitor.
+ * The options of every resource registered from now until the next `h.reset()`, by
+ * `type::name`: the recording engine does not keep resource options, so this wraps its monitor.
  */
-export function retainedOnDelete(): Set<string> {
+export function registrationOptions(): Map<string, RegisteredOptions> {
   interface Request {
     getType(): string;
     getName(): string;
     getRetainondelete(): boolean;
+    getProtect(): boolean;
+    getAliasesList(): { getSpec(): { getName(): string } | undefined; getUrn(): string }[];
   }
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: Request, cb: unknown): unknown;
   };
   const register = monitor.registerResource.bind(monitor);
-  const retained = new Set<string>();
+  const seen = new Map<string, RegisteredOptions>();
   monitor.registerResource = (req, cb) => {
-    if (req.getRetainondelete()) retained.add(`${req.getType()}::${req.getName()}`);
+    seen.set(`${req.getType()}::${req.getName()}`, {
+      retainOnDelete: req.getRetainondelete(),
+      protect: req.getProtect(),
+      aliases: req.getAliasesList().map((a) => a.getSpec()?.getName() ?? a.getUrn()),
+    });
     return register(req, cb);
   };
-  return retained;
+  return seen;
+}
+
+/** `type::name` of every resource registered with `retainOnDelete` (see registrationOptions). */
+export function retainedOnDelete(): Iterable<string> {
+  const seen = registrationOptions();
+  return {
+    [Symbol.iterator]: () =>
+      [...seen]
+        .filter(([, o]) => o.retainOnDelete)
+        .map(([key]) => key)
+        [Symbol.iterator](),
+  };
 }
 
 /**

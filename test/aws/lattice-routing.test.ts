@@ -178,7 +178,10 @@ describe("aws/MeshedFunction routing on vpc-lattice", () => {
       `${LOG_GROUP}::orders-access-logs`,
       `${T.latticeService}::orders-lattice`,
     ]);
-    assert.deepEqual([...retained], [`${LOG_GROUP}::orders-access-logs`]);
+    assert.deepEqual(
+      [...retained],
+      [`${T.namespace}::mesh-registry`, `${LOG_GROUP}::orders-access-logs`],
+    );
   });
 
   describe("rejects what Lattice cannot do, and bad rules, before creating anything", () => {

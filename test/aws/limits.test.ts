@@ -12,7 +12,7 @@ import {
   LATTICE_TARGET_GROUP_NAME,
   Reserved,
 } from "../../components/aws/limits";
-import { checkFunctionArgs } from "../../components/aws/function-args";
+import { resolveFunctionArgs } from "../../components/aws/function-args";
 import { urlHost } from "../../components/aws/app-mesh-wiring";
 import {
   arnParts,
@@ -21,7 +21,7 @@ import {
   managedPolicyArn,
 } from "../../components/aws/policies";
 import { checkTags } from "../../components/aws/tags";
-import { checkRouting } from "../../components/aws/routing";
+import { resolveRouting } from "../../components/aws/routing";
 
 const check = new ArgChecker();
 
@@ -117,7 +117,14 @@ describe("aws/limits", () => {
           const ok = memorySize >= 128 && memorySize <= 10240 && timeout >= 1 && timeout <= 900;
           return (
             passes(() =>
-              checkFunctionArgs(check, "func", { ...minimal, memorySize, timeout }, lattice, none),
+              resolveFunctionArgs(
+                check,
+                "func",
+                { ...minimal, memorySize, timeout },
+                lattice,
+                [],
+                none,
+              ),
             ) === ok
           );
         },
@@ -135,8 +142,9 @@ describe("aws/limits", () => {
           weights.every((w) => w >= 0 && w <= 100) &&
           weights.reduce((a, b) => a + b, 0) === 100;
         return (
-          passes(() => checkFunctionArgs(check, "func", { ...minimal, aliases }, lattice, none)) ===
-          ok
+          passes(() =>
+            resolveFunctionArgs(check, "func", { ...minimal, aliases }, lattice, [], none),
+          ) === ok
         );
       }),
     );
@@ -162,29 +170,73 @@ describe("aws/limits", () => {
             new Set(priorities).size === priorities.length &&
             priorities.every((p) => p >= 1 && p <= 100) &&
             (priorities.length === 0 || weights.every((w) => w >= 0 && w <= 999));
-          const routing = () => checkRouting(check, { rules }, "vpc-lattice", "func", self);
+          const routing = () => resolveRouting(check, { rules }, "vpc-lattice", "func", self);
           return passes(routing) === ok;
         },
       ),
     );
   });
 
-  it("normalizes defaults", () => {
-    assert.deepEqual(checkFunctionArgs(check, "func", minimal, lattice, none), {
+  it("resolves every default once", () => {
+    const { package: pkg, ...resolved } = resolveFunctionArgs(
+      check,
+      "func",
+      minimal,
+      lattice,
+      [],
+      none,
+    );
+    assert.equal(pkg.packageType, "Zip");
+    assert.deepEqual(resolved, {
       functionName: "func",
+      tags: { "mesh-serverless:component": "MeshedFunction", "mesh-serverless:name": "func" },
+      memorySize: 128,
+      timeout: 3,
+      variables: {},
+      vpc: undefined,
+      policyStatements: [],
       aliases: [{ name: "live", version: undefined, weight: 100 }],
       url: undefined,
-      latticeServiceName: "func",
-      appMesh: { port: 80, priority: undefined, retryPolicy: undefined, timeout: undefined },
-      routing: {
-        appMesh: { retryPolicy: undefined, timeout: undefined },
-        lattice: { idleTimeoutSeconds: undefined, rules: [] },
+      backends: [],
+      attributes: { ALIASES: "live=100", MESH_BACKEND: "vpc-lattice" },
+      wiring: {
+        backend: "vpc-lattice",
+        serviceName: "func",
+        authType: "AWS_IAM",
+        allowedPrincipals: [],
+        accessLogs: undefined,
+        customDomain: undefined,
+        idleTimeoutSeconds: undefined,
+        rules: [],
       },
     });
-    const appMesh = { backend: "app-mesh", namespaceName: "ns" } as const;
+    assert.deepEqual(pkg, {
+      packageType: "Zip",
+      code: minimal.code,
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+    });
+    const appMesh = { backend: "app-mesh", namespaceName: "ns", envoyLogLevel: "info" } as const;
     const url = { authType: "NONE" } as const;
-    const mesh = checkFunctionArgs(check, "func", { ...minimal, url }, appMesh, none);
+    const mesh = resolveFunctionArgs(check, "func", { ...minimal, url }, appMesh, [], none);
     assert.deepEqual(mesh.url, { authType: "NONE", invokers: undefined });
+    assert.deepEqual(mesh.wiring, {
+      backend: "app-mesh",
+      port: 80,
+      priority: undefined,
+      retryPolicy: undefined,
+      timeout: undefined,
+      virtualServiceName: "func.ns",
+    });
+    assert.deepEqual(mesh.variables, {
+      APP_MESH_ENDPOINT: "func.ns:80",
+      ENVOY_LOG_LEVEL: "info",
+    });
+    assert.deepEqual(mesh.attributes, {
+      ALIASES: "live=100",
+      MESH_BACKEND: "app-mesh",
+      MESH_ADDRESS: "http://func.ns:80",
+    });
   });
 
   it("tags, env suffixes and URL hosts", () => {
@@ -219,18 +271,26 @@ describe("aws/policies", () => {
     );
   });
 
-  it("builds the Lattice statements exactly", () => {
-    assert.deepEqual(latticeAccountAuthPolicy("aws", "123456789012", "*"), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::123456789012:root" },
-          Action: "vpc-lattice-svcs:Invoke",
-          Resource: "*",
-        },
-      ],
-    });
+  it("builds the Lattice statements exactly", async () => {
+    assert.deepEqual(
+      await h.resolve(
+        latticeAccountAuthPolicy(
+          "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-1",
+          "*",
+        ),
+      ),
+      {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:root" },
+            Action: "vpc-lattice-svcs:Invoke",
+            Resource: "*",
+          },
+        ],
+      },
+    );
     assert.deepEqual(latticeInvokeStatement(["arn:s1", "arn:s2"]), {
       Sid: "InvokeMeshBackends",
       Effect: "Allow",

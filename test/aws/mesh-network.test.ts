@@ -64,7 +64,8 @@ describe("aws/MeshNetwork", () => {
           Effect: "Allow",
           Principal: { AWS: "arn:aws:iam::123456789012:root" },
           Action: "vpc-lattice-svcs:Invoke",
-          Resource: "*",
+          // This account's services in this Region, not "*".
+          Resource: "arn:aws:vpc-lattice:us-east-1:123456789012:service/*",
         },
       ],
     });
@@ -79,6 +80,7 @@ describe("aws/MeshNetwork", () => {
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
         },
+        public: true,
       },
     });
     const c = new MeshNetwork("net-c", { lattice: { authType: "NONE" } });
@@ -128,7 +130,7 @@ describe("aws/MeshNetwork", () => {
         "https://docs.aws.amazon.com/vpc-lattice/latest/ug/what-is-vpc-lattice.html",
     );
     // Removing the mesh must not call the retired API; the registry holds no App Mesh state.
-    assert.deepEqual([...retained], [`${MESH}::legacy-mesh`]);
+    assert.deepEqual([...retained], [`${NS}::legacy-registry`, `${MESH}::legacy-mesh`]);
     assert.deepEqual(h.countByType(), { [COMPONENT]: 1, [NS]: 1, [MESH]: 1 });
     assert.deepEqual(h.get(MESH, "legacy-mesh").inputs, {
       name: "serverless-mesh",
@@ -209,7 +211,10 @@ describe("aws/MeshNetwork", () => {
       "arn:aws:firehose:us-east-1:123456789012:deliverystream/mesh",
     );
     assert.deepEqual(h.names(LOG_GROUP), ["mesh-access-logs"]);
-    assert.deepEqual([...retained], [`${LOG_GROUP}::mesh-access-logs`]);
+    assert.deepEqual(
+      [...retained].filter((k) => !k.startsWith(`${NS}::`)),
+      [`${LOG_GROUP}::mesh-access-logs`],
+    );
   });
 
   it("takes its provider from the caller", async () => {

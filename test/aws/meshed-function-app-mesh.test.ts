@@ -161,6 +161,7 @@ describe("aws/MeshedFunction on app-mesh", () => {
       [...retained].sort(),
       [
         `${T.mesh}::legacy-mesh`,
+        `${T.namespace}::legacy-registry`,
         `${T.route}::pay-route`,
         `${T.route}::shop-route`,
         `${T.node}::pay-canary-node`,

@@ -145,7 +145,6 @@ describe("aws/MeshedFunction on vpc-lattice", () => {
       name: "orders",
       namespaceId: "mesh-registry-id",
       type: "HTTP",
-      forceDestroy: true,
       description: "mesh-serverless function orders",
       tags: fnTags("orders"),
     });

@@ -118,7 +118,7 @@ export function components(): Record<(typeof COMPONENTS)[number], { build: Build
     MeshedFunction: {
       build: (a, n = "fn") => new aws.MeshedFunction(n, { network: network(), ...a } as never),
       valid: {
-        imageUri: "img:1",
+        imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/img:1",
         aliases: [{ name: "live", weight: 100 }],
         lattice: { serviceName: "fn-svc" },
       },

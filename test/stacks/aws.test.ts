@@ -352,7 +352,11 @@ describe("stacks/aws", () => {
           networks: { "mesh-eu": { provider: "eu" } },
           functions: {
             web: fn("mesh-eu", { backends: ["api"] }),
-            api: fn("mesh-eu", { image: "img:1", inline: undefined, runtime: undefined }),
+            api: fn("mesh-eu", {
+              image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1",
+              inline: undefined,
+              runtime: undefined,
+            }),
           },
         }),
         {},

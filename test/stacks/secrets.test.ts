@@ -337,6 +337,36 @@ describe("secrets flow (issue 11)", () => {
       grafanaAdminSecret: `g${HEX}`,
       host: `es${HEX}.example.com`,
       secretName: `s${HEX}`,
+      allowedPrincipals: `arn:aws:iam::123456789012:role/r${HEX}`,
+      Resource: `arn:aws:vpc-lattice:eu-west-1:123456789012:service/svc-${HEX}`,
+      bucketArn: `arn:aws:s3:::b${HEX}`,
+      deliveryStreamArn: `arn:aws:firehose:eu-west-1:123456789012:deliverystream/d${HEX}`,
+      certificateArn: `arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-${HEX}`,
+    };
+    // Arguments that take a list either item by item or as one Output of the whole list.
+    const LISTS = new Set(["subnetIds", "securityGroupIds", "allowedPrincipals", "invokers"]);
+    // Sub-objects a place needs valid around it, by the path that holds them.
+    const aroundAt: Record<string, Record<string, unknown> | unknown[]> = {
+      "lattice.authPolicy": {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:root" },
+            Action: "vpc-lattice-svcs:Invoke",
+            Resource: ["arn:aws:vpc-lattice:eu-west-1:123456789012:service/svc-0"],
+          },
+        ],
+      },
+      "lattice.accessLogs": { type: "s3" },
+      policyStatements: [
+        {
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: ["arn:aws:s3:::bucket/key"],
+        },
+      ],
+      "lattice.customDomain": { domainName: "orders.example.com" },
     };
     // Where an argument needs its siblings (a VPC config takes subnets and security groups).
     const around: Record<string, Record<string, unknown> | unknown[]> = {
@@ -362,8 +392,16 @@ describe("secrets flow (issue 11)", () => {
               ...args,
               [place.at[0]]: Array.isArray(siblings) ? [...siblings] : { ...siblings },
             };
+          const path = place.at.join(".");
+          for (const [holder, value] of Object.entries(aroundAt))
+            if (path.startsWith(`${holder}.`))
+              args = corrupt(args, holder.split("."), structuredClone(value));
+          if (path.startsWith("lattice.accessLogs.deliveryStreamArn"))
+            args = corrupt(args, ["lattice", "accessLogs", "type"], "firehose");
           const at = place.at.map((s) => (s === "*" ? "TOKEN" : s));
-          all[component].build(corrupt(args, at, pulumi.secret(validFor[leaf])));
+          const whole = LISTS.has(leaf) && typeof place.at.at(-1) === "string";
+          const value = whole ? [validFor[leaf]] : validFor[leaf];
+          all[component].build(corrupt(args, at, pulumi.secret(value)));
           await h.settled();
           const plain = h.resources().filter((r) => JSON.stringify(r.redacted).includes(HEX));
           assert.deepEqual(
