@@ -46,6 +46,7 @@ export const COMPONENTS = [
   "MeshServiceEntry",
   "IstioMesh",
   "KnativeServing",
+  "KnativeEventing",
   "Jaeger",
   "Prometheus",
   "Fluentd",

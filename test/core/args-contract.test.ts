@@ -95,6 +95,14 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
         autoscaler: { initialScale: 1 },
       },
     },
+    KnativeEventing: {
+      build: (a) => new plat.KnativeEventing("eventing", a as never),
+      valid: {
+        operator: { dependsOn: [] },
+        istio: { dependsOn: [] },
+        broker: { delivery: { retry: 3 } },
+      },
+    },
     Jaeger: {
       build: (a) => new plat.Jaeger("jaeger", a),
       valid: {

@@ -33,6 +33,8 @@ export type {
   KnativeIstioTarget,
   FeatureState,
 } from "./knative";
+export { KnativeEventing, resolveKnativeEventing, knativeEventingConfig } from "./knative-eventing";
+export type { KnativeEventingArgs, EventingBrokerArgs } from "./knative-eventing";
 export {
   Jaeger,
   checkJaegerArgs,
@@ -74,6 +76,7 @@ export type {
   AddOn,
   PlatformIstioArgs,
   PlatformKnativeArgs,
+  PlatformEventingArgs,
   PlatformJaegerArgs,
   PlatformPrometheusArgs,
   PlatformFluentdArgs,
@@ -83,6 +86,7 @@ export {
   ISTIO_CHARTS,
   ISTIO_VERSION,
   KNATIVE_SERVING_VERSION,
+  KNATIVE_EVENTING_VERSION,
   isPinnedVersion,
 } from "./versions";
 export type { ChartKey, ChartSource, ChartVersions } from "./versions";

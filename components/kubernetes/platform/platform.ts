@@ -7,6 +7,7 @@ import { checkFluentdArgs, Fluentd, FluentdArgs } from "./fluentd";
 import { checkIstioArgs, gatewaySelector, IstioMesh, IstioMeshArgs } from "./istio";
 import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./jaeger";
 import { checkKnativeArgs, KnativeServing, KnativeServingArgs } from "./knative";
+import { KnativeEventing, KnativeEventingArgs, resolveKnativeEventing } from "./knative-eventing";
 import { checkPrometheusArgs, Prometheus, PrometheusArgs } from "./prometheus";
 import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
@@ -18,6 +19,7 @@ export type AddOn<T> = boolean | T;
 
 export type PlatformIstioArgs = Omit<IstioMeshArgs, "registry" | "version">;
 export type PlatformKnativeArgs = Omit<KnativeServingArgs, "registry" | "version" | "istio">;
+export type PlatformEventingArgs = Omit<KnativeEventingArgs, "registry" | "operator" | "istio">;
 export type PlatformJaegerArgs = Omit<JaegerArgs, "registry" | "version" | "telemetry">;
 export type PlatformPrometheusArgs = Omit<PrometheusArgs, "registry" | "version" | "istio">;
 export type PlatformFluentdArgs = Omit<FluentdArgs, "registry" | "version">;
@@ -36,6 +38,13 @@ export interface MeshPlatformArgs {
   istio?: PlatformIstioArgs;
   /** Knative Serving with Istio as its ingress. @default true */
   knative?: AddOn<PlatformKnativeArgs>;
+  /**
+   * Knative Eventing (brokers, triggers, sources) through the operator the knative add-on
+   * installs, so it needs `knative`. Off unless asked: it adds a control plane (controller,
+   * webhook, in-memory channel, broker ingress/filter) that a stack without events does not need.
+   * @default false
+   */
+  eventing?: AddOn<PlatformEventingArgs>;
   /** Jaeger v2 and the mesh tracing provider. @default true */
   jaeger?: AddOn<PlatformJaegerArgs>;
   /** kube-prometheus-stack and Istio's monitors. @default true */
@@ -57,6 +66,7 @@ function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
 export class MeshPlatform extends pulumi.ComponentResource {
   readonly istio: IstioMesh;
   readonly knative?: KnativeServing;
+  readonly eventing?: KnativeEventing;
   readonly jaeger?: Jaeger;
   readonly prometheus?: Prometheus;
   readonly fluentd?: Fluentd;
@@ -121,6 +131,17 @@ export class MeshPlatform extends pulumi.ComponentResource {
         istio: { gatewaySelector: selector ?? {}, gatewayService, dependsOn: [] },
       });
     }
+    // Eventing (issue 16): off by default; needs the operator of the knative add-on.
+    const eventingArgs = args.eventing === undefined ? undefined : enabled(args.eventing);
+    if (eventingArgs) {
+      if (!knativeArgs)
+        check.fail(
+          "eventing",
+          args.eventing,
+          "needs knative on: Eventing is installed by the Knative Operator the knative add-on installs",
+        );
+      resolveKnativeEventing(new ScopedChecker(this, "eventing."), eventingArgs);
+    }
     if (prometheusArgs) {
       checkPrometheusArgs(new ScopedChecker(this, "prometheus."), {
         ...prometheusArgs,
@@ -182,6 +203,21 @@ export class MeshPlatform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    if (eventingArgs && this.knative) {
+      this.eventing = new KnativeEventing(
+        childName(name, "eventing"),
+        {
+          ...eventingArgs,
+          registry,
+          operator: { dependsOn: [this.knative.operator] },
+          istio: {
+            dependsOn: istioReady,
+            enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
+          },
+        },
+        { parent: this },
+      );
+    }
     if (fluentdArgs) {
       this.fluentd = new Fluentd(
         childName(name, "fluentd"),
@@ -204,6 +240,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             ...(knativeArgs?.domain !== undefined ? { domain: knativeArgs.domain } : {}),
           }
         : {}),
+      ...(this.eventing ? { eventingNamespace: this.eventing.namespace } : {}),
       ...(selector ? { gatewaySelector: selector } : {}),
       ...(this.istio.revision !== undefined ? { revision: this.istio.revision } : {}),
       dataPlane: this.istio.dataPlane,
@@ -214,12 +251,14 @@ export class MeshPlatform extends pulumi.ComponentResource {
         this.istio.base,
         this.istio.istiod,
         ...(this.knative ? [this.knative.serving] : []),
+        ...(this.eventing ? [this.eventing.eventing] : []),
         ...(this.prometheus ? [this.prometheus.release] : []),
       ],
     };
     this.registerOutputs({
       istio: this.istio,
       knative: this.knative,
+      eventing: this.eventing,
       jaeger: this.jaeger,
       prometheus: this.prometheus,
       fluentd: this.fluentd,
