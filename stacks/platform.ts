@@ -39,7 +39,7 @@ export function deployPlatform(
         tracingProvider: mesh.tracingProvider,
         monitorLabels: mesh.monitorLabels,
         dashboards: platform.dashboards,
-        addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd"].filter(
+        addOns: ["istio", "knative", "eventing", "jaeger", "prometheus", "fluentd"].filter(
           (k) => platform[k as "istio"] !== undefined,
         ),
       },

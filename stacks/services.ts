@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MeshInfo } from "../components/kubernetes/mesh-info";
 import {
+  EventBroker,
+  EventBrokerArgs,
+  EventTrigger,
+  EventTriggerArgs,
+  PingSource,
+  PingSourceArgs,
   IngressGateway,
   IngressGatewayArgs,
   IngressRoute,
@@ -21,6 +27,7 @@ import {
 } from "../components/kubernetes/service";
 import type { ServicesConfig } from "./config-types";
 import { warn } from "../components/core/secrets";
+import { withEventDelivery } from "./eventing";
 
 type Entries = Record<string, Record<string, unknown>>;
 
@@ -52,10 +59,11 @@ function warnUnreachable(config: ServicesConfig): void {
  * (IngressRoute), `serviceEntries`. A `namespace` naming an entry of `namespaces` refers to it.
  */
 export function deployServices(
-  config: ServicesConfig,
+  stackConfig: ServicesConfig,
   mesh: MeshInfo,
   opts: pulumi.ComponentResourceOptions,
 ): Record<string, pulumi.Input<unknown>> {
+  const config = withEventDelivery(stackConfig, mesh);
   warnUnreachable(config);
   const namespaces = new Map<string, MeshNamespace>();
   for (const [name, args] of Object.entries(config.namespaces ?? {})) {
@@ -105,6 +113,19 @@ export function deployServices(
     "serviceEntries",
     (n, a) => new MeshServiceEntry(n, { ...a, mesh }, opts),
   );
+  // Knative Eventing (issue 16).
+  const brokers = build<EventBrokerArgs, EventBroker>(
+    "brokers",
+    (n, a) => new EventBroker(n, { ...a, mesh }, opts),
+  );
+  build<EventTriggerArgs, EventTrigger>(
+    "triggers",
+    (n, a) => new EventTrigger(n, { ...a, mesh }, opts),
+  );
+  build<PingSourceArgs, PingSource>(
+    "pingSources",
+    (n, a) => new PingSource(n, { ...a, mesh }, opts),
+  );
 
   const hosts = (m: Record<string, { host: pulumi.Output<string> }>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.host]));
@@ -114,5 +135,12 @@ export function deployServices(
     serviceUrls: Object.fromEntries(Object.entries(serverless).map(([k, v]) => [k, v.url])),
     workloadHosts: hosts(workloads),
     gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.gatewayRef])),
+    ...(Object.keys(brokers).length > 0
+      ? {
+          brokerAddresses: Object.fromEntries(
+            Object.entries(brokers).map(([k, b]) => [k, b.address]),
+          ),
+        }
+      : {}),
   };
 }

@@ -81,6 +81,18 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
       build: (a) => new svc.MeshServiceEntry("api", a as never),
       valid: { hosts: ["api.example.com"], ports: [{ number: 443, protocol: "TLS" }] },
     },
+    EventBroker: {
+      build: (a) => new svc.EventBroker("default", a as never),
+      valid: { delivery: { retry: 3 } },
+    },
+    EventTrigger: {
+      build: (a) => new svc.EventTrigger("orders", a as never),
+      valid: { broker: "default", subscriber: { service: "orders" }, delivery: { retry: 1 } },
+    },
+    PingSource: {
+      build: (a) => new svc.PingSource("tick", a as never),
+      valid: { schedule: "*/5 * * * *", sink: { broker: "default" } },
+    },
     IstioMesh: {
       build: (a) => new plat.IstioMesh("istio", a),
       valid: {
