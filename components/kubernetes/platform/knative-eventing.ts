@@ -110,12 +110,20 @@ export interface ResolvedKnativeEventing {
   delivery?: DeliverySpec;
   highAvailability?: number;
   registry?: string;
+  /** What the CR waits for: the operator, then Istio. */
+  operatorDependsOn: pulumi.Resource[];
+  istioDependsOn: pulumi.Resource[];
+  enrol: Pick<MeshInfo, "dataPlane" | "revision">;
 }
 
-/** Validates and defaults KnativeEventingArgs (MeshPlatform runs it scoped by "eventing."). */
+/**
+ * Validates and defaults KnativeEventingArgs (MeshPlatform runs it scoped by "eventing.", before
+ * the operator and Istio exist: their dependencies are then empty).
+ */
 export function resolveKnativeEventing(
   check: ArgChecker,
-  args: Omit<KnativeEventingArgs, "operator" | "istio">,
+  args: Omit<KnativeEventingArgs, "operator" | "istio"> &
+    Partial<Pick<KnativeEventingArgs, "operator" | "istio">>,
 ): ResolvedKnativeEventing {
   const namespace = args.namespace ?? "knative-eventing";
   check.dnsLabel("namespace", namespace);
@@ -140,6 +148,9 @@ export function resolveKnativeEventing(
     ...(delivery ? { delivery } : {}),
     ...(args.highAvailability !== undefined ? { highAvailability: args.highAvailability } : {}),
     ...(args.registry !== undefined ? { registry: args.registry } : {}),
+    operatorDependsOn: [...(args.operator?.dependsOn ?? [])],
+    istioDependsOn: [...(args.istio?.dependsOn ?? [])],
+    enrol: { ...args.istio?.enrol },
   };
 }
 
@@ -212,11 +223,10 @@ export class KnativeEventing extends pulumi.ComponentResource {
     super("mesh-serverless:platform:KnativeEventing", name, {}, opts);
     checkArgs(this, schema, args);
     const r = resolveKnativeEventing(new ArgChecker(this), args);
-    const istio = args.istio;
 
     this.eventingNamespace = knativeNamespace(
       childName(name, "namespace"),
-      { namespace: r.namespace, app: "knative-eventing", enrol: istio.enrol ?? {} },
+      { namespace: r.namespace, app: "knative-eventing", enrol: r.enrol },
       this,
     );
     const body: Typed<IKnativeEventing> = {
@@ -241,7 +251,7 @@ export class KnativeEventing extends pulumi.ComponentResource {
     // namespace's pods get their sidecars).
     this.eventing = customResource(childName(name, "eventing"), body, {
       parent: this,
-      dependsOn: [...args.operator.dependsOn, this.eventingNamespace, ...istio.dependsOn],
+      dependsOn: [...r.operatorDependsOn, this.eventingNamespace, ...r.istioDependsOn],
     });
     // The namespace stays STRICT; only the webhook ports take plain TLS from the API server
     // (as KnativeServing's webhooks, https://knative.dev/docs/serving/istio-authorization/).
@@ -262,7 +272,7 @@ export class KnativeEventing extends pulumi.ComponentResource {
       };
       return customResource(childName(name, w.name), peer, {
         parent: this,
-        dependsOn: [this.eventingNamespace, ...istio.dependsOn],
+        dependsOn: [this.eventingNamespace, ...r.istioDependsOn],
       });
     });
     this.namespace = r.namespace;

@@ -46,11 +46,38 @@ export interface EventBrokerArgs {
   delivery?: EventDeliveryArgs;
 }
 
-/** The Broker and the channel DestinationRule for checked args. */
-export function brokerObjects(
-  ctx: ServiceContext,
-  a: { class?: string; delivery?: DeliverySpec },
-): {
+/** EventBrokerArgs checked, with every default applied. */
+export interface ResolvedEventBroker {
+  ctx: ServiceContext;
+  class?: "MTChannelBasedBroker";
+  delivery?: DeliverySpec;
+}
+
+/** Validates EventBrokerArgs (name included) and resolves namespace, mesh and delivery. */
+export function resolveEventBroker(
+  check: ArgChecker,
+  name: string,
+  args: EventBrokerArgs,
+): ResolvedEventBroker {
+  checkMesh(check, args.mesh);
+  check.dnsLabel("name", name);
+  if (name.length > MAX_BROKER_NAME)
+    check.fail(
+      "name",
+      name,
+      `at most ${MAX_BROKER_NAME} characters: Knative names the broker's channel Service "<name>${CHANNEL_SERVICE_SUFFIX}", which must fit in 63`,
+    );
+  checkNamespace(check, "namespace", args.namespace);
+  const delivery = deliverySpec(check, "delivery", args.delivery);
+  return {
+    ctx: serviceContext(name, args.namespace, args.mesh),
+    ...(args.class !== undefined ? { class: args.class } : {}),
+    ...(delivery ? { delivery } : {}),
+  };
+}
+
+/** The Broker and the channel DestinationRule of a resolved broker. */
+export function brokerObjects(r: ResolvedEventBroker): {
   broker: KubeObject<NonNullable<IBroker["spec"]>> & {
     apiVersion: "eventing.knative.dev/v1";
     kind: "Broker";
@@ -60,15 +87,16 @@ export function brokerObjects(
     kind: "DestinationRule";
   };
 } {
+  const { ctx } = r;
   const meta = metaFor(ctx, ctx.name, "event-broker");
-  if (a.class !== undefined) meta.annotations = { [CLASS_ANNOTATION]: a.class };
+  if (r.class !== undefined) meta.annotations = { [CLASS_ANNOTATION]: r.class };
   const channel = `${ctx.name}${CHANNEL_SERVICE_SUFFIX}`;
   return {
     broker: {
       apiVersion: "eventing.knative.dev/v1",
       kind: "Broker",
       metadata: meta,
-      spec: a.delivery ? { delivery: a.delivery } : {},
+      spec: r.delivery ? { delivery: r.delivery } : {},
     },
     // What knative-extensions/eventing-istio's controller creates for an in-memory channel's
     // ExternalName Service (pkg/reconciler/service/destinationrule.go): Istio cannot tell that
@@ -103,20 +131,10 @@ export class EventBroker extends pulumi.ComponentResource {
   constructor(name: string, args: EventBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:EventBroker", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsLabel("name", name);
-    if (name.length > MAX_BROKER_NAME)
-      check.fail(
-        "name",
-        name,
-        `at most ${MAX_BROKER_NAME} characters: Knative names the broker's channel Service "<name>${CHANNEL_SERVICE_SUFFIX}", which must fit in 63`,
-      );
-    checkNamespace(check, "namespace", args.namespace);
-    const delivery = deliverySpec(check, "delivery", args.delivery);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
+    const r = resolveEventBroker(new ArgChecker(this), name, args);
+    const ctx = r.ctx;
 
-    const objects = brokerObjects(ctx, { class: args.class, delivery });
+    const objects = brokerObjects(r);
     this.broker = registerObject(this, objects.broker, ctx.dependsOn);
     this.channelDestinationRule = registerObject(this, objects.channelMtls, ctx.dependsOn);
     this.brokerName = name;

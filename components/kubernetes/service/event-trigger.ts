@@ -55,34 +55,82 @@ export interface EventTriggerArgs {
   delivery?: EventDeliveryArgs;
 }
 
-/** The Trigger for checked args. */
-export function triggerObject(
-  ctx: ServiceContext,
-  a: {
-    broker: string;
-    filter?: Record<string, string>;
-    subscriber: TriggerSubscriberArgs;
-    delivery?: DeliverySpec;
-  },
-): KubeObject<NonNullable<ITrigger["spec"]>> & {
+/** EventTriggerArgs checked, with every default applied. */
+export interface ResolvedEventTrigger {
+  ctx: ServiceContext;
+  broker: string;
+  /** The filter's attributes, sorted by name. */
+  attributes: Record<string, string>;
+  subscriber: TriggerSubscriberArgs;
+  delivery?: DeliverySpec;
+  /** `<namespace>/<name>` of the account that delivers the events (the broker filter's). */
+  deliveryServiceAccount: string;
+  deliveryRule: AccessRuleArgs;
+}
+
+/** Validates EventTriggerArgs (name included) as Knative's Trigger webhook would, and resolves them. */
+export function resolveEventTrigger(
+  check: ArgChecker,
+  name: string,
+  args: EventTriggerArgs,
+): ResolvedEventTrigger {
+  checkMesh(check, args.mesh);
+  check.dnsSubdomain("name", name);
+  checkNamespace(check, "namespace", args.namespace);
+  check.dnsLabel("broker", args.broker);
+  for (const key of Object.keys(args.filter ?? {}))
+    check.pattern(
+      `filter.${key}`,
+      key,
+      ATTRIBUTE_NAME,
+      "a CloudEvents attribute name: lowercase letters and digits, starting with a letter (e.g. type, source, subject)",
+    );
+  check.dnsLabel("subscriber.service", args.subscriber.service);
+  check.pattern(
+    "subscriber.path",
+    args.subscriber.path,
+    SUBSCRIBER_PATH,
+    "a path starting with '/', of URI path characters without '*', e.g. \"/events\"",
+  );
+  const delivery = deliverySpec(check, "delivery", args.delivery);
+  const ctx = serviceContext(name, args.namespace, args.mesh);
+  const path = args.subscriber.path;
+  return {
+    ctx,
+    broker: args.broker,
+    attributes: Object.fromEntries(
+      Object.entries(args.filter ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+    ),
+    subscriber: { service: args.subscriber.service, ...(path !== undefined ? { path } : {}) },
+    ...(delivery ? { delivery } : {}),
+    deliveryServiceAccount: brokerServiceAccount(ctx.mesh.eventingNamespace),
+    deliveryRule: triggerDeliveryRule(
+      ctx.mesh.eventingNamespace,
+      path === undefined ? undefined : [path],
+    ),
+  };
+}
+
+/** The Trigger of a resolved trigger. */
+export function triggerObject(r: ResolvedEventTrigger): KubeObject<
+  NonNullable<ITrigger["spec"]>
+> & {
   apiVersion: "eventing.knative.dev/v1";
   kind: "Trigger";
 } {
-  const attributes = Object.fromEntries(
-    Object.entries(a.filter ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-  );
+  const { attributes, subscriber } = r;
   return {
     apiVersion: "eventing.knative.dev/v1",
     kind: "Trigger",
-    metadata: metaFor(ctx, ctx.name, "event-trigger"),
+    metadata: metaFor(r.ctx, r.ctx.name, "event-trigger"),
     spec: {
-      broker: a.broker,
+      broker: r.broker,
       ...(Object.keys(attributes).length > 0 ? { filter: { attributes } } : {}),
       subscriber: {
-        ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: a.subscriber.service },
-        ...(a.subscriber.path !== undefined ? { uri: a.subscriber.path } : {}),
+        ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: subscriber.service },
+        ...(subscriber.path !== undefined ? { uri: subscriber.path } : {}),
       },
-      ...(a.delivery ? { delivery: a.delivery } : {}),
+      ...(r.delivery ? { delivery: r.delivery } : {}),
     },
   };
 }
@@ -103,34 +151,10 @@ export class EventTrigger extends pulumi.ComponentResource {
   constructor(name: string, args: EventTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:EventTrigger", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    check.dnsLabel("broker", args.broker);
-    for (const key of Object.keys(args.filter ?? {}))
-      check.pattern(
-        `filter.${key}`,
-        key,
-        ATTRIBUTE_NAME,
-        "a CloudEvents attribute name: lowercase letters and digits, starting with a letter (e.g. type, source, subject)",
-      );
-    check.dnsLabel("subscriber.service", args.subscriber.service);
-    check.pattern(
-      "subscriber.path",
-      args.subscriber.path,
-      SUBSCRIBER_PATH,
-      "a path starting with '/', of URI path characters without '*', e.g. \"/events\"",
-    );
-    const delivery = deliverySpec(check, "delivery", args.delivery);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-
-    this.trigger = registerObject(this, triggerObject(ctx, { ...args, delivery }), ctx.dependsOn);
-    this.deliveryServiceAccount = brokerServiceAccount(ctx.mesh.eventingNamespace);
-    this.deliveryRule = triggerDeliveryRule(
-      ctx.mesh.eventingNamespace,
-      args.subscriber.path === undefined ? undefined : [args.subscriber.path],
-    );
+    const r = resolveEventTrigger(new ArgChecker(this), name, args);
+    this.trigger = registerObject(this, triggerObject(r), r.ctx.dependsOn);
+    this.deliveryServiceAccount = r.deliveryServiceAccount;
+    this.deliveryRule = r.deliveryRule;
     this.registerOutputs({
       trigger: this.trigger,
       deliveryServiceAccount: this.deliveryServiceAccount,

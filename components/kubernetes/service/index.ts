@@ -17,12 +17,16 @@ export { IngressRoute } from "./ingress-route";
 export type { IngressRouteArgs } from "./ingress-route";
 export { MeshServiceEntry } from "./mesh-service-entry";
 export type { MeshServiceEntryArgs } from "./mesh-service-entry";
-export { EventBroker, brokerObjects } from "./event-broker";
-export type { EventBrokerArgs } from "./event-broker";
-export { EventTrigger, triggerObject } from "./event-trigger";
-export type { EventTriggerArgs, TriggerSubscriberArgs } from "./event-trigger";
-export { PingSource, pingSourceObject } from "./ping-source";
-export type { PingSourceArgs } from "./ping-source";
+export { EventBroker, brokerObjects, resolveEventBroker } from "./event-broker";
+export type { EventBrokerArgs, ResolvedEventBroker } from "./event-broker";
+export { EventTrigger, triggerObject, resolveEventTrigger } from "./event-trigger";
+export type {
+  EventTriggerArgs,
+  TriggerSubscriberArgs,
+  ResolvedEventTrigger,
+} from "./event-trigger";
+export { PingSource, pingSourceObject, resolvePingSource } from "./ping-source";
+export type { PingSourceArgs, ResolvedPingSource } from "./ping-source";
 export { triggerDeliveryRule, withTriggerDelivery, brokerServiceAccount } from "./event-access";
 export type { EventDeliveryArgs } from "../event-delivery";
 export { trafficPolicy, trafficObjects } from "./traffic";

@@ -67,12 +67,28 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** PingSourceArgs checked, with the namespace and mesh resolved. */
+export interface ResolvedPingSource extends Pick<
+  PingSourceArgs,
+  "schedule" | "timezone" | "contentType" | "data" | "dataBase64"
+> {
+  ctx: ServiceContext;
+  broker: string;
+}
+
 /**
- * The checks of Knative's PingSource webhook (knative/eventing
+ * Validates PingSourceArgs (name included) with the checks of Knative's PingSource webhook (knative/eventing
  * pkg/apis/sources/v1/ping_validation.go): the schedule parses, the time zone exists, data and
  * dataBase64 exclude each other, base64 decodes, JSON data is a JSON object.
  */
-function checkPing(check: ArgChecker, a: PingSourceArgs): void {
+export function resolvePingSource(
+  check: ArgChecker,
+  name: string,
+  a: PingSourceArgs,
+): ResolvedPingSource {
+  checkMesh(check, a.mesh);
+  check.dnsSubdomain("name", name);
+  checkNamespace(check, "namespace", a.namespace);
   const scheduleError = cronError(a.schedule);
   if (scheduleError) check.fail("schedule", a.schedule, `${CRON_RULE} (${scheduleError})`);
   if (a.timezone !== undefined && !isTimeZone(a.timezone))
@@ -91,27 +107,35 @@ function checkPing(check: ArgChecker, a: PingSourceArgs): void {
   )
     check.fail("dataBase64", a.dataBase64, `a JSON object, since contentType is "${JSON_TYPE}"`);
   check.dnsLabel("sink.broker", a.sink.broker);
+  return {
+    ctx: serviceContext(name, a.namespace, a.mesh),
+    schedule: a.schedule,
+    ...(a.timezone !== undefined ? { timezone: a.timezone } : {}),
+    ...(a.contentType !== undefined ? { contentType: a.contentType } : {}),
+    ...(a.data !== undefined ? { data: a.data } : {}),
+    ...(a.dataBase64 !== undefined ? { dataBase64: a.dataBase64 } : {}),
+    broker: a.sink.broker,
+  };
 }
 
-/** The PingSource for checked args. */
-export function pingSourceObject(
-  ctx: ServiceContext,
-  a: PingSourceArgs,
-): KubeObject<NonNullable<IPingSource["spec"]>> & {
+/** The PingSource of a resolved source. */
+export function pingSourceObject(r: ResolvedPingSource): KubeObject<
+  NonNullable<IPingSource["spec"]>
+> & {
   apiVersion: "sources.knative.dev/v1";
   kind: "PingSource";
 } {
   return {
     apiVersion: "sources.knative.dev/v1",
     kind: "PingSource",
-    metadata: metaFor(ctx, ctx.name, "ping-source"),
+    metadata: metaFor(r.ctx, r.ctx.name, "ping-source"),
     spec: {
-      schedule: a.schedule,
-      ...(a.timezone !== undefined ? { timezone: a.timezone } : {}),
-      ...(a.contentType !== undefined ? { contentType: a.contentType } : {}),
-      ...(a.data !== undefined ? { data: a.data } : {}),
-      ...(a.dataBase64 !== undefined ? { dataBase64: a.dataBase64 } : {}),
-      sink: { ref: { apiVersion: "eventing.knative.dev/v1", kind: "Broker", name: a.sink.broker } },
+      schedule: r.schedule,
+      ...(r.timezone !== undefined ? { timezone: r.timezone } : {}),
+      ...(r.contentType !== undefined ? { contentType: r.contentType } : {}),
+      ...(r.data !== undefined ? { data: r.data } : {}),
+      ...(r.dataBase64 !== undefined ? { dataBase64: r.dataBase64 } : {}),
+      sink: { ref: { apiVersion: "eventing.knative.dev/v1", kind: "Broker", name: r.broker } },
     },
   };
 }
@@ -126,13 +150,8 @@ export class PingSource extends pulumi.ComponentResource {
   constructor(name: string, args: PingSourceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mesh-serverless:service:PingSource", name, {}, opts);
     checkArgs(this, schema, args);
-    const check = new ArgChecker(this);
-    checkMesh(check, args.mesh);
-    check.dnsSubdomain("name", name);
-    checkNamespace(check, "namespace", args.namespace);
-    checkPing(check, args);
-    const ctx = serviceContext(name, args.namespace, args.mesh);
-    this.source = registerObject(this, pingSourceObject(ctx, args), ctx.dependsOn);
+    const r = resolvePingSource(new ArgChecker(this), name, args);
+    this.source = registerObject(this, pingSourceObject(r), r.ctx.dependsOn);
     this.registerOutputs({ source: this.source });
   }
 }
