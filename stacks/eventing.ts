@@ -3,7 +3,23 @@ import {
   triggerDeliveryRule,
   withTriggerDelivery,
 } from "../components/kubernetes/service/event-access";
-import type { ServicesConfig } from "./config-types";
+import type { ServicesConfig, StackConfig } from "./config-types";
+
+/**
+ * The render warning for Eventing objects on a platform without Eventing: the stack installs the
+ * platform (so it is the cluster's), leaves `platform.eventing` off, and still declares brokers,
+ * triggers or sources, which nothing would reconcile (and whose CRDs would be missing).
+ */
+export function eventingWarning(stack: StackConfig): string | undefined {
+  const s = stack.services ?? {};
+  const kinds = (["brokers", "triggers", "pingSources"] as const).filter(
+    (k) => Object.keys(s[k] ?? {}).length > 0,
+  );
+  const eventing = stack.platform?.eventing;
+  if (!stack.platform || kinds.length === 0 || (eventing !== undefined && eventing !== false))
+    return undefined;
+  return `services.${kinds.join(", services.")} need Knative Eventing, which \`platform.eventing\` leaves out: turn it on (\`platform.eventing: true\`)`;
+}
 
 /**
  * Issue 16: `services.serverless` with the broker's delivery rule added to the `access` of every

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as h from "../harness";
 import { render } from "../../cli/render";
 import { renderedManifests, run } from "./run";
-import { withEventDelivery } from "../../stacks/eventing";
+import { eventingWarning, withEventDelivery } from "../../stacks/eventing";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
@@ -137,5 +137,31 @@ describe("stacks: Knative Eventing (issue 16)", () => {
     });
     await h.settled();
     assert.deepEqual(h.names("kubernetes:eventing.knative.dev/v1:Broker"), ["events/default"]);
+  });
+
+  it("eventingWarning: a platform without eventing but with Eventing objects says so; otherwise quiet", () => {
+    const services = {
+      brokers: { default: {} },
+      pingSources: { p: { schedule: "@hourly", sink: { broker: "default" } } },
+    };
+    assert.equal(
+      eventingWarning({ environment: "dev", platform: {}, services }),
+      "services.brokers, services.pingSources need Knative Eventing, which `platform.eventing` leaves out: turn it on (`platform.eventing: true`)",
+    );
+    assert.equal(
+      eventingWarning({ environment: "dev", platform: { eventing: false }, services }) !==
+        undefined,
+      true,
+    );
+    assert.equal(
+      eventingWarning({ environment: "dev", platform: { eventing: true }, services }),
+      undefined,
+    );
+    // No platform in the stack: Eventing may be installed otherwise.
+    assert.equal(eventingWarning({ environment: "dev", services }), undefined);
+    assert.equal(
+      eventingWarning({ environment: "dev", platform: {}, services: { brokers: {} } }),
+      undefined,
+    );
   });
 });

@@ -166,7 +166,9 @@ function yamlBlock(lines: [string, string | number | undefined][], indent: strin
  * The `spec.config` of the KnativeEventing CR: the default broker (`config-br-defaults`), its
  * channel (`config-br-default-channel`) and the default channel (`default-ch-webhook`), as
  * knative/eventing config/core/configmaps/{default-broker,default-broker-channel,default-channel}.yaml
- * write them. https://knative.dev/docs/install/operator/configuring-eventing-cr/
+ * write them. Keys are the full ConfigMap names, which the operator matches first (knative/operator
+ * pkg/reconciler/common/config_maps.go ConfigMapTransform).
+ * https://knative.dev/docs/install/operator/configuring-eventing-cr/
  */
 export function knativeEventingConfig(
   r: Pick<ResolvedKnativeEventing, "namespace" | "brokerClass" | "channel" | "delivery">,
