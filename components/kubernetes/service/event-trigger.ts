@@ -75,7 +75,7 @@ export function resolveEventTrigger(
   args: EventTriggerArgs,
 ): ResolvedEventTrigger {
   checkMesh(check, args.mesh);
-  check.dnsSubdomain("name", name);
+  check.dnsLabel("name", name);
   checkNamespace(check, "namespace", args.namespace);
   check.dnsLabel("broker", args.broker);
   for (const key of Object.keys(args.filter ?? {}))

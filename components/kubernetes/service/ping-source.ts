@@ -87,7 +87,7 @@ export function resolvePingSource(
   a: PingSourceArgs,
 ): ResolvedPingSource {
   checkMesh(check, a.mesh);
-  check.dnsSubdomain("name", name);
+  check.dnsLabel("name", name);
   checkNamespace(check, "namespace", a.namespace);
   const scheduleError = cronError(a.schedule);
   if (scheduleError) check.fail("schedule", a.schedule, `${CRON_RULE} (${scheduleError})`);

@@ -198,6 +198,18 @@ describe("kubernetes/service eventing: EventBroker, EventTrigger, PingSource", (
         "DNS-1123",
       ],
       [
+        () => new EventTrigger("a.b", { broker: "default", subscriber: { service: "orders" } }),
+        "name",
+        '"a.b"',
+        "DNS-1123 label",
+      ],
+      [
+        () => new PingSource("p".repeat(64), { schedule: "@daily", sink: { broker: "default" } }),
+        "name",
+        "p".repeat(64),
+        "DNS-1123 label",
+      ],
+      [
         () => new EventTrigger("t", { broker: "Default", subscriber: { service: "orders" } }),
         "broker",
         '"Default"',
