@@ -16,6 +16,7 @@ import type {
   MeshedWorkloadArgs,
   MeshNamespaceArgs,
   MeshServiceEntryArgs,
+  OpenFaasFunctionArgs,
   ServerlessServiceArgs,
   ServiceAccessArgs,
   ServiceObservabilityArgs,
@@ -51,6 +52,8 @@ export interface ServicesConfig {
   triggers?: Record<string, InStack<EventTriggerArgs>>;
   /** PingSources sending to a Broker on a cron schedule. */
   pingSources?: Record<string, InStack<PingSourceArgs>>;
+  /** OpenFaaS functions (`Function` resources); namespace default: the install's functions namespace. */
+  openfaas?: Record<string, InStack<OpenFaasFunctionArgs>>;
 }
 
 /** Another AWS region or account. */

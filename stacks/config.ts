@@ -20,7 +20,7 @@ export function fail(key: string, value: unknown, allowed: string): never {
 }
 
 /** Whether the engine marked a config key secret (a `secure:` value anywhere inside it). */
-function isSecretKey(fullKey: string): boolean {
+export function isSecretKey(fullKey: string): boolean {
   // Exported by the SDK's runtime but not in its typings.
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   return runtime.isConfigSecret?.(fullKey) ?? false;

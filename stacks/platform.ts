@@ -20,6 +20,7 @@ export interface PlatformDeployment {
  *   jaeger: { samplingPercentage: 100 }   # any add-on but istio can be `false`
  *   prometheus: { retention: 2d }
  *   fluentd: { output: { type: stdout } }
+ *   openfaas: { gatewayReplicas: 3 }     # off unless set: OpenFaaS Pro (licence Secret) in the mesh
  * ```
  * The stack schema has checked the config; `MeshPlatform` takes it as it is.
  */
@@ -39,9 +40,15 @@ export function deployPlatform(
         tracingProvider: mesh.tracingProvider,
         monitorLabels: mesh.monitorLabels,
         dashboards: platform.dashboards,
-        addOns: ["istio", "knative", "eventing", "jaeger", "prometheus", "fluentd"].filter(
-          (k) => platform[k as "istio"] !== undefined,
-        ),
+        addOns: [
+          "istio",
+          "knative",
+          "eventing",
+          "jaeger",
+          "prometheus",
+          "fluentd",
+          "openfaas",
+        ].filter((k) => platform[k as "istio"] !== undefined),
       },
     },
   };

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { readConfig } from "./config";
 import { hasSecrets, keepSecret, warn } from "../components/core/secrets";
 import { deployPlatform } from "./platform";
-import { deployServices } from "./services";
+import { checkOpenFaas, deployServices } from "./services";
 import { checkSubsetReferences } from "../components/kubernetes/service/subsets";
 import { checkEnvironment } from "./environment";
 import type { StackConfig } from "./config-types";
@@ -31,9 +31,14 @@ function kubernetesOptions(
   return { providers: { kubernetes: provider } };
 }
 
-/** Services of `services` (serverless, workloads, observability) that declare alert rules. */
+/** Services of `services` (serverless, workloads, observability, openfaas) that declare alert rules. */
 function servicesWithAlerts(services: StackConfig["services"]): string[] {
-  const kinds = [services?.serverless, services?.workloads, services?.observability];
+  const kinds = [
+    services?.serverless,
+    services?.workloads,
+    services?.observability,
+    services?.openfaas,
+  ];
   return kinds
     .flatMap((entries) => Object.entries(entries ?? {}))
     .filter(([, e]) => e.alerts)
@@ -69,6 +74,7 @@ export async function main(): Promise<Record<string, unknown>> {
   const { environment } = stack;
   const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
   checkEnvironment(stack, config.name);
+  checkOpenFaas(stack);
   const outputs: Record<string, unknown> = { stack: pulumi.getStack(), environment, clouds };
   // Inputs that hold a value of a secret config key are registered as secrets.
   const secrecy = hasSecrets() ? { transformations: [keepSecret] } : {};

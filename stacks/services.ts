@@ -16,6 +16,8 @@ import {
   MeshNamespace,
   MeshServiceEntry,
   MeshServiceEntryArgs,
+  OpenFaasFunction,
+  OpenFaasFunctionArgs,
   ServerlessService,
   ServerlessServiceArgs,
   ServiceAccess,
@@ -25,7 +27,11 @@ import {
   ServiceTraffic,
   ServiceTrafficArgs,
 } from "../components/kubernetes/service";
-import type { ServicesConfig } from "./config-types";
+import type { ServicesConfig, StackConfig } from "./config-types";
+import { fail, isSecretKey } from "./config";
+import { SECRET_TEXT } from "../components/core/secrets";
+
+const PROJECT = "mesh-serverless";
 import { warn } from "../components/core/secrets";
 import { withEventDelivery } from "./eventing";
 
@@ -41,7 +47,7 @@ function warnUnreachable(config: ServicesConfig): void {
       .filter(([, a]) => a.denyByDefault === true)
       .map(([name, a]) => a.namespace ?? name),
   );
-  for (const kind of ["serverless", "workloads"] as const) {
+  for (const kind of ["serverless", "workloads", "openfaas"] as const) {
     for (const [name, a] of Object.entries(config[kind] ?? {})) {
       if (a.access === undefined && typeof a.namespace === "string" && closed.has(a.namespace)) {
         warn(
@@ -53,10 +59,37 @@ function warnUnreachable(config: ServicesConfig): void {
 }
 
 /**
+ * OpenFaaS in a stack file, checked before anything is built: functions on a CE platform fail,
+ * since no operator would reconcile their `Function` resources (OpenFaasFunction says the same
+ * when the platform is described by hand); the licence and admin password must be `secure:`
+ * values (`pulumi config set --secret --path platform.openfaas.credentials.license`), never
+ * plain text in the stack file.
+ */
+export function checkOpenFaas(stack: StackConfig): void {
+  const openfaas = stack.platform?.openfaas;
+  if (typeof openfaas !== "object") return;
+  const { license, adminPassword } = openfaas.credentials ?? {};
+  if ((license !== undefined || adminPassword !== undefined) && !isSecretKey(`${PROJECT}:platform`))
+    fail(
+      `${PROJECT}:platform.openfaas.credentials`,
+      SECRET_TEXT,
+      "must be secure values (pulumi config set --secret --path platform.openfaas.credentials.license ...), not plain text in the stack file",
+    );
+  const functions = Object.keys(stack.services?.openfaas ?? {});
+  if (functions.length === 0 || openfaas.edition !== "ce") return;
+  fail(
+    `${PROJECT}:platform.openfaas.edition`,
+    "ce",
+    `must be "pro" while services.openfaas has functions (${functions.join(", ")}): Function resources are reconciled only by the OpenFaaS operator, which the openfaas chart installs only with openfaasPro; OpenFaaS CE runs only the legacy controller, and its EULA limits commercial use to 60-day proofs of concept`,
+  );
+}
+
+/**
  * Config key `services`: per-service mesh configuration. Each sub-key maps names to one kind's
  * arguments: `namespaces` (MeshNamespace), `serverless` (ServerlessService), `workloads`
  * (MeshedWorkload), `traffic`, `access`, `observability`, `gateways` (IngressGateway), `routes`
- * (IngressRoute), `serviceEntries`. A `namespace` naming an entry of `namespaces` refers to it.
+ * (IngressRoute), `serviceEntries`, `openfaas` (OpenFaasFunction). A `namespace` naming an entry
+ * of `namespaces` refers to it.
  */
 export function deployServices(
   stackConfig: ServicesConfig,
@@ -126,6 +159,10 @@ export function deployServices(
     "pingSources",
     (n, a) => new PingSource(n, { ...a, mesh }, opts),
   );
+  const functions = build<OpenFaasFunctionArgs, OpenFaasFunction>(
+    "openfaas",
+    (n, a) => new OpenFaasFunction(n, { ...a, mesh }, opts),
+  );
 
   const hosts = (m: Record<string, { host: pulumi.Output<string> }>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.host]));
@@ -134,6 +171,7 @@ export function deployServices(
     serverlessHosts: hosts(serverless),
     serviceUrls: Object.fromEntries(Object.entries(serverless).map(([k, v]) => [k, v.url])),
     workloadHosts: hosts(workloads),
+    ...(config.openfaas ? { functionHosts: hosts(functions) } : {}),
     gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.gatewayRef])),
     ...(Object.keys(brokers).length > 0
       ? {

@@ -26,6 +26,49 @@ function isKnativeService(o: K8sObject): boolean {
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Pod"]);
 
+/**
+ * The pods of an OpenFaaS `Function` as its operator makes them (openfaas/faas-netes
+ * pkg/handlers/deploy.go): labels `faas_function: <name>` plus `spec.labels`, annotations
+ * `spec.annotations`, one container named after the function with port `http` 8080 and the
+ * function's requests and limits; between `com.openfaas.scale.min` (default 1; 0 with
+ * `com.openfaas.scale.zero`) and `com.openfaas.scale.max` (default 20) replicas
+ * (docs.openfaas.com/architecture/autoscaling).
+ */
+function functionWorkload(o: K8sObject): Workload {
+  const s = spec(o);
+  const name = str(s.name) ?? o.metadata.name ?? "";
+  const labels = labelsOf(s.labels);
+  const resources = Object.fromEntries(
+    (["limits", "requests"] as const)
+      .filter((k) => s[k] !== undefined)
+      .map((k) => [k, labelsOf(s[k])]),
+  );
+  const max = Number(labels["com.openfaas.scale.max"] ?? 20);
+  const min =
+    labels["com.openfaas.scale.zero"] === "true"
+      ? 0
+      : Number(labels["com.openfaas.scale.min"] ?? 1);
+  return {
+    owner: o,
+    namespace: nsOf(o),
+    podLabels: { ...labels, faas_function: name },
+    podAnnotations: labelsOf(s.annotations),
+    podSpec: {
+      containers: [
+        {
+          name,
+          image: str(s.image),
+          ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+          ...(Object.keys(resources).length > 0 ? { resources } : {}),
+        },
+      ],
+    },
+    maxPods: Number.isFinite(max) && max > 0 ? max : undefined,
+    minPods: Number.isFinite(min) ? min : 1,
+    knative: false,
+  };
+}
+
 function workloadOf(o: K8sObject, index: Omit<Inventory, "workloads">): Workload | undefined {
   const namespace = nsOf(o);
   if (isKnativeService(o)) {
@@ -53,6 +96,7 @@ function workloadOf(o: K8sObject, index: Omit<Inventory, "workloads">): Workload
       knative: true,
     };
   }
+  if (o.kind === "Function" && o.apiVersion.startsWith("openfaas.com/")) return functionWorkload(o);
   if (!WORKLOAD_KINDS.has(o.kind) || o.apiVersion.includes("knative")) return undefined;
   const s = spec(o);
   const template = o.kind === "Pod" ? { metadata: o.metadata, spec: s } : obj(s.template);

@@ -44,21 +44,44 @@ export interface MeshInfo {
   monitorLabels?: Record<string, string>;
   /** Resources that install the CRDs and controllers mesh objects need (Helm releases, CRs). */
   dependsOn?: pulumi.Resource[];
+  /** The OpenFaaS install functions deploy to (`OpenFaas` hands one out). Unset: none known. */
+  openfaas?: OpenFaasInfo;
 }
+
+/**
+ * An OpenFaaS install as `OpenFaasFunction` needs to know it; every field has the default of
+ * the `openfaas` chart installed as OpenFaaS Pro into `openfaas`.
+ */
+export interface OpenFaasInfo {
+  /** Namespace of the gateway and operator (the Helm release). @default "openfaas" */
+  namespace?: string;
+  /** The chart's `functionNamespace`. @default "openfaas-fn" */
+  functionNamespace?: string;
+  /**
+   * `pro`: OpenFaaS Standard or for Enterprises, whose operator reconciles `Function`
+   * resources; `ce`: the Community Edition, which has none. @default "pro"
+   */
+  edition?: "pro" | "ce";
+  /** Helm release name; the gateway runs as service account `<release>-operator`. @default "openfaas" */
+  release?: string;
+  /** What installs the Function CRD and its operator (the OpenFaaS release). */
+  dependsOn?: pulumi.Resource[];
+}
+
+/** MeshInfo fields without a default. */
+type UndefaultedMeshKeys =
+  | "gateway"
+  | "revision"
+  | "tracingProvider"
+  | "tracingService"
+  | "domain"
+  | "extensionProviders"
+  | "openfaas";
 
 /** `info` with every default filled in. */
 export function meshDefaults(
   info: MeshInfo = {},
-): Required<
-  Omit<
-    MeshInfo,
-    "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain" | "extensionProviders"
-  >
-> &
-  Pick<
-    MeshInfo,
-    "gateway" | "revision" | "tracingProvider" | "tracingService" | "domain" | "extensionProviders"
-  > {
+): Required<Omit<MeshInfo, UndefaultedMeshKeys>> & Pick<MeshInfo, UndefaultedMeshKeys> {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",
@@ -74,6 +97,7 @@ export function meshDefaults(
     extensionProviders: info.extensionProviders,
     monitorLabels: info.monitorLabels ?? {},
     dependsOn: info.dependsOn ?? [],
+    openfaas: info.openfaas,
   };
 }
 
@@ -100,4 +124,7 @@ export function checkMesh(check: ArgChecker, info: MeshInfo | undefined): void {
   check.dnsLabel("mesh.eventingNamespace", info.eventingNamespace);
   check.dnsLabel("mesh.revision", info.revision);
   check.dnsSubdomain("mesh.domain", info.domain);
+  check.dnsLabel("mesh.openfaas.namespace", info.openfaas?.namespace);
+  check.dnsLabel("mesh.openfaas.functionNamespace", info.openfaas?.functionNamespace);
+  check.dnsLabel("mesh.openfaas.release", info.openfaas?.release);
 }

@@ -93,6 +93,10 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
       build: (a) => new svc.PingSource("tick", a as never),
       valid: { schedule: "*/5 * * * *", sink: { broker: "default" } },
     },
+    OpenFaasFunction: {
+      build: (a) => new svc.OpenFaasFunction("image-processor", a as never),
+      valid: { image: "i:1", scale: { min: 1 }, limits: { cpu: "1" } },
+    },
     IstioMesh: {
       build: (a) => new plat.IstioMesh("istio", a),
       valid: {
@@ -133,6 +137,10 @@ function components(): Record<(typeof COMPONENTS)[number], { build: Build; valid
     MeshPlatform: {
       build: (a) => new plat.MeshPlatform("platform", a),
       valid: { knative: { autoscaler: { initialScale: 1 } }, istio: { gateway: { name: "edge" } } },
+    },
+    OpenFaas: {
+      build: (a) => new plat.OpenFaas("openfaas", a),
+      valid: { credentials: { adminUser: "admin" }, istio: { dependsOn: [] } },
     },
     MeshNetwork: {
       build: (a) => new aws.MeshNetwork("net", a),

@@ -59,6 +59,7 @@ describe("kubernetes/mesh-info", () => {
       extensionProviders: undefined,
       monitorLabels: {},
       dependsOn: [],
+      openfaas: undefined,
     });
   });
 

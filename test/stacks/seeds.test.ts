@@ -7,6 +7,7 @@ import { render } from "../../cli/render";
 import { rejects, renderedManifests } from "./run";
 import type { ServicesConfig } from "../../stacks/config-types";
 import { deployServices } from "../../stacks/services";
+import { FUNCTION_CRD, functionProblems } from "../kubernetes/service/openfaas-crd";
 
 /**
  * The acceptance set: every Kubernetes object of the two seed documents, written out here by hand
@@ -458,6 +459,27 @@ const EXPECTED: Expected[] = [
     },
   },
   {
+    // seed 2's OpenFaaS function, next to the ServiceEntry for its namespace.
+    apiVersion: "openfaas.com/v1",
+    kind: "Function",
+    namespace: "openfaas-fn",
+    name: "image-processor",
+    spec: {
+      name: "image-processor",
+      image: "functions/image-processor:latest",
+      labels: { "com.openfaas.scale.min": "1", "com.openfaas.scale.max": "20" },
+      annotations: {
+        "prometheus.io.scrape": "true",
+        // seed: prometheus.io.port "8081". Written as the keys Istio's metrics merging reads
+        // (it serves the function's metrics on :15020); Prometheus would read the dot form and
+        // Istio's rewritten prometheus.io/port as one label, prometheus_io_port.
+        "prometheus.io/port": "8081",
+        "prometheus.io/path": "/metrics",
+      },
+      readOnlyRootFilesystem: true, // not in the seed: the package default
+    },
+  },
+  {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
     namespace: "monitoring",
@@ -610,8 +632,10 @@ describe("seeds stack (acceptance set)", function () {
   before(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), "seeds-"));
     const result = await render({ stack: "seeds", out });
-    assert.deepEqual(result.unvalidated, {}, "every object has a published schema");
-    assert.equal(result.validated, result.manifests);
+    // Every object but the OpenFaaS Function has a published schema; that one is checked
+    // against its CRD below.
+    assert.deepEqual(Object.keys(result.unvalidated), ["openfaas.com/v1 Function"]);
+    assert.equal(result.validated, result.manifests - 1);
     rendered = new Map();
     for (const m of renderedManifests<Manifest>(out, result.files))
       rendered.set(id({ ...m, name: m.metadata.name, namespace: m.metadata.namespace }), m);
@@ -635,6 +659,15 @@ describe("seeds stack (acceptance set)", function () {
       assert.equal(m.metadata.labels?.["app.kubernetes.io/part-of"], "mesh-serverless");
     });
   }
+
+  it("renders image-processor valid against the Function CRD (../shared/crds)", function () {
+    if (!fs.existsSync(FUNCTION_CRD)) {
+      console.log(`      skipped: Function CRD not found at ${FUNCTION_CRD}`);
+      return this.skip();
+    }
+    const fn = rendered.get("openfaas.com/v1 Function openfaas-fn/image-processor");
+    assert.deepEqual(functionProblems(fn), []);
+  });
 
   it("labels each service's objects with the service name", () => {
     const name = (k: string) => rendered.get(k)?.metadata.labels?.["app.kubernetes.io/name"];
@@ -689,7 +722,7 @@ describe("stacks/services config", () => {
   it("rejects an unknown kind of entry", async () => {
     await rejects(
       services({ servces: {} }),
-      "invalid `mesh-serverless:services.servces` {}: unknown key (known keys: namespaces, serverless, workloads, traffic, access, observability, gateways, routes, serviceEntries, brokers, triggers, pingSources)",
+      "invalid `mesh-serverless:services.servces` {}: unknown key (known keys: namespaces, serverless, workloads, traffic, access, observability, gateways, routes, serviceEntries, brokers, triggers, pingSources, openfaas)",
     );
   });
 

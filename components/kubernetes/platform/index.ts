@@ -70,6 +70,14 @@ export type {
   OutputCredentials,
   SecretKeyRef,
 } from "./fluentd";
+export { OpenFaas, resolveOpenFaas, OPENFAAS_RELEASE } from "./openfaas";
+export type {
+  OpenFaasArgs,
+  OpenFaasCredentials,
+  OpenFaasEdition,
+  OpenFaasIstioTarget,
+} from "./openfaas";
+export { openfaasValues } from "./openfaas-values";
 export { MeshPlatform } from "./platform";
 export type {
   MeshPlatformArgs,
@@ -80,6 +88,7 @@ export type {
   PlatformJaegerArgs,
   PlatformPrometheusArgs,
   PlatformFluentdArgs,
+  PlatformOpenFaasArgs,
 } from "./platform";
 export {
   CHARTS,

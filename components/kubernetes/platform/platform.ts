@@ -9,6 +9,7 @@ import { checkJaegerArgs, Jaeger, JaegerArgs, jaegerTracingProvider } from "./ja
 import { checkKnativeArgs, KnativeServing, KnativeServingArgs } from "./knative";
 import { KnativeEventing, KnativeEventingArgs, resolveKnativeEventing } from "./knative-eventing";
 import { checkPrometheusArgs, Prometheus, PrometheusArgs } from "./prometheus";
+import { OpenFaas, OpenFaasArgs, resolveOpenFaas } from "./openfaas";
 import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
 import { checkArgs } from "../../core/args-schema";
@@ -23,6 +24,7 @@ export type PlatformEventingArgs = Omit<KnativeEventingArgs, "registry" | "opera
 export type PlatformJaegerArgs = Omit<JaegerArgs, "registry" | "version" | "telemetry">;
 export type PlatformPrometheusArgs = Omit<PrometheusArgs, "registry" | "version" | "istio">;
 export type PlatformFluentdArgs = Omit<FluentdArgs, "registry" | "version">;
+export type PlatformOpenFaasArgs = Omit<OpenFaasArgs, "registry" | "version" | "istio">;
 
 export interface MeshPlatformArgs {
   /**
@@ -51,6 +53,11 @@ export interface MeshPlatformArgs {
   prometheus?: AddOn<PlatformPrometheusArgs>;
   /** Fluentd DaemonSet. @default true */
   fluentd?: AddOn<PlatformFluentdArgs>;
+  /**
+   * OpenFaaS (Pro by default, for `Function` resources) with its namespaces in the mesh; off
+   * unless set (`true` or an object). Functions deploy with `OpenFaasFunction`. @default false
+   */
+  openfaas?: AddOn<PlatformOpenFaasArgs>;
 }
 
 function enabled<T extends object>(addOn: AddOn<T> | undefined): T | undefined {
@@ -70,6 +77,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
   readonly jaeger?: Jaeger;
   readonly prometheus?: Prometheus;
   readonly fluentd?: Fluentd;
+  readonly openfaas?: OpenFaas;
   readonly mesh: MeshInfo;
   /** In-cluster addresses of the installed UIs: prometheus, grafana, alertmanager, jaeger. */
   readonly dashboards: Record<string, string>;
@@ -94,6 +102,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
     const jaegerArgs = enabled(args.jaeger);
     const prometheusArgs = enabled(args.prometheus);
     const fluentdArgs = enabled(args.fluentd);
+    // OpenFaaS is off unless asked for (unlike the other add-ons): it needs a licence.
+    const openfaasArgs = args.openfaas === undefined ? undefined : enabled(args.openfaas);
 
     const jaeger = jaegerArgs
       ? checkJaegerArgs(new ScopedChecker(this, "jaeger."), {
@@ -152,6 +162,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
       checkFluentdArgs(new ScopedChecker(this, "fluentd."), {
         ...fluentdArgs,
         version: versions.fluentd,
+      });
+    }
+    if (openfaasArgs) {
+      resolveOpenFaas(new ScopedChecker(this, "openfaas."), {
+        ...openfaasArgs,
+        version: versions.openfaas,
       });
     }
 
@@ -225,6 +241,21 @@ export class MeshPlatform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    if (openfaasArgs) {
+      this.openfaas = new OpenFaas(
+        childName(name, "openfaas"),
+        {
+          ...openfaasArgs,
+          registry,
+          version: versions.openfaas,
+          istio: {
+            dependsOn: istioReady,
+            enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
+          },
+        },
+        { parent: this },
+      );
+    }
 
     this.gatewayService = gatewayService;
     this.dashboards = {
@@ -247,6 +278,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       cni: this.istio.cni !== undefined,
       ...(tracing ? { tracingProvider: tracing.name, tracingService: tracing.service } : {}),
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
+      ...(this.openfaas ? { openfaas: this.openfaas.info } : {}),
       dependsOn: [
         this.istio.base,
         this.istio.istiod,
@@ -262,6 +294,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       jaeger: this.jaeger,
       prometheus: this.prometheus,
       fluentd: this.fluentd,
+      openfaas: this.openfaas,
       rootNamespace: this.istio.rootNamespace,
       gatewayService: this.gatewayService,
     });

@@ -17,7 +17,8 @@ export interface ChartSource {
 }
 
 /** Keys of the pinned table; also the keys of a `versions` override. */
-export type ChartKey = "istio" | "knativeOperator" | "jaeger" | "kubePrometheusStack" | "fluentd";
+export type ChartKey =
+  "istio" | "knativeOperator" | "jaeger" | "kubePrometheusStack" | "fluentd" | "openfaas";
 
 /**
  * Istio's Helm repository. From 1.31 Istio publishes nothing to
@@ -62,6 +63,11 @@ export const CHARTS: Readonly<Record<ChartKey, ChartSource>> = Object.freeze({
     repo: "https://fluent.github.io/helm-charts",
     version: "0.6.0",
   },
+  openfaas: {
+    chart: "openfaas",
+    repo: "https://openfaas.github.io/faas-netes",
+    version: "15.0.6",
+  },
 });
 
 /** When a pinned version was released and where that was read. */
@@ -98,6 +104,11 @@ export const PIN_SOURCES: Readonly<Record<ChartKey, PinSource>> = Object.freeze(
   fluentd: {
     released: "2026-08-14",
     source: "fluent/helm-charts gh-pages index.yaml and charts/fluentd/CHANGELOG.md ([v0.6.0])",
+  },
+  openfaas: {
+    released: "2026-05-13",
+    source:
+      "openfaas/faas-netes master docs/index.yaml (commit 662ce9ce36ec, which added docs/openfaas-15.0.6.tgz; the chart has no version tags)",
   },
 });
 

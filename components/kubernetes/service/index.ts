@@ -3,6 +3,13 @@ export { MeshNamespace } from "./mesh-namespace";
 export type { MeshNamespaceArgs } from "./mesh-namespace";
 export { ServerlessService, scaleAnnotations, knativeService } from "./serverless-service";
 export type { ServerlessServiceArgs, ScaleArgs, RevisionTrafficArgs } from "./serverless-service";
+export { OpenFaasFunction, resolveOpenFaasFunction, scaleLabels } from "./openfaas-function";
+export type {
+  OpenFaasFunctionArgs,
+  FunctionScaleArgs,
+  FunctionMetricsArgs,
+  FunctionResourcesArgs,
+} from "./openfaas-function";
 export { MeshedWorkload } from "./meshed-workload";
 export type { MeshedWorkloadArgs } from "./meshed-workload";
 export { ServiceTraffic } from "./service-traffic";

@@ -73,6 +73,12 @@ export const CHART_RULES: Readonly<Record<string, ChartRule>> = {
     },
   },
   "kube-prometheus-stack": { subcharts: { grafana: "grafana" } },
+  openfaas: {
+    templateKeys: {
+      registryPrefix:
+        'templates/_helpers.tpl "openfaas.image" (every image); values-pro.yaml documents it commented out',
+    },
+  },
   fluentd: {
     freeForm: {
       fileConfigs:

@@ -85,6 +85,7 @@ const VARIANTS: Record<string, MeshPlatformArgs> = {
         credentials: { secretName: "es-auth" },
       },
     },
+    openfaas: { gatewayReplicas: 3 },
   },
   "sidecars with the CNI node agent, tracing to an external collector": {
     istio: {
@@ -99,6 +100,7 @@ const VARIANTS: Record<string, MeshPlatformArgs> = {
     },
     jaeger: false,
     prometheus: { grafanaAdminSecret: "grafana-admin" },
+    openfaas: { edition: "ce", probes: "exec" },
   },
 };
 

@@ -44,6 +44,11 @@ describe("platform/versions", () => {
         version: "88.5.3",
       },
       fluentd: { chart: "fluentd", repo: "https://fluent.github.io/helm-charts", version: "0.6.0" },
+      openfaas: {
+        chart: "openfaas",
+        repo: "https://openfaas.github.io/faas-netes",
+        version: "15.0.6",
+      },
     });
     assert.equal(ISTIO_VERSION, "1.31.1");
     assert.ok(Object.isFrozen(CHARTS));
