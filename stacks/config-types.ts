@@ -8,6 +8,9 @@
  */
 import type { MeshPlatformArgs } from "../components/kubernetes/platform/platform";
 import type {
+  EventBrokerArgs,
+  EventTriggerArgs,
+  PingSourceArgs,
   IngressGatewayArgs,
   IngressRouteArgs,
   MeshedWorkloadArgs,
@@ -40,6 +43,15 @@ export interface ServicesConfig {
   gateways?: Record<string, InStack<IngressGatewayArgs>>;
   routes?: Record<string, InStack<IngressRouteArgs>>;
   serviceEntries?: Record<string, InStack<MeshServiceEntryArgs>>;
+  /** Knative Eventing Brokers (needs `platform.eventing`, or Eventing installed otherwise). */
+  brokers?: Record<string, InStack<EventBrokerArgs>>;
+  /**
+   * Triggers: a `subscriber.service` naming a `serverless` entry of the same namespace gets the
+   * broker's delivery rule added to its `access` (it admits the broker filter's identity).
+   */
+  triggers?: Record<string, InStack<EventTriggerArgs>>;
+  /** PingSources sending to a Broker on a cron schedule. */
+  pingSources?: Record<string, InStack<PingSourceArgs>>;
   /** OpenFaaS functions (`Function` resources); namespace default: the install's functions namespace. */
   openfaas?: Record<string, InStack<OpenFaasFunctionArgs>>;
 }

@@ -40,9 +40,15 @@ export function deployPlatform(
         tracingProvider: mesh.tracingProvider,
         monitorLabels: mesh.monitorLabels,
         dashboards: platform.dashboards,
-        addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd", "openfaas"].filter(
-          (k) => platform[k as "istio"] !== undefined,
-        ),
+        addOns: [
+          "istio",
+          "knative",
+          "eventing",
+          "jaeger",
+          "prometheus",
+          "fluentd",
+          "openfaas",
+        ].filter((k) => platform[k as "istio"] !== undefined),
       },
     },
   };

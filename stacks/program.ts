@@ -9,6 +9,7 @@ import { checkEnvironment } from "./environment";
 import type { StackConfig } from "./config-types";
 // Issue 11: environment defaults (deny by default outside dev) applied before anything is built.
 import { withEnvironmentDefaults } from "./environment";
+import { eventingWarning } from "./eventing";
 
 /**
  * The Kubernetes provider: an explicit one when `kubeconfig` (a secret) or `kubernetes.context`
@@ -87,6 +88,8 @@ export async function main(): Promise<Record<string, unknown>> {
     checkSubsetReferences();
     const unrouted = unroutedAlertsWarning(stack);
     if (unrouted) warn(unrouted);
+    const noEventing = eventingWarning(stack);
+    if (noEventing) warn(noEventing);
   }
   if (clouds.includes("aws") && stack.aws) {
     // Loaded only for stacks that use AWS: @pulumi/aws costs about a second to load.

@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MeshInfo } from "../components/kubernetes/mesh-info";
 import {
+  EventBroker,
+  EventBrokerArgs,
+  EventTrigger,
+  EventTriggerArgs,
+  PingSource,
+  PingSourceArgs,
   IngressGateway,
   IngressGatewayArgs,
   IngressRoute,
@@ -27,6 +33,7 @@ import { SECRET_TEXT } from "../components/core/secrets";
 
 const PROJECT = "mesh-serverless";
 import { warn } from "../components/core/secrets";
+import { withEventDelivery } from "./eventing";
 
 type Entries = Record<string, Record<string, unknown>>;
 
@@ -85,10 +92,11 @@ export function checkOpenFaas(stack: StackConfig): void {
  * of `namespaces` refers to it.
  */
 export function deployServices(
-  config: ServicesConfig,
+  stackConfig: ServicesConfig,
   mesh: MeshInfo,
   opts: pulumi.ComponentResourceOptions,
 ): Record<string, pulumi.Input<unknown>> {
+  const config = withEventDelivery(stackConfig, mesh);
   warnUnreachable(config);
   const namespaces = new Map<string, MeshNamespace>();
   for (const [name, args] of Object.entries(config.namespaces ?? {})) {
@@ -138,6 +146,19 @@ export function deployServices(
     "serviceEntries",
     (n, a) => new MeshServiceEntry(n, { ...a, mesh }, opts),
   );
+  // Knative Eventing (issue 16).
+  const brokers = build<EventBrokerArgs, EventBroker>(
+    "brokers",
+    (n, a) => new EventBroker(n, { ...a, mesh }, opts),
+  );
+  build<EventTriggerArgs, EventTrigger>(
+    "triggers",
+    (n, a) => new EventTrigger(n, { ...a, mesh }, opts),
+  );
+  build<PingSourceArgs, PingSource>(
+    "pingSources",
+    (n, a) => new PingSource(n, { ...a, mesh }, opts),
+  );
   const functions = build<OpenFaasFunctionArgs, OpenFaasFunction>(
     "openfaas",
     (n, a) => new OpenFaasFunction(n, { ...a, mesh }, opts),
@@ -152,5 +173,12 @@ export function deployServices(
     workloadHosts: hosts(workloads),
     ...(config.openfaas ? { functionHosts: hosts(functions) } : {}),
     gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.gatewayRef])),
+    ...(Object.keys(brokers).length > 0
+      ? {
+          brokerAddresses: Object.fromEntries(
+            Object.entries(brokers).map(([k, b]) => [k, b.address]),
+          ),
+        }
+      : {}),
   };
 }

@@ -140,6 +140,18 @@ export const policySelectors: Rule = {
 
 const PRINCIPAL = /^([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/;
 const KNATIVE_SERVING_ACCOUNTS = ["activator", "controller"];
+/**
+ * Accounts of the Eventing data plane the operator creates in the KnativeEventing's namespace
+ * (knative/eventing config/brokers/mt-channel-broker/roles/{filter,ingress}-serviceaccount.yaml,
+ * config/core/deployments/pingsource-mt-adapter.yaml,
+ * config/channels/in-memory-channel/200-imc-dispatcher-serviceaccount.yaml).
+ */
+const KNATIVE_EVENTING_ACCOUNTS = [
+  "imc-dispatcher",
+  "mt-broker-filter",
+  "mt-broker-ingress",
+  "pingsource-mt-adapter",
+];
 
 export const principalAccounts: Rule = {
   code: "MS404",
@@ -160,6 +172,8 @@ export const principalAccounts: Rule = {
     // config/core/deployments/activator.yaml (`serviceAccountName: activator`).
     for (const ks of index.byKind("KnativeServing"))
       for (const sa of KNATIVE_SERVING_ACCOUNTS) accounts.add(`${nsOf(ks)}/${sa}`);
+    for (const ke of index.byKind("KnativeEventing"))
+      for (const sa of KNATIVE_EVENTING_ACCOUNTS) accounts.add(`${nsOf(ke)}/${sa}`);
     for (const ap of istioObjects(index, "AuthorizationPolicy"))
       for (const r of objs(spec(ap).rules))
         for (const f of objs(r.from))

@@ -11,6 +11,8 @@ export interface MeshInfo {
   rootNamespace?: string;
   /** Namespace of the Knative Serving install. @default "knative-serving" */
   knativeNamespace?: string;
+  /** Namespace of the Knative Eventing install (whose broker delivers events). @default "knative-eventing" */
+  eventingNamespace?: string;
   /** Labels that select the ingress gateway's pods. @default { istio: "ingressgateway" } */
   gatewaySelector?: Record<string, string>;
   /** Knative's default route domain (`config-domain`); unset: Knative's `svc.cluster.local`. */
@@ -86,6 +88,7 @@ export function meshDefaults(info: MeshInfo = {}): ResolvedMeshInfo {
   return {
     rootNamespace: info.rootNamespace ?? "istio-system",
     knativeNamespace: info.knativeNamespace ?? "knative-serving",
+    eventingNamespace: info.eventingNamespace ?? "knative-eventing",
     gatewaySelector: info.gatewaySelector ?? { istio: "ingressgateway" },
     domain: info.domain,
     gateway: info.gateway,
@@ -121,6 +124,7 @@ export function checkMesh(check: ArgChecker, info: MeshInfo | undefined): void {
   if (info === undefined) return;
   check.dnsLabel("mesh.rootNamespace", info.rootNamespace);
   check.dnsLabel("mesh.knativeNamespace", info.knativeNamespace);
+  check.dnsLabel("mesh.eventingNamespace", info.eventingNamespace);
   check.dnsLabel("mesh.revision", info.revision);
   check.dnsSubdomain("mesh.domain", info.domain);
   check.dnsLabel("mesh.openfaas.namespace", info.openfaas?.namespace);

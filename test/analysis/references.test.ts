@@ -167,6 +167,22 @@ runCases("MS404", [
     ],
   },
   {
+    name: "Knative Eventing's data-plane accounts exist where a KnativeEventing is installed",
+    objects: [
+      obj("operator.knative.dev/v1beta1", "KnativeEventing", "events-system/knative-eventing"),
+      ap("shop/a", allowFrom("cluster.local/ns/events-system/sa/mt-broker-filter")),
+      ap("shop/b", allowFrom("cluster.local/ns/events-system/sa/pingsource-mt-adapter")),
+    ],
+    fires: [],
+  },
+  {
+    name: "without a KnativeEventing, the broker filter's account is not known",
+    objects: [ap("shop/a", allowFrom("cluster.local/ns/knative-eventing/sa/mt-broker-filter"))],
+    fires: [
+      "warning MS404 AuthorizationPolicy shop/a: principal cluster.local/ns/knative-eventing/sa/mt-broker-filter: service account knative-eventing/mt-broker-filter is not in the input; until it exists the rule matches nobody",
+    ],
+  },
+  {
     name: "a service account nobody creates",
     objects: [ap("shop/a", allowFrom("cluster.local/ns/serverless/sa/function-sa"))],
     fires: [

@@ -70,6 +70,18 @@ export function components(): Record<(typeof COMPONENTS)[number], { build: Build
       build: (a, n = "api") => new svc.MeshServiceEntry(n, a as never),
       valid: { hosts: ["api.example.com"], ports: [{ number: 443, protocol: "TLS" }] },
     },
+    EventBroker: {
+      build: (a, n = "default") => new svc.EventBroker(n, a as never),
+      valid: { delivery: { retry: 3 } },
+    },
+    EventTrigger: {
+      build: (a, n = "orders") => new svc.EventTrigger(n, a as never),
+      valid: { broker: "default", subscriber: { service: "orders" }, delivery: { retry: 1 } },
+    },
+    PingSource: {
+      build: (a, n = "tick") => new svc.PingSource(n, a as never),
+      valid: { schedule: "*/5 * * * *", sink: { broker: "default" } },
+    },
     OpenFaasFunction: {
       build: (a, n = "image-processor") => new svc.OpenFaasFunction(n, a as never),
       valid: { image: "i:1", scale: { min: 1 }, limits: { cpu: "1" } },
@@ -106,6 +118,14 @@ export function components(): Record<(typeof COMPONENTS)[number], { build: Build
     MeshPlatform: {
       build: (a, n = "platform") => new plat.MeshPlatform(n, a),
       valid: { knative: { autoscaler: { initialScale: 1 } }, istio: { gateway: { name: "edge" } } },
+    },
+    KnativeEventing: {
+      build: (a, n = "eventing") => new plat.KnativeEventing(n, a as never),
+      valid: {
+        operator: { dependsOn: [] },
+        istio: { dependsOn: [] },
+        broker: { delivery: { retry: 3 } },
+      },
     },
     OpenFaas: {
       build: (a, n = "openfaas") => new plat.OpenFaas(n, a),

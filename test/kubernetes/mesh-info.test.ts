@@ -23,6 +23,7 @@ describe("kubernetes/mesh-info", () => {
   const badMesh: [string, MeshInfo, string][] = [
     ["rootNamespace", { rootNamespace: "Not A Namespace" }, '"Not A Namespace"'],
     ["knativeNamespace", { knativeNamespace: "knative_serving" }, '"knative_serving"'],
+    ["eventingNamespace", { eventingNamespace: "Events" }, '"Events"'],
     ["revision", { revision: "1.30" }, '"1.30"'],
     ["domain", { domain: "Example.COM" }, '"Example.COM"'],
   ];
@@ -46,6 +47,7 @@ describe("kubernetes/mesh-info", () => {
     assert.deepEqual(meshDefaults(), {
       rootNamespace: "istio-system",
       knativeNamespace: "knative-serving",
+      eventingNamespace: "knative-eventing",
       gatewaySelector: { istio: "ingressgateway" },
       domain: undefined,
       gateway: undefined,

@@ -36,6 +36,11 @@ const STEPS: { type: string; name: string; args: Record<string, unknown> }[] = [
     name: "kn",
     args: { istio: { gatewaySelector: { istio: "ingressgateway" }, dependsOn: [ref("mesh")] } },
   },
+  {
+    type: "platform:KnativeEventing",
+    name: "ev",
+    args: { operator: { dependsOn: [ref("kn")] }, istio: { dependsOn: [ref("mesh")] } },
+  },
   { type: "platform:Jaeger", name: "traces", args: { samplingPercentage: 5 } },
   { type: "platform:Prometheus", name: "mon", args: { storage: false, grafana: false } },
   { type: "platform:Fluentd", name: "logs", args: {} },
@@ -105,6 +110,17 @@ const STEPS: { type: string; name: string; args: Record<string, unknown> }[] = [
       mesh: { dependsOn: [ref("mesh")], openfaas: { dependsOn: [ref("faas")] } },
       image: "ghcr.io/example/image-processor:1",
     },
+  },
+  { type: "service:EventBroker", name: "default", args: { namespace: "shop" } },
+  {
+    type: "service:EventTrigger",
+    name: "orders-created",
+    args: { namespace: "shop", broker: "default", subscriber: { service: "orders" } },
+  },
+  {
+    type: "service:PingSource",
+    name: "tick",
+    args: { namespace: "shop", schedule: "@hourly", sink: { broker: "default" } },
   },
   { type: "aws:MeshNetwork", name: "net", args: { lattice: { vpcs: [{ vpcId: "vpc-1" }] } } },
   {

@@ -96,7 +96,12 @@ describe("stacks: every environment", () => {
     const istiod = "warning MS405 ServiceMonitor istio-system/istio-component-monitor:";
     assert.deepEqual(Object.fromEntries(Object.entries(stacks).map(([n, r]) => [n, codes(r)])), {
       "aws-dev": [],
-      dev: [istiod],
+      // The operator creates Eventing's webhook pods, which the two port-level policies select.
+      dev: [
+        "warning MS403 PeerAuthentication knative-eventing/eventing-webhook:",
+        "warning MS403 PeerAuthentication knative-eventing/inmemorychannel-webhook:",
+        istiod,
+      ],
       prod: [istiod],
       staging: [istiod],
       seeds: [
@@ -291,13 +296,27 @@ describe("stacks: every environment", () => {
     const modes = (s: string) =>
       stacks[s].manifests
         .filter((m) => m.kind === "PeerAuthentication")
-        .map((m) => `${m.metadata.namespace}:${m.spec.mtls.mode}`)
+        .map((m) => {
+          // Port-level modes (Eventing's webhook ports) are written `port=MODE`.
+          const ports = Object.entries(m.spec.portLevelMtls ?? {}) as [string, Loose][];
+          const mode = m.spec.mtls?.mode ?? ports.map(([p, v]) => `${p}=${v.mode}`).join(",");
+          return `${m.metadata.namespace}:${mode}`;
+        })
         .sort();
     // knative-serving: the API server calls its webhooks without mTLS (Knative's documented setup).
     const system = ["istio-system:STRICT", "knative-serving:PERMISSIVE"];
     assert.deepEqual(modes("staging"), [...system, "shop:STRICT"]);
     assert.deepEqual(modes("prod"), [...system, "shop:STRICT"]);
-    assert.deepEqual(modes("dev"), [...system, "sandbox:PERMISSIVE", "shop:STRICT"]);
+    // dev runs Eventing: STRICT but on its webhooks' port, which the API server calls.
+    assert.deepEqual(modes("dev"), [
+      "events:STRICT",
+      system[0],
+      "knative-eventing:8443=PERMISSIVE",
+      "knative-eventing:8443=PERMISSIVE",
+      system[1],
+      "sandbox:PERMISSIVE",
+      "shop:STRICT",
+    ]);
   });
 
   it("deny by default outside dev unless a namespace says otherwise; dev's shop asks for it", () => {
@@ -309,7 +328,7 @@ describe("stacks: every environment", () => {
     // staging and prod set no denyByDefault: the environment default closes their namespaces.
     assert.deepEqual(closed("staging"), ["shop"]);
     assert.deepEqual(closed("prod"), ["shop"]);
-    assert.deepEqual(closed("dev"), ["shop"]);
+    assert.deepEqual(closed("dev"), ["events", "shop"]);
     const ns = { shop: {}, open: { denyByDefault: false } };
     const stack = (environment: "dev" | "prod") =>
       withEnvironmentDefaults({ environment, services: { namespaces: ns } }).services?.namespaces;
@@ -409,6 +428,7 @@ describe("stacks: every environment", () => {
       payments: "http://payments.shop.svc.cluster.local",
     });
     assert.deepEqual(stacks.dev.outputs.serviceUrls, {
+      audit: "http://audit.events.svc.cluster.local",
       orders: "http://orders.shop.svc.cluster.local",
       payments: "http://payments.shop.svc.cluster.local",
     });

@@ -124,7 +124,7 @@ describe("stacks/platform", () => {
       assert.match(istio, /randomSamplingPercentage: 100/);
       const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
       assert.deepEqual(outputs.platform, {
-        addOns: ["istio", "knative", "jaeger", "prometheus", "fluentd"],
+        addOns: ["istio", "knative", "eventing", "jaeger", "prometheus", "fluentd"],
         dashboards: {
           grafana: "http://kube-prometheus-stack-grafana.monitoring.svc:80",
           jaeger: "http://jaeger.tracing.svc:16686",

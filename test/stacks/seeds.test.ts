@@ -722,7 +722,7 @@ describe("stacks/services config", () => {
   it("rejects an unknown kind of entry", async () => {
     await rejects(
       services({ servces: {} }),
-      "invalid `mesh-serverless:services.servces` {}: unknown key (known keys: namespaces, serverless, workloads, traffic, access, observability, gateways, routes, serviceEntries, openfaas)",
+      "invalid `mesh-serverless:services.servces` {}: unknown key (known keys: namespaces, serverless, workloads, traffic, access, observability, gateways, routes, serviceEntries, brokers, triggers, pingSources, openfaas)",
     );
   });
 

@@ -18,6 +18,13 @@ export type {
   KnativeIstioTarget,
   FeatureState,
 } from "./knative";
+export { KnativeEventing } from "./knative-eventing";
+export type {
+  KnativeEventingArgs,
+  EventingBrokerArgs,
+  KnativeOperatorTarget,
+  KnativeEventingMeshTarget,
+} from "./knative-eventing";
 export { Jaeger } from "./jaeger";
 export type { JaegerArgs, JaegerTelemetryTarget } from "./jaeger";
 export { Prometheus } from "./prometheus";
@@ -50,12 +57,18 @@ export type {
   AddOn,
   PlatformIstioArgs,
   PlatformKnativeArgs,
+  PlatformEventingArgs,
   PlatformJaegerArgs,
   PlatformPrometheusArgs,
   PlatformFluentdArgs,
   PlatformOpenFaasArgs,
 } from "./platform";
-export { CHARTS, ISTIO_VERSION, KNATIVE_SERVING_VERSION } from "./versions";
+export {
+  CHARTS,
+  ISTIO_VERSION,
+  KNATIVE_SERVING_VERSION,
+  KNATIVE_EVENTING_VERSION,
+} from "./versions";
 export type { ChartKey, ChartSource, ChartVersions } from "./versions";
 export type { Values } from "./helm";
 // Types the public args and components refer to, so a program can name them.

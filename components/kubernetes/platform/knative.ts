@@ -8,7 +8,8 @@ import type { IKnativeServing } from "@kubernetes-models/knative/operator.knativ
   "resolution-mode": "import",
 };
 import { customResource, managedLabels, Typed } from "../../core/kube";
-import { injectionLabels, MeshInfo } from "../mesh-info";
+import { MeshInfo } from "../mesh-info";
+import { knativeNamespace, knativeRegistry, knativeRelease } from "./knative-operator";
 import { childName } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
@@ -23,7 +24,6 @@ export const KNATIVE_INGRESS_GATEWAY = "knative-ingress-gateway";
 const DEFAULT_GATEWAY_SERVICE = "istio-ingressgateway.istio-system.svc.cluster.local";
 const MIN_WINDOW_MS = 6_000;
 const FEATURE_KEY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
-const SERVING_VERSION = /^\d+\.\d+\.\d+$/;
 
 /** A feature flag's state in `config-features`. @see https://knative.dev/docs/serving/configuration/feature-flags/ */
 export type FeatureState = "enabled" | "disabled" | "allowed";
@@ -92,12 +92,12 @@ export function resolveKnative(check: ArgChecker, args: KnativeServingArgs): Res
   const operatorNamespace = args.operatorNamespace ?? "knative-operator";
   check.dnsLabel("operatorNamespace", operatorNamespace);
   const version = chartVersion(check, "version", args.version, CHARTS.knativeOperator.version);
-  const servingVersion = args.servingVersion ?? KNATIVE_SERVING_VERSION;
-  check.pattern(
+  const servingVersion = knativeRelease(
+    check,
     "servingVersion",
-    servingVersion,
-    SERVING_VERSION,
-    'must be a Knative Serving release "x.y.z" such as "1.23.0"',
+    args.servingVersion,
+    KNATIVE_SERVING_VERSION,
+    "Knative Serving",
   );
   check.dnsSubdomain("domain", args.domain);
   const a = args.autoscaler ?? {};
@@ -274,19 +274,10 @@ export class KnativeServing extends pulumi.ComponentResource {
       // deletes every Knative install it manages. Kept when removed or renamed.
       { parent: this, retainOnDelete: true },
     );
-    this.servingNamespace = new k8s.core.v1.Namespace(
+    this.servingNamespace = knativeNamespace(
       childName(name, "namespace"),
-      {
-        metadata: {
-          name: namespace,
-          labels: {
-            ...managedLabels("knative-serving", "namespace"),
-            ...injectionLabels(r.istio.enrol),
-          },
-        },
-      },
-      // Holds Secrets and claims Pulumi did not create: turning Knative off must not delete it.
-      { parent: this, retainOnDelete: true },
+      { namespace, app: "knative-serving", enrol: r.istio.enrol },
+      this,
     );
     const selector = r.istio.gatewaySelector;
     const body: Typed<IKnativeServing> = {
@@ -316,14 +307,7 @@ export class KnativeServing extends pulumi.ComponentResource {
             "knative-local-gateway": { selector },
           },
         },
-        ...(registry !== undefined
-          ? {
-              registry: {
-                // The operator replaces ${NAME} with each container's name.
-                default: `${registry}/knative-releases/\${NAME}:v${servingVersion}`,
-              },
-            }
-          : {}),
+        ...knativeRegistry(registry, servingVersion),
         version: servingVersion,
       },
     };

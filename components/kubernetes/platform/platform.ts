@@ -8,6 +8,12 @@ import { Jaeger, JaegerArgs, jaegerTracingProvider, resolveJaeger, ResolvedJaege
 import { KnativeServing, KnativeServingArgs, resolveKnative, ResolvedKnative } from "./knative";
 import { Prometheus, PrometheusArgs, resolvePrometheus, ResolvedPrometheus } from "./prometheus";
 import { OpenFaas, OpenFaasArgs, resolveOpenFaas, ResolvedOpenFaas } from "./openfaas";
+import {
+  KnativeEventing,
+  KnativeEventingArgs,
+  resolveKnativeEventing,
+  ResolvedKnativeEventing,
+} from "./knative-eventing";
 import { ChartVersions, isPinnedVersion, VERSION_RULE } from "./versions";
 import { childName } from "../../core/names";
 import { checkArgs } from "../../core/args-schema";
@@ -21,6 +27,7 @@ export type PlatformKnativeArgs = Omit<KnativeServingArgs, "registry" | "version
 export type PlatformJaegerArgs = Omit<JaegerArgs, "registry" | "version" | "telemetry">;
 export type PlatformPrometheusArgs = Omit<PrometheusArgs, "registry" | "version" | "istio">;
 export type PlatformFluentdArgs = Omit<FluentdArgs, "registry" | "version">;
+export type PlatformEventingArgs = Omit<KnativeEventingArgs, "registry" | "operator" | "istio">;
 export type PlatformOpenFaasArgs = Omit<OpenFaasArgs, "registry" | "version" | "istio">;
 
 export interface MeshPlatformArgs {
@@ -37,6 +44,13 @@ export interface MeshPlatformArgs {
   istio?: PlatformIstioArgs;
   /** Knative Serving with Istio as its ingress. @default true */
   knative?: AddOn<PlatformKnativeArgs>;
+  /**
+   * Knative Eventing (brokers, triggers, sources) through the operator the knative add-on
+   * installs, so it needs `knative`. Off unless asked: it adds a control plane (controller,
+   * webhook, in-memory channel, broker ingress/filter) that a stack without events does not need.
+   * @default false
+   */
+  eventing?: AddOn<PlatformEventingArgs>;
   /** Jaeger v2 and the mesh tracing provider. @default true */
   jaeger?: AddOn<PlatformJaegerArgs>;
   /** kube-prometheus-stack and Istio's monitors. @default true */
@@ -69,6 +83,7 @@ interface ResolvedPlatform {
   prometheus?: Part<Omit<PrometheusArgs, "istio">, ResolvedPrometheus>;
   fluentd?: Part<FluentdArgs, ResolvedFluentd>;
   openfaas?: Part<Omit<OpenFaasArgs, "istio">, ResolvedOpenFaas>;
+  eventing?: Part<PlatformEventingArgs & { registry?: string }, ResolvedKnativeEventing>;
   /** Labels of the ingress gateway's pods, when there is a gateway. */
   selector?: Record<string, string>;
   /** Fully qualified host of the ingress gateway Service, when there is a gateway. */
@@ -126,6 +141,19 @@ function resolvePlatform(owner: pulumi.Resource, args: MeshPlatformArgs): Resolv
     const target = { gatewaySelector: selector ?? {}, gatewayService, dependsOn: [] };
     knative = { args: a, resolved: resolveKnative(scoped("knative."), { ...a, istio: target }) };
   }
+  // Eventing is off unless asked for, and needs the operator of the knative add-on.
+  const eventingArgs = args.eventing === undefined ? undefined : enabled(args.eventing);
+  let eventing: ResolvedPlatform["eventing"];
+  if (eventingArgs) {
+    if (!knativeArgs)
+      check.fail(
+        "eventing",
+        args.eventing,
+        "needs knative on: Eventing is installed by the Knative Operator the knative add-on installs",
+      );
+    const a = { ...eventingArgs, registry };
+    eventing = { args: a, resolved: resolveKnativeEventing(scoped("eventing."), a) };
+  }
   const prometheusArgs = enabled(args.prometheus);
   let prometheus: ResolvedPlatform["prometheus"];
   if (prometheusArgs) {
@@ -148,7 +176,17 @@ function resolvePlatform(owner: pulumi.Resource, args: MeshPlatformArgs): Resolv
     const a = { ...openfaasArgs, registry, version: versions.openfaas };
     openfaas = { args: a, resolved: resolveOpenFaas(scoped("openfaas."), a) };
   }
-  return { istio, knative, jaeger, prometheus, fluentd, openfaas, selector, gatewayService };
+  return {
+    istio,
+    knative,
+    eventing,
+    jaeger,
+    prometheus,
+    fluentd,
+    openfaas,
+    selector,
+    gatewayService,
+  };
 }
 
 /**
@@ -163,6 +201,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
   readonly prometheus?: Prometheus;
   readonly fluentd?: Fluentd;
   readonly openfaas?: OpenFaas;
+  readonly eventing?: KnativeEventing;
   readonly mesh: MeshInfo;
   /** In-cluster addresses of the installed UIs: prometheus, grafana, alertmanager, jaeger. */
   readonly dashboards: Record<string, string>;
@@ -202,6 +241,20 @@ export class MeshPlatform extends pulumi.ComponentResource {
             gatewaySelector: selector,
             gatewayService,
             dependsOn: [...istioReady, this.istio.gateway],
+            enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
+          },
+        },
+        child,
+      );
+    }
+    if (r.eventing && this.knative) {
+      this.eventing = new KnativeEventing(
+        childName(name, "eventing"),
+        {
+          ...r.eventing.args,
+          operator: { dependsOn: [this.knative.operator] },
+          istio: {
+            dependsOn: istioReady,
             enrol: { dataPlane: this.istio.dataPlane, revision: this.istio.revision },
           },
         },
@@ -254,11 +307,13 @@ export class MeshPlatform extends pulumi.ComponentResource {
       extensionProviders: this.istio.extensionProviders,
       ...(this.prometheus ? { monitorLabels: { ...this.prometheus.monitorLabels } } : {}),
       ...(this.openfaas ? { openfaas: this.openfaas.info } : {}),
+      ...(this.eventing ? { eventingNamespace: this.eventing.namespace } : {}),
       dependsOn: [
         this.istio.base,
         this.istio.istiod,
         ...(this.knative ? [this.knative.serving] : []),
         ...(this.prometheus ? [this.prometheus.release] : []),
+        ...(this.eventing ? [this.eventing.eventing] : []),
       ],
     };
     this.registerOutputs({
@@ -268,6 +323,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
       prometheus: this.prometheus,
       fluentd: this.fluentd,
       openfaas: this.openfaas,
+      eventing: this.eventing,
       rootNamespace: this.istio.rootNamespace,
       gatewayService: this.gatewayService,
     });

@@ -118,6 +118,9 @@ export const PIN_SOURCES: Readonly<Record<ChartKey, PinSource>> = Object.freeze(
  */
 export const KNATIVE_SERVING_VERSION = "1.23.0";
 
+/** Knative Eventing release the operator installs (`KnativeEventing.spec.version`); same rule. */
+export const KNATIVE_EVENTING_VERSION = "1.23.0";
+
 /** Chart versions overridable per key. */
 export type ChartVersions = Partial<Record<ChartKey, string>>;
 

@@ -24,6 +24,14 @@ export { IngressRoute } from "./ingress-route";
 export type { IngressRouteArgs } from "./ingress-route";
 export { MeshServiceEntry } from "./mesh-service-entry";
 export type { MeshServiceEntryArgs } from "./mesh-service-entry";
+export { EventBroker } from "./event-broker";
+export type { EventBrokerArgs } from "./event-broker";
+export { EventTrigger } from "./event-trigger";
+export type { EventTriggerArgs, TriggerSubscriberArgs } from "./event-trigger";
+export { PingSource } from "./ping-source";
+export type { PingSourceArgs } from "./ping-source";
+export { triggerDeliveryRule, withTriggerDelivery } from "./event-access";
+export type { EventDeliveryArgs } from "../event-delivery";
 export type {
   TrafficArgs,
   TrafficPolicyArgs,
