@@ -208,6 +208,7 @@ function honourStackTraceLimit(): void {
  * around it, and the given stack config. Returns the new, empty recording.
  */
 export async function installRecordingEngine(options: EngineOptions): Promise<Recording> {
+  abandoned = false;
   const recording = new Recording();
   honourStackTraceLimit();
   const defaultRegion = options.defaultRegion ?? options.config?.["aws:region"] ?? "us-east-1";
@@ -282,8 +283,29 @@ function mockCall(
   }
 }
 
-/** Waits until every registration the program started has reached the engine. */
+let abandoned = false;
+
+/**
+ * Waits until every registration the program started has reached the engine. An input that fails
+ * while it resolves (an Output a component checks when it is known, `ArgChecker.input`) surfaces
+ * only as an unhandled rejection, and a resource that depends on the failed one never registers:
+ * the first such failure ends the wait with its error, as Pulumi's language host ends the program,
+ * instead of waiting for ever.
+ */
 export async function settle(): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (runtime.waitForRPCs) await runtime.waitForRPCs();
+  // A failed program's registrations never finish: only a new engine (installRecordingEngine,
+  // whose mocks reset the runtime's RPC tracking) starts over.
+  if (!runtime.waitForRPCs || abandoned) return;
+  let onRejection: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (onRejection = reject));
+  process.on("unhandledRejection", onRejection);
+  try {
+    await Promise.race([runtime.waitForRPCs(), failed]);
+  } catch (e) {
+    abandoned = true;
+    throw e;
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { SECRET_PLACEHOLDER } from "../../cli/engine";
 import * as h from "../harness";
+import { components } from "../core/samples";
 
 const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
 
@@ -105,5 +106,42 @@ describe("cli/engine", () => {
       assert.deepEqual(items, [{ a: "1" }, { b: "2" }, { c: "3" }]);
       assert.deepEqual(redacted, [{ a: "1" }, { b: SECRET_PLACEHOLDER }, { c: "3" }]);
     });
+  });
+});
+
+describe("cli/engine settle", () => {
+  it("ends with the error when an input fails as it resolves, though a dependent never registers", async () => {
+    await h.reset();
+    const bad = pulumi.output("x").apply((): string => {
+      throw new pulumi.ResourceError('invalid `data.a` "x": must be y', undefined);
+    });
+    const failing = new k8s.core.v1.ConfigMap("c", { data: { a: bad } });
+    new k8s.core.v1.ConfigMap("d", { data: { a: "b" } }, { dependsOn: [failing] });
+    await assert.rejects(h.settled(), /invalid `data\.a` "x": must be y/);
+    // The next program starts afresh: its registrations settle.
+    await h.reset();
+    new k8s.core.v1.ConfigMap("e", { data: { a: "b" } });
+    await h.settled();
+    assert.deepEqual(
+      h.resources().map((r) => r.name),
+      ["e"],
+    );
+  });
+});
+
+describe("cli/engine settle, through a component", () => {
+  it("a MeshedFunction whose certificate ARN Output resolves bad fails with the argument, no hang", async () => {
+    await h.reset();
+    const all = components();
+    const valid = all.MeshedFunction.valid;
+    const lattice = {
+      ...(valid.lattice as object),
+      customDomain: { domainName: "orders.example.com", certificateArn: pulumi.output("arn:bad") },
+    };
+    all.MeshedFunction.build({ ...valid, lattice });
+    await assert.rejects(
+      h.settled(),
+      /invalid `lattice\.customDomain\.certificateArn` "arn:bad": must be an ACM certificate ARN/,
+    );
   });
 });
