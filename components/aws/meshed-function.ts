@@ -124,12 +124,13 @@ export function resolveMeshedFunction(
   args: MeshedFunctionArgs,
 ): ResolvedMeshedFunction {
   const { network, backends: given = [], ...rest } = args;
-  if (!(network instanceof MeshNetwork)) check.fail("network", network, "must be a MeshNetwork");
+  // That `network` is a MeshNetwork and each backend a MeshedFunction the schema checked
+  // (x-instance-of); what it cannot say is that they share the network.
   given.forEach((b, i) => {
-    if (!(b instanceof MeshedFunction) || b.backendRef.network !== network)
+    if (b.backendRef.network !== network)
       check.fail(
         `backends[${i}]`,
-        b?.backendRef?.functionName ?? b,
+        b.backendRef.functionName,
         "must be a MeshedFunction on the same MeshNetwork",
       );
   });

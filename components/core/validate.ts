@@ -9,6 +9,11 @@ import {
   isDns1123Subdomain,
 } from "./names";
 
+/** Kubernetes label keys ((prefix/)name) and values (apimachinery validation IsQualifiedName, IsValidLabelValue). */
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
 /**
  * Argument checks for a component's constructor. Each method throws a `pulumi.ResourceError`
  * naming the argument, the value and what is allowed; undefined values pass (optional args).
@@ -159,6 +164,25 @@ export class ArgChecker {
       check(known as T);
       return known as T;
     }) as pulumi.Output<T>;
+  }
+
+  /** Kubernetes labels (or a label selector): each key and value as the API server accepts it. */
+  labels(argument: string, labels: Record<string, string> | undefined): void {
+    if (labels === undefined) return;
+    for (const [k, v] of Object.entries(labels)) {
+      this.pattern(
+        `${argument}.${k}`,
+        k,
+        LABEL_KEY,
+        "label keys must be an optional DNS subdomain prefix and '/', then a name of at most 63 characters",
+      );
+      this.pattern(
+        `${argument}.${k}`,
+        v,
+        LABEL_VALUE,
+        "label values must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+      );
+    }
   }
 
   unique(argument: string, values: readonly string[]): void {

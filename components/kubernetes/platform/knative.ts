@@ -125,6 +125,9 @@ export function resolveKnative(check: ArgChecker, args: KnativeServingArgs): Res
   check.int("highAvailability", args.highAvailability, 1, 10);
   checkComputeResources(check, "queueProxy", args.queueProxy);
   check.dnsSubdomain("istio.gatewayService", args.istio.gatewayService);
+  // It becomes the selector of Knative's Gateways: a value the API server would refuse as a label
+  // matches no gateway pod.
+  check.labels("istio.gatewaySelector", args.istio.gatewaySelector);
   checkRegistry(check, "registry", args.registry);
   return {
     namespace,

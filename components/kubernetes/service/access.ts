@@ -12,7 +12,7 @@ import type { IRequestAuthentication } from "@kubernetes-models/istio/security.i
 import * as pulumi from "@pulumi/pulumi";
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
-import { checkLabels, metaFor, ServiceContext } from "./spec";
+import { metaFor, ServiceContext } from "./spec";
 import { defined } from "../../core/values";
 import {
   AccessRuleArgs,
@@ -166,7 +166,7 @@ export function resolveAccess(
       a.selector,
       "an empty selector applies to the whole namespace; use MeshNamespace's denyByDefault for that",
     );
-  checkLabels(check, `${prefix}selector`, a.selector);
+  check.labels(`${prefix}selector`, a.selector);
   const hasJwt = jwt.length > 0;
   const rules = (field: string, rs: AccessRuleArgs[] | undefined): AccessRuleArgs[] => {
     (rs ?? []).forEach((r, i) => checkRule(check, `${prefix}${field}[${i}]`, r, hasJwt));

@@ -136,8 +136,32 @@ export interface ContainerRules {
   fallbackProbePort?: number;
 }
 
-const IMAGE = /^\S+$/;
-const IMAGE_RULE = "a container image reference without whitespace, e.g. gcr.io/project/app:1.0";
+/**
+ * An image reference as the kubelet parses it (distribution/reference `regexp.go`: an optional
+ * registry host[:port], lowercase path components joined by `.`, `_`, `__` or dashes, an optional
+ * tag of at most 128 word characters, dots and dashes, an optional digest), the name at most 255
+ * characters. Anything else fails only at pull time (InvalidImageName).
+ */
+const IMAGE_PATH = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_HOST =
+  "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)";
+const IMAGE_NAME = new RegExp(`^${IMAGE_HOST}?${IMAGE_PATH}(?:/${IMAGE_PATH})*$`);
+const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+const IMAGE_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const IMAGE_RULE =
+  "a container image reference [registry[:port]/]path[:tag][@digest] with lowercase path components, e.g. gcr.io/project/app:1.0";
+
+function isImageReference(ref: string): boolean {
+  const at = ref.indexOf("@");
+  const named = at < 0 ? ref : ref.slice(0, at);
+  if (at >= 0 && !IMAGE_DIGEST.test(ref.slice(at + 1))) return false;
+  // A tag is what follows the last ':' after the last '/' (a ':' before it is a registry port).
+  const colon = named.lastIndexOf(":");
+  const tagged = colon > named.lastIndexOf("/");
+  const name = tagged ? named.slice(0, colon) : named;
+  if (tagged && !IMAGE_TAG.test(named.slice(colon + 1))) return false;
+  return name.length <= 255 && IMAGE_NAME.test(name);
+}
 
 /**
  * Checks container arguments and applies their defaults. The probe schema needs a port, so a
@@ -150,7 +174,9 @@ export function resolveContainer(
   args: ContainerArgs,
   rules: ContainerRules,
 ): ResolvedContainer {
-  const image = check.input(args.image, (v) => check.pattern("image", v, IMAGE, IMAGE_RULE))!;
+  const image = check.input(args.image, (v) => {
+    if (typeof v !== "string" || !isImageReference(v)) check.fail("image", v, IMAGE_RULE);
+  })!;
   check.dnsLabel("containerName", args.containerName);
   const ports = args.ports ?? [];
   if (ports.length > rules.maxPorts)

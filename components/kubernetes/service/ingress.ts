@@ -11,7 +11,7 @@ import { ArgChecker } from "../../core/validate";
 import { childName } from "../../core/names";
 import { KubeObject } from "../../core/kube";
 import { defined } from "../../core/values";
-import { checkLabels, metaFor, ServiceContext } from "./spec";
+import { metaFor, ServiceContext } from "./spec";
 import {
   checkAuthority,
   checkHost,
@@ -181,7 +181,7 @@ export function resolveGateway(
     "servers",
     servers.map((s) => `${s.port}`),
   );
-  checkLabels(check, "selector", g.selector);
+  check.labels("selector", g.selector);
   return { selector: g.selector ?? ctx.mesh.gatewaySelector, servers: resolved };
 }
 

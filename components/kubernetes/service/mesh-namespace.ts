@@ -12,7 +12,7 @@ import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/S
 import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels, QUANTITY } from "../../core/kube";
 import { checkMesh, injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
-import { checkLabels, NamespaceRef, registerObject, resourceName } from "./spec";
+import { NamespaceRef, registerObject, resourceName } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshNamespace.schema.json";
 
@@ -150,7 +150,7 @@ function resolveMeshNamespace(
   const ns = args.namespace ?? name;
   check.dnsLabel(args.namespace === undefined ? "name" : "namespace", ns);
   const mesh = meshDefaults(args.mesh);
-  checkLabels(check, "labels", args.labels);
+  check.labels("labels", args.labels);
   const mtls = args.mtls === false ? undefined : (args.mtls ?? {});
   check.dnsSubdomain("mtls.name", mtls?.name);
   const enrolled = args.injection ?? true;

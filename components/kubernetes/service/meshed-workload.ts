@@ -4,13 +4,7 @@ import { ArgChecker } from "../../core/validate";
 import { managedLabels } from "../../core/kube";
 import { registerParts, resolveParts } from "./service-parts";
 import type { ResolvedParts, ServiceParts, ServicePartsArgs } from "./service-parts";
-import {
-  checkLabels,
-  WorkloadPlacementArgs,
-  resourceName,
-  placeWorkload,
-  ServiceContext,
-} from "./spec";
+import { WorkloadPlacementArgs, resourceName, placeWorkload, ServiceContext } from "./spec";
 import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshedWorkload.schema.json";
@@ -71,7 +65,7 @@ function resolveMeshedWorkload(
   check.port("servicePort", args.servicePort);
   check.dnsSubdomain("serviceAccountName", args.serviceAccountName);
   check.dnsSubdomain("priorityClassName", args.priorityClassName);
-  checkLabels(check, "labels", args.labels);
+  check.labels("labels", args.labels);
   if (args.labels && "app" in args.labels)
     check.fail(
       "labels.app",

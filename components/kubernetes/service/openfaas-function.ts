@@ -25,7 +25,6 @@ import {
 } from "./service-parts";
 import { resolveContainer } from "./container";
 import {
-  checkLabels,
   checkNamespace,
   metaFor,
   NamespaceRef,
@@ -228,7 +227,7 @@ export function resolveOpenFaasFunction(
   (args.secrets ?? []).forEach((s, i) => check.dnsSubdomain(`secrets[${i}]`, s));
   check.unique("secrets", args.secrets ?? []);
   checkScale(check, args.scale);
-  checkLabels(check, "labels", args.labels);
+  check.labels("labels", args.labels);
   for (const key of Object.keys(args.labels ?? {}))
     if (RESERVED_LABEL.test(key))
       check.fail(
@@ -237,11 +236,7 @@ export function resolveOpenFaasFunction(
         "is set by OpenFaaS (faas_function) or by `scale` (com.openfaas.scale.*)",
       );
   const annotations = args.annotations ?? {};
-  checkLabels(
-    check,
-    "annotations",
-    Object.fromEntries(Object.keys(annotations).map((k) => [k, ""])),
-  );
+  check.labels("annotations", Object.fromEntries(Object.keys(annotations).map((k) => [k, ""])));
   for (const key of Object.keys(annotations))
     if (METRICS_ANNOTATION.test(key))
       check.fail(
@@ -257,7 +252,7 @@ export function resolveOpenFaasFunction(
     const [key, value, extra] = c.split("=");
     if (value === undefined || extra !== undefined)
       check.fail(`constraints[${i}]`, c, 'a node label selector "key=value"');
-    checkLabels(check, `constraints[${i}]`, { [key]: value });
+    check.labels(`constraints[${i}]`, { [key]: value });
   });
 
   const partsArgs: ServicePartsArgs = {

@@ -15,7 +15,6 @@ import {
   ServicePartsArgs,
 } from "./service-parts";
 import {
-  checkLabels,
   metaFor,
   WorkloadPlacementArgs,
   principalOf,
@@ -283,7 +282,7 @@ export function resolveServerlessService(
       args.revisionName,
       `revisions of ${name} are named "${name}-<suffix>"`,
     );
-  checkLabels(check, "labels", args.labels);
+  check.labels("labels", args.labels);
   checkRevisions(check, name, args.traffic?.revisions);
   const { revisions, ...meshTraffic } = args.traffic ?? {};
   // Knative routes a request by its Host: through Istio's gateway it must reach Knative's

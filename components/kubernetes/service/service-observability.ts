@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { MeshInfo } from "../mesh-info";
 import { ObservabilityArgs, ResolvedObservability, resolveObservability } from "./observability";
-import { checkLabels, NamespaceRef, placePart, ServiceContext } from "./spec";
+import { NamespaceRef, placePart, ServiceContext } from "./spec";
 import { registerParts } from "./service-parts";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServiceObservability.schema.json";
@@ -23,7 +23,7 @@ function resolveServiceObservability(
   args: ServiceObservabilityArgs,
 ): { ctx: ServiceContext; observability: ResolvedObservability } {
   const { ctx, rest } = placePart(check, name, args, args.selector);
-  checkLabels(check, "selector", args.selector);
+  check.labels("selector", args.selector);
   const { selector: _selector, ...obs } = rest;
   const observability = resolveObservability(check, "", ctx, obs);
   if (!obs.monitor && !obs.alerts && !obs.telemetry)

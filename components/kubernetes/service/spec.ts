@@ -113,33 +113,6 @@ export function metaFor(
   };
 }
 
-/** Labels: keys are (prefix/)name, values at most 63 characters of [A-Za-z0-9-_.]. */
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-
-export function checkLabels(
-  check: ArgChecker,
-  path: string,
-  labels: Record<string, string> | undefined,
-): void {
-  if (labels === undefined) return;
-  for (const [k, v] of Object.entries(labels)) {
-    check.pattern(
-      `${path}.${k}`,
-      k,
-      LABEL_KEY,
-      "label keys must be an optional DNS subdomain prefix and '/', then a name of at most 63 characters",
-    );
-    check.pattern(
-      `${path}.${k}`,
-      v,
-      LABEL_VALUE,
-      "label values must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
-    );
-  }
-}
-
 /** `<namespace>/<name>` service accounts as SPIFFE-style Istio principals. */
 export function principalOf(trustDomain: string, serviceAccount: string): string {
   const [ns, sa] = serviceAccount.split("/");

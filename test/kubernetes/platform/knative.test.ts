@@ -204,6 +204,17 @@ describe("platform/KnativeServing", () => {
         allowed,
       );
     }
+    // The harden fuzz's hostile label values: a Gateway selector that would match no pod.
+    for (const value of ["ingressgateway a b", "ingressgateway\r\n@type null"])
+      await h.expectInvalid(
+        () =>
+          new KnativeServing("bad", {
+            istio: { gatewaySelector: { istio: value }, dependsOn: [] },
+          }),
+        "istio.gatewaySelector.istio",
+        JSON.stringify(value),
+        "label values must be at most 63 characters",
+      );
     await h.expectInvalid(
       () => new KnativeServing("bad", {} as never),
       "istio",

@@ -3,6 +3,7 @@ import * as h from "../../harness";
 import { ServiceObservability } from "../../../components/kubernetes/service/service-observability";
 import { ServiceTraffic } from "../../../components/kubernetes/service/service-traffic";
 import { IngressRoute } from "../../../components/kubernetes/service/ingress-route";
+import { ServerlessService } from "../../../components/kubernetes/service/serverless-service";
 import { spec, T } from "./helpers";
 
 /**
@@ -88,5 +89,54 @@ describe("kubernetes/service hostile strings in generated text (issue 11)", () =
       route: [{ destination: { host: "a.default.svc.cluster.local" } }],
       rewrite: { authority: "api.example.com:8443" },
     });
+  });
+});
+
+/**
+ * Image references as the kubelet parses them (distribution/reference regexp.go): the harden
+ * fuzz found `…:3.1.0</match>`, `…"}`, `…${x}` and a NUL accepted by the old "no whitespace" rule,
+ * which the kubelet refuses only at pull time (InvalidImageName).
+ */
+describe("kubernetes/service image references (issue 11)", () => {
+  beforeEach(() => h.reset());
+  const DIGEST = `sha256:${"a1".repeat(32)}`;
+
+  it("accepts what the reference grammar accepts", async () => {
+    for (const image of [
+      "nginx",
+      "i:1",
+      "gcr.io/my-project/helloworld-go",
+      "localhost:5000/app:1.0",
+      "registry.example.com:443/a/b_c__d-e.f:v1.2.3-rc.1",
+      `ghcr.io/acme/orders@${DIGEST}`,
+      `ghcr.io/acme/orders:1.2.3@${DIGEST}`,
+    ]) {
+      await h.reset();
+      new ServerlessService("orders", { image });
+      await h.settled();
+      const ksvc = h.get("kubernetes:serving.knative.dev/v1:Service", "default/orders");
+      const spec = ksvc.inputs.spec as { template: { spec: { containers: { image: string }[] } } };
+      assert.equal(spec.template.spec.containers[0].image, image);
+    }
+  });
+
+  it("rejects hostile and malformed references naming `image`", async () => {
+    for (const image of [
+      "ghcr.io/example/shop/catalog:3.1.0</match>",
+      'ghcr.io/example/app:1.0"}',
+      "ghcr.io/example/app:1.0${x}",
+      "ghcr.io/example/app:1.0a\u0000b",
+      "ghcr.io/Example/App:1",
+      "a//b",
+      "app:",
+      "app:-x",
+      `app:${"t".repeat(129)}`,
+      "app@sha256:xyz",
+    ])
+      await h.expectInvalid(
+        () => new ServerlessService("orders", { image }),
+        "image",
+        "a container image reference [registry[:port]/]path[:tag][@digest]",
+      );
   });
 });

@@ -288,7 +288,7 @@ describe("kubernetes/service OpenFaasFunction", () => {
     ["secret name", { secrets: ["S3"] }, "secrets[0]", "DNS-1123"],
     ["duplicate secret", { secrets: ["a", "a"] }, "secrets", "unique"],
     ["env name", { env: { "1x": "v" } }, "env.1x", "env var names"],
-    ["image with spaces", { image: "bad image" }, "image", "whitespace"],
+    ["image with spaces", { image: "bad image" }, "image", "a container image reference"],
     ["constraint without =", { constraints: ["arm64"] }, "constraints[0]", '"key=value"'],
     ["namespace", { namespace: "Bad_NS" }, "namespace", "DNS-1123"],
     ["mesh namespaces", { mesh: { openfaas: { namespace: "OF" } } }, "mesh.openfaas.namespace"],
