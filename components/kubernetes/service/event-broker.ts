@@ -8,16 +8,9 @@ import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
-import { checkMesh, MeshInfo } from "../mesh-info";
+import { MeshInfo } from "../mesh-info";
 import { deliverySpec, DeliverySpec, EventDeliveryArgs } from "../event-delivery";
-import {
-  checkNamespace,
-  metaFor,
-  NamespaceRef,
-  registerObject,
-  serviceContext,
-  ServiceContext,
-} from "./spec";
+import { placeWorkload, metaFor, NamespaceRef, registerObject, ServiceContext } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/EventBroker.schema.json";
 
@@ -59,18 +52,16 @@ export function resolveEventBroker(
   name: string,
   args: EventBrokerArgs,
 ): ResolvedEventBroker {
-  checkMesh(check, args.mesh);
-  check.dnsLabel("name", name);
+  const ctx = placeWorkload(check, name, args);
   if (name.length > MAX_BROKER_NAME)
     check.fail(
       "name",
       name,
       `at most ${MAX_BROKER_NAME} characters: Knative names the broker's channel Service "<name>${CHANNEL_SERVICE_SUFFIX}", which must fit in 63`,
     );
-  checkNamespace(check, "namespace", args.namespace);
   const delivery = deliverySpec(check, "delivery", args.delivery);
   return {
-    ctx: serviceContext(name, args.namespace, args.mesh),
+    ctx,
     ...(args.class !== undefined ? { class: args.class } : {}),
     ...(delivery ? { delivery } : {}),
   };

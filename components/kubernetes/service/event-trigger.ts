@@ -5,18 +5,11 @@ import type { ITrigger } from "@kubernetes-models/knative/eventing.knative.dev/v
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
-import { checkMesh, MeshInfo } from "../mesh-info";
+import { MeshInfo } from "../mesh-info";
 import { deliverySpec, DeliverySpec, EventDeliveryArgs } from "../event-delivery";
 import { AccessRuleArgs } from "./access";
 import { brokerServiceAccount, triggerDeliveryRule } from "./event-access";
-import {
-  checkNamespace,
-  metaFor,
-  NamespaceRef,
-  registerObject,
-  serviceContext,
-  ServiceContext,
-} from "./spec";
+import { placeWorkload, metaFor, NamespaceRef, registerObject, ServiceContext } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/EventTrigger.schema.json";
 
@@ -74,9 +67,7 @@ export function resolveEventTrigger(
   name: string,
   args: EventTriggerArgs,
 ): ResolvedEventTrigger {
-  checkMesh(check, args.mesh);
-  check.dnsLabel("name", name);
-  checkNamespace(check, "namespace", args.namespace);
+  const ctx = placeWorkload(check, name, args);
   check.dnsLabel("broker", args.broker);
   for (const key of Object.keys(args.filter ?? {}))
     check.pattern(
@@ -93,7 +84,6 @@ export function resolveEventTrigger(
     "a path starting with '/', of URI path characters without '*', e.g. \"/events\"",
   );
   const delivery = deliverySpec(check, "delivery", args.delivery);
-  const ctx = serviceContext(name, args.namespace, args.mesh);
   const path = args.subscriber.path;
   return {
     ctx,

@@ -6,15 +6,8 @@ import type { IPingSource } from "@kubernetes-models/knative/sources.knative.dev
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
 import { CRON_RULE, cronError } from "../../core/cron";
-import { checkMesh, MeshInfo } from "../mesh-info";
-import {
-  checkNamespace,
-  metaFor,
-  NamespaceRef,
-  registerObject,
-  serviceContext,
-  ServiceContext,
-} from "./spec";
+import { MeshInfo } from "../mesh-info";
+import { placeWorkload, metaFor, NamespaceRef, registerObject, ServiceContext } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/PingSource.schema.json";
 
@@ -87,9 +80,7 @@ export function resolvePingSource(
   name: string,
   a: PingSourceArgs,
 ): ResolvedPingSource {
-  checkMesh(check, a.mesh);
-  check.dnsLabel("name", name);
-  checkNamespace(check, "namespace", a.namespace);
+  const ctx = placeWorkload(check, name, a);
   const scheduleError = cronError(a.schedule);
   if (scheduleError) check.fail("schedule", a.schedule, `${CRON_RULE} (${scheduleError})`);
   if (a.timezone !== undefined && !isTimeZone(a.timezone))
@@ -109,7 +100,7 @@ export function resolvePingSource(
     check.fail("dataBase64", a.dataBase64, `a JSON object, since contentType is "${JSON_TYPE}"`);
   check.dnsLabel("sink.broker", a.sink.broker);
   return {
-    ctx: serviceContext(name, a.namespace, a.mesh),
+    ctx,
     schedule: a.schedule,
     ...(a.timezone !== undefined ? { timezone: a.timezone } : {}),
     ...(a.contentType !== undefined ? { contentType: a.contentType } : {}),
