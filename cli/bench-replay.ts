@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Recording } from "./engine";
+import { Recording, RecordedOptions } from "./engine";
 
 /**
  * The bench's yardstick: the bare Pulumi SDK registering exactly what a render registered, in
- * the same order, with the same types, names, inputs, parents, providers and dependencies, and
- * nothing of the package's code. Components are plain `pulumi.ComponentResource`s (with their
+ * the same order, with the same types, names, inputs, parents, providers, dependencies and
+ * lifecycle options (`aliases`, `protect`, `retainOnDelete`), and nothing of the package's code. Components are plain `pulumi.ComponentResource`s (with their
  * `registerOutputs` call, as every component of the package makes one), providers
  * `pulumi.ProviderResource`s, everything else `pulumi.CustomResource`s with every recorded
  * dependency as `dependsOn`. Run with the renderer's settings (the recording engine and
@@ -21,6 +21,7 @@ export interface Registration {
   provider?: string;
   dependencies: string[];
   inputs: Record<string, unknown>;
+  options?: RecordedOptions;
 }
 
 /** The registrations of a recording, in order. */
@@ -34,6 +35,7 @@ export function registrations(recording: Recording): Registration[] {
     ...(r.provider ? { provider: r.provider } : {}),
     dependencies: r.dependencies,
     inputs: r.inputs,
+    ...(r.options && Object.keys(r.options).length > 0 ? { options: r.options } : {}),
   }));
 }
 
@@ -53,6 +55,30 @@ export function replayCounts(regs: Registration[]): ReplayCounts {
 }
 
 const PROVIDER_PREFIX = "pulumi:providers:";
+
+/** A recorded alias (a URN, or the spec the SDK sent) as the option that sends the same. */
+function aliasOption(a: Record<string, string | boolean>): pulumi.Input<string> | pulumi.Alias {
+  if (typeof a.urn === "string") return a.urn;
+  const str = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : undefined);
+  return {
+    ...(str("name") ? { name: str("name") } : {}),
+    ...(str("type") ? { type: str("type") } : {}),
+    ...(str("project") ? { project: str("project") } : {}),
+    ...(str("stack") ? { stack: str("stack") } : {}),
+    ...(str("parenturn") ? { parent: str("parenturn") } : {}),
+    ...(a.noparent === true ? { parent: pulumi.rootStackResource } : {}),
+  };
+}
+
+/** The recorded lifecycle options as resource options. */
+function lifecycle(o: RecordedOptions | undefined): pulumi.ResourceOptions {
+  if (!o) return {};
+  return {
+    ...(o.protect ? { protect: true } : {}),
+    ...(o.retainOnDelete ? { retainOnDelete: true } : {}),
+    ...(o.aliases ? { aliases: o.aliases.map(aliasOption) } : {}),
+  };
+}
 
 // The SDK's classes as a program subclasses them (the kinds are abstract), adding nothing.
 class Component extends pulumi.ComponentResource {
@@ -76,7 +102,7 @@ export function replay(regs: Registration[]): number {
     const dependsOn = r.dependencies
       .map((u) => byUrn.get(u))
       .filter((d): d is pulumi.Resource => d !== undefined);
-    const opts: pulumi.CustomResourceOptions = { parent, dependsOn };
+    const opts: pulumi.CustomResourceOptions = { parent, dependsOn, ...lifecycle(r.options) };
     let resource: pulumi.Resource;
     if (!r.custom) {
       resource = new Component(r.type, r.name, opts);

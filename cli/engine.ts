@@ -30,6 +30,8 @@ export interface RecordedResource {
   redacted: Record<string, unknown>;
   /** Lifecycle options as registered (only those set): what a rename or a delete does to it. */
   options?: RecordedOptions;
+  /** A component's `registerOutputs` values, secrets replaced by SECRET_PLACEHOLDER. */
+  outputs?: Record<string, unknown>;
 }
 
 /** The registered `protect`, `retainOnDelete` and own `aliases` (the engine adds inherited ones). */
@@ -164,8 +166,17 @@ interface RegisterRequest {
   getAliasesList(): AliasMessage[];
 }
 
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
 interface MockMonitorLike {
   registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
+  registerResourceOutputs(
+    req: RegisterOutputsRequest,
+    cb: (err: unknown, res: unknown) => void,
+  ): void;
   newUrn(parent: string, type: string, name: string): string;
 }
 
@@ -257,6 +268,12 @@ export async function installRecordingEngine(options: EngineOptions): Promise<Re
       options: recordedOptions(req),
     });
     return register(req, cb);
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    const r = recording.byUrn(req.getUrn());
+    if (r) r.outputs = decode(req.getOutputs()?.toJavaScript() ?? {})[1] as Record<string, unknown>;
+    return registerOutputs(req, cb);
   };
   return recording;
 }

@@ -46,6 +46,12 @@ function servicesWithAlerts(services: StackConfig["services"]): string[] {
     .sort();
 }
 
+/** At most `max` names, then how many more: a warning about 1,200 services stays one line. */
+export function nameList(names: readonly string[], max = 10): string {
+  const more = names.length - max;
+  return more > 0 ? `${names.slice(0, max).join(", ")} and ${more} more` : names.join(", ");
+}
+
 /**
  * The render warning for alerts nobody receives: alert rules exist, but Prometheus is off,
  * Alertmanager is off, or Alertmanager has no `alerting` (the chart's config sends every alert
@@ -63,7 +69,7 @@ function unroutedAlertsWarning(stack: StackConfig): string | undefined {
         : prometheus === true || !prometheus?.alerting
           ? "Alertmanager has no receivers (`platform.prometheus.alerting`), so the chart's `null` receiver drops them"
           : undefined;
-  return why && `alert rules of ${withAlerts.join(", ")} reach nobody: ${why}`;
+  return why && `alert rules of ${nameList(withAlerts)} reach nobody: ${why}`;
 }
 
 /** The program: builds what the stack's config selects and returns the stack outputs. */

@@ -240,6 +240,10 @@ describe("cli/bench", () => {
       const byUrn = (xs: ReturnType<typeof registrations>) =>
         [...xs].sort((a, b) => a.urn.localeCompare(b.urn));
       assert.deepEqual(byUrn(registrations(again)), byUrn(regs));
+      // Lifecycle options are part of a registration (the typed Deployment's three aliases, the
+      // retained namespaces and releases): the replay sends them too.
+      assert.ok(regs.some((x) => x.options?.aliases?.length === 3));
+      assert.ok(regs.some((x) => x.options?.retainOnDelete));
       const counts = replayCounts(regs);
       assert.equal(counts.resources, r.recording.resources.length);
       assert.equal(counts.components, r.recording.resources.filter((x) => !x.custom).length);

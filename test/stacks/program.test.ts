@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as h from "../harness";
 import { rejects, run } from "./run";
+import { nameList } from "../../stacks/program";
 
 const strictPlatform = {
   istio: { mtls: "STRICT" },
@@ -120,6 +121,11 @@ describe("stacks/program: config errors name the key, the value and what is allo
     assert.deepEqual(await warnings({ grafana: false }), [
       "alert rules of orders reach nobody: Alertmanager has no receivers (`platform.prometheus.alerting`), so the chart's `null` receiver drops them",
     ]);
+    // A stack of hundreds of services gets one line: the first ten names, then how many more.
+    assert.equal(nameList(["a", "b"]), "a, b");
+    const many = Array.from({ length: 12 }, (_, i) => `s${String(i).padStart(2, "0")}`);
+    assert.equal(nameList(many), "s00, s01, s02, s03, s04, s05, s06, s07, s08, s09 and 2 more");
+    assert.equal(nameList(many.slice(0, 10)), many.slice(0, 10).join(", "));
     const alerting = {
       receivers: { chat: { type: "webhook", url: { name: "am-hook", key: "url" } } },
       defaultReceiver: "chat",

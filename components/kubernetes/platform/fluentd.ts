@@ -203,6 +203,6 @@ export class Fluentd extends pulumi.ComponentResource {
       { parent: this },
     );
     this.namespace = namespace;
-    this.registerOutputs({ release: this.release, namespace });
+    this.registerOutputs({ namespace });
   }
 }

@@ -335,13 +335,6 @@ export class IstioMesh extends pulumi.ComponentResource {
     ];
     this.dependsOn = ready;
     this.version = version;
-    this.registerOutputs({
-      base: this.base,
-      istiod: this.istiod,
-      gateway: this.gateway,
-      peerAuthentication: this.peerAuthentication,
-      rootNamespace: this.rootNamespace,
-      gatewayName: this.gatewayName,
-    });
+    this.registerOutputs({ rootNamespace: this.rootNamespace, gatewayName: this.gatewayName });
   }
 }

@@ -283,11 +283,6 @@ export class Jaeger extends pulumi.ComponentResource {
     this.samplingPercentage = sampling;
     // The chart's all-in-one Service is named after the release; the query UI listens on 16686.
     this.queryUrl = `http://${JAEGER_RELEASE}.${namespace}.svc:${QUERY_PORT}`;
-    this.registerOutputs({
-      release: this.release,
-      telemetry: this.telemetry,
-      volumeClaim: this.volumeClaim,
-      namespace,
-    });
+    this.registerOutputs({ namespace, queryUrl: this.queryUrl });
   }
 }

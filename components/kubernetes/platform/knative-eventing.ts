@@ -279,11 +279,6 @@ export class KnativeEventing extends pulumi.ComponentResource {
     });
     this.namespace = r.namespace;
     this.brokerClass = r.brokerClass;
-    this.registerOutputs({
-      eventing: this.eventing,
-      webhookPeerAuthentications: this.webhookPeerAuthentications,
-      namespace: this.namespace,
-      brokerClass: this.brokerClass,
-    });
+    this.registerOutputs({ namespace: this.namespace, brokerClass: this.brokerClass });
   }
 }

@@ -338,12 +338,6 @@ export class KnativeServing extends pulumi.ComponentResource {
     });
     this.namespace = namespace;
     this.gateway = `${namespace}/${KNATIVE_INGRESS_GATEWAY}`;
-    this.registerOutputs({
-      operator: this.operator,
-      serving: this.serving,
-      peerAuthentication: this.peerAuthentication,
-      namespace,
-      gateway: this.gateway,
-    });
+    this.registerOutputs({ namespace, gateway: this.gateway });
   }
 }

@@ -267,13 +267,6 @@ export class OpenFaas extends pulumi.ComponentResource {
       dependsOn: [this.release],
     };
     this.gatewayUrl = `http://gateway.${r.namespace}.svc.cluster.local:8080`;
-    this.registerOutputs({
-      release: this.release,
-      namespaces: this.namespaces,
-      peerAuthentications: this.peerAuthentications,
-      licenseSecret: this.licenseSecret,
-      basicAuthSecret: this.basicAuthSecret,
-      gatewayUrl: this.gatewayUrl,
-    });
+    this.registerOutputs({ gatewayUrl: this.gatewayUrl });
   }
 }

@@ -316,16 +316,6 @@ export class MeshPlatform extends pulumi.ComponentResource {
         ...(this.eventing ? [this.eventing.eventing] : []),
       ],
     };
-    this.registerOutputs({
-      istio: this.istio,
-      knative: this.knative,
-      jaeger: this.jaeger,
-      prometheus: this.prometheus,
-      fluentd: this.fluentd,
-      openfaas: this.openfaas,
-      eventing: this.eventing,
-      rootNamespace: this.istio.rootNamespace,
-      gatewayService: this.gatewayService,
-    });
+    this.registerOutputs({ gatewayService: this.gatewayService });
   }
 }

@@ -378,11 +378,6 @@ export class Prometheus extends pulumi.ComponentResource {
       pulumi.log.warn(GRAFANA_DEFAULT_PASSWORD_WARNING, this);
     }
     this.dashboards = prometheusDashboards(namespace, r.grafana, r.alertmanager);
-    this.registerOutputs({
-      release: this.release,
-      envoyStats: this.envoyStats,
-      istiod: this.istiod,
-      namespace,
-    });
+    this.registerOutputs({ namespace });
   }
 }

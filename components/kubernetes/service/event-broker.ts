@@ -131,15 +131,8 @@ export class EventBroker extends pulumi.ComponentResource {
     this.brokerName = name;
     this.namespace = ctx.namespace;
     // knative/eventing pkg/reconciler/broker: the ingress path is /<namespace>/<name>.
-    this.address = pulumi.output(
-      `http://broker-ingress.${ctx.mesh.eventingNamespace}.svc.cluster.local/${ctx.namespace}/${name}`,
-    );
-    this.registerOutputs({
-      broker: this.broker,
-      channelDestinationRule: this.channelDestinationRule,
-      brokerName: this.brokerName,
-      namespace: this.namespace,
-      address: this.address,
-    });
+    const address = `http://broker-ingress.${ctx.mesh.eventingNamespace}.svc.cluster.local/${ctx.namespace}/${name}`;
+    this.address = pulumi.output(address);
+    this.registerOutputs({ brokerName: name, namespace: ctx.namespace, address });
   }
 }

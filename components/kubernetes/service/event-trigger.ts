@@ -145,9 +145,6 @@ export class EventTrigger extends pulumi.ComponentResource {
     this.trigger = registerObject(this, triggerObject(r), r.ctx.dependsOn);
     this.deliveryServiceAccount = r.deliveryServiceAccount;
     this.deliveryRule = r.deliveryRule;
-    this.registerOutputs({
-      trigger: this.trigger,
-      deliveryServiceAccount: this.deliveryServiceAccount,
-    });
+    this.registerOutputs({ deliveryServiceAccount: this.deliveryServiceAccount });
   }
 }

@@ -27,6 +27,6 @@ export class IngressGateway extends pulumi.ComponentResource {
     const resolved = resolveGateway(check, ctx, gateway);
     this.gateway = registerObject(this, gatewayObject(ctx, resolved), ctx.dependsOn);
     this.gatewayRef = pulumi.output(`${ctx.namespace}/${name}`);
-    this.registerOutputs({ gateway: this.gateway, gatewayRef: this.gatewayRef });
+    this.registerOutputs({ gatewayRef: `${ctx.namespace}/${name}` });
   }
 }

@@ -28,6 +28,6 @@ export class IngressRoute extends pulumi.ComponentResource {
     const resolved = resolveIngress(check, "", ctx, ingress, name);
     const vs = ingressObjects(ctx, resolved).virtualService;
     this.virtualService = registerObject(this, vs!, ctx.dependsOn);
-    this.registerOutputs({ virtualService: this.virtualService });
+    this.registerOutputs({});
   }
 }

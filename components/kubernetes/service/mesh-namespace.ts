@@ -384,15 +384,6 @@ export class MeshNamespace extends pulumi.ComponentResource implements Namespace
     this.namespaceName = this.namespaceObject
       ? this.namespaceObject.metadata.name
       : pulumi.output(ns);
-    this.registerOutputs({
-      namespaceName: this.namespaceName,
-      namespaceObject: this.namespaceObject,
-      peerAuthentication: this.peerAuthentication,
-      denyPolicy: this.denyPolicy,
-      sidecar: this.sidecar,
-      quota: this.quota,
-      limitRange: this.limitRange,
-      priorityClass: this.priorityClass,
-    });
+    this.registerOutputs({ namespaceName: ns });
   }
 }

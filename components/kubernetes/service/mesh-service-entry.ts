@@ -174,6 +174,6 @@ export class MeshServiceEntry extends pulumi.ComponentResource {
       r.ctx.dependsOn,
     );
     this.entryName = pulumi.output(name);
-    this.registerOutputs({ serviceEntry: this.serviceEntry, entryName: this.entryName });
+    this.registerOutputs({ entryName: name });
   }
 }

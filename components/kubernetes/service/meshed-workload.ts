@@ -155,13 +155,8 @@ export class MeshedWorkload extends pulumi.ComponentResource {
       );
     }
     this.parts = registerParts(this, ctx, r.parts, deps);
-    this.host = pulumi.output(`${name}.${ctx.namespace}.svc.cluster.local`);
-    this.registerOutputs({
-      deployment: this.deployment,
-      service: this.service,
-      serviceAccount: this.serviceAccount,
-      ...this.parts,
-      host: this.host,
-    });
+    const host = `${name}.${ctx.namespace}.svc.cluster.local`;
+    this.host = pulumi.output(host);
+    this.registerOutputs({ host });
   }
 }

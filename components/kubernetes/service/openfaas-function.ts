@@ -323,7 +323,8 @@ export class OpenFaasFunction extends pulumi.ComponentResource {
     this.function = registerObject(this, r.function, r.dependsOn);
     // Mesh objects wait for the mesh and the namespace, not for the function's pods.
     this.parts = registerParts(this, r.ctx, r.parts, r.ctx.dependsOn);
-    this.host = pulumi.output(`${name}.${r.ctx.namespace}.svc.cluster.local`);
-    this.registerOutputs({ function: this.function, ...this.parts, host: this.host });
+    const host = `${name}.${r.ctx.namespace}.svc.cluster.local`;
+    this.host = pulumi.output(host);
+    this.registerOutputs({ host });
   }
 }

@@ -144,6 +144,6 @@ export class PingSource extends pulumi.ComponentResource {
     checkArgs(this, schema, args);
     const r = resolvePingSource(new ArgChecker(this), name, args);
     this.source = registerObject(this, pingSourceObject(r), r.ctx.dependsOn);
-    this.registerOutputs({ source: this.source });
+    this.registerOutputs({});
   }
 }

@@ -385,12 +385,6 @@ export class ServerlessService extends pulumi.ComponentResource {
     this.host = pulumi.output(r.host);
     this.serviceName = pulumi.output(name);
     this.url = pulumi.output(r.url);
-    this.registerOutputs({
-      service: this.service,
-      ...this.parts,
-      host: this.host,
-      serviceName: this.serviceName,
-      url: this.url,
-    });
+    this.registerOutputs({ host: r.host, serviceName: name, url: r.url });
   }
 }

@@ -50,12 +50,6 @@ export class ServiceAccess extends pulumi.ComponentResource {
     this.auditPolicy = parts.auditPolicy;
     this.customPolicy = parts.customPolicy;
     this.requestAuthentication = parts.requestAuthentication;
-    this.registerOutputs({
-      authorizationPolicy: this.authorizationPolicy,
-      denyPolicy: this.denyPolicy,
-      auditPolicy: this.auditPolicy,
-      customPolicy: this.customPolicy,
-      requestAuthentication: this.requestAuthentication,
-    });
+    this.registerOutputs({});
   }
 }

@@ -57,10 +57,6 @@ export class ServiceObservability extends pulumi.ComponentResource {
     this.monitor = parts.monitor;
     this.prometheusRule = parts.prometheusRule;
     this.telemetry = parts.telemetry;
-    this.registerOutputs({
-      monitor: this.monitor,
-      prometheusRule: this.prometheusRule,
-      telemetry: this.telemetry,
-    });
+    this.registerOutputs({});
   }
 }

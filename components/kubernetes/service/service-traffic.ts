@@ -49,10 +49,6 @@ export class ServiceTraffic extends pulumi.ComponentResource {
     this.virtualService = parts.virtualService;
     this.destinationRule = parts.destinationRule;
     this.host = pulumi.output(traffic.host);
-    this.registerOutputs({
-      virtualService: this.virtualService,
-      destinationRule: this.destinationRule,
-      host: this.host,
-    });
+    this.registerOutputs({ host: traffic.host });
   }
 }
