@@ -56,4 +56,22 @@ describe("cli/start.js", () => {
       codePaths: "function",
     });
   });
+
+  it("defers the SDK's Automation API until a program reads it", () => {
+    const out = run(`
+      const pulumi = require("@pulumi/pulumi");
+      const loaded = () => Object.keys(require.cache).some((f) => f.includes("/@pulumi/pulumi/automation/"));
+      const before = loaded();
+      const automation = pulumi.automation;
+      const same = automation.LocalWorkspace === require("@pulumi/pulumi/automation").LocalWorkspace;
+      console.log(JSON.stringify({ before, after: loaded(), same, keys: Object.keys(automation).includes("LocalWorkspace") }));`);
+    assert.deepEqual(JSON.parse(out), { before: false, after: true, same: true, keys: true });
+  });
+
+  it("names its cache directory for the argument validators", () => {
+    const dir = run(
+      'process.stdout.write(String(globalThis[Symbol.for("mesh-serverless.cacheDir")]))',
+    );
+    assert.equal(dir, path.join(ROOT, "node_modules", ".cache", "mesh-serverless"));
+  });
 });
