@@ -74,8 +74,29 @@ export interface PromqlProblem {
   message: string;
 }
 
+/**
+ * String literals of letters, digits and `_ . : / * | -` only: no escape can be wrong in them and
+ * what they hold changes neither the parse nor a metric or label name, so the expressions a stack
+ * generates per service (`destination_service_name="orders"`) are parsed once per shape.
+ */
+const PLAIN_STRING = /"[A-Za-z0-9_.:/*|-]*"|'[A-Za-z0-9_.:/*|-]*'/g;
+const problemsByShape = new Map<string, PromqlProblem[]>();
+
 /** Problems of one expression: a parse error, or Istio metrics and labels that do not exist. */
 function promqlProblems(expr: string): PromqlProblem[] {
+  const shape = expr.replace(PLAIN_STRING, '""');
+  const known = problemsByShape.get(shape);
+  if (known) return known;
+  const problems = parseProblems(expr);
+  // A parse error's message quotes the expression itself: only clean shapes are shared.
+  if (problems.every((p) => p.severity !== "error" || !p.message.startsWith("does not parse"))) {
+    if (problemsByShape.size > 10_000) problemsByShape.clear();
+    problemsByShape.set(shape, problems);
+  }
+  return problems;
+}
+
+function parseProblems(expr: string): PromqlProblem[] {
   const out: PromqlProblem[] = [];
   const tree = parser.parse(expr);
   let firstError: number | undefined;

@@ -48,6 +48,30 @@ runCases("MS501", [
   },
 ]);
 
+describe("MS501 parses each expression shape once", () => {
+  const found = (expr: string) =>
+    analyze(
+      [rule(expr)],
+      {},
+      RULES.filter((r) => r.code === "MS501"),
+    ).map((f) => f.message);
+  it("gives expressions that differ only in label values the same findings", () => {
+    const shape = (svc: string) =>
+      `sum(rate(istio_requests_total{reporter="destination",destination_service_nam="${svc}"}[5m])) > 1`;
+    const first = found(shape("orders"));
+    assert.equal(first.length, 1);
+    assert.deepEqual(found(shape("payments")), first);
+  });
+  it("quotes each unparsable expression's own text, whatever was parsed before", () => {
+    const broken = (svc: string) => `sum(rate(x_total{job="${svc}"}[5m]) > 1`;
+    // The error is at the end: the message quotes the 20 characters before it.
+    const [a] = found(broken("orders-one"));
+    const [b] = found(broken("payments-two"));
+    assert.match(a, /does not parse as PromQL at column \d+: .*rs-one.*\) > 1"$/);
+    assert.match(b, /does not parse as PromQL at column \d+: .*ts-two.*\) > 1"$/);
+  });
+});
+
 const GI = 1024 ** 3;
 describe("quantities", () => {
   it("parses Kubernetes quantities in base units", () => {
