@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import type { Struct as StructClass } from "google-protobuf/google/protobuf/struct_pb";
 import { mockState } from "./mock-state";
 
 /**
@@ -192,6 +194,8 @@ export interface EngineOptions {
 }
 
 const SKIP_CALLSITES = Symbol.for("mesh-serverless.render.callsites");
+const KEEP_DATA = Symbol.for("mesh-serverless.render.structData");
+let recordingInstalled = false;
 
 /**
  * The SDK records where each resource was declared: `Resource.callsites()` raises
@@ -215,6 +219,41 @@ function honourStackTraceLimit(): void {
 }
 
 /**
+ * Under the mock engine the SDK hands every request and response body to the monitor as a
+ * protobuf `Struct` built from plain JSON data (`Struct.fromJavaScript`), and the other side reads
+ * it straight back (`toJavaScript`): nothing is ever serialised to bytes. That round trip was the
+ * SDK's largest single cost in a render (google-protobuf ~15% of its CPU and much of its garbage).
+ * While the recording engine is installed, a `Struct` made from JSON data keeps the data and hands
+ * it back; its fields (the SDK's `getResource` reads them, as does `toObject()`) are built from it
+ * on demand. Both
+ * readers only read the data (the SDK's deserializeProperties and decode() below copy it).
+ */
+function keepStructData(): void {
+  // The copy of google-protobuf the SDK itself loads (a dependency of @pulumi/pulumi's, not ours).
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Struct } = require(
+    require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdk] }),
+  ) as { Struct: typeof StructClass };
+  const struct = Struct as unknown as {
+    fromJavaScript: (value: Record<string, unknown>) => StructClass;
+    [KEEP_DATA]?: true;
+  };
+  if (struct[KEEP_DATA]) return;
+  const fromJavaScript = struct.fromJavaScript.bind(Struct);
+  struct.fromJavaScript = (value) => {
+    if (!recordingInstalled) return fromJavaScript(value);
+    const kept = new Struct();
+    let real: StructClass | undefined;
+    kept.toJavaScript = () => value as ReturnType<StructClass["toJavaScript"]>;
+    // Anything else (the SDK's getResource, a test's toObject()) gets the real message.
+    kept.getFieldsMap = () => (real ??= fromJavaScript(value)).getFieldsMap();
+    return kept;
+  };
+  struct[KEEP_DATA] = true;
+}
+
+/**
  * Installs Pulumi's mock engine (process-wide; the last install wins) with a recording wrapped
  * around it, and the given stack config. Returns the new, empty recording.
  */
@@ -222,6 +261,8 @@ export async function installRecordingEngine(options: EngineOptions): Promise<Re
   abandoned = false;
   const recording = new Recording();
   honourStackTraceLimit();
+  keepStructData();
+  recordingInstalled = true;
   const defaultRegion = options.defaultRegion ?? options.config?.["aws:region"] ?? "us-east-1";
   const regionOf = (provider: string): string => {
     const p = provider ? recording.byUrn(provider.split("::").slice(0, -1).join("::")) : undefined;

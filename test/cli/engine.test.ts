@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as path from "path";
 import { SECRET_PLACEHOLDER } from "../../cli/engine";
 import * as h from "../harness";
 import { components } from "../core/samples";
@@ -9,6 +10,42 @@ const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
 
 describe("cli/engine", () => {
   beforeEach(() => h.reset());
+
+  describe("request and response bodies (no protobuf round trip, issue 17)", () => {
+    // The SDK's own copy of google-protobuf, as the engine patches it.
+    const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Struct } = require(
+      require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] }),
+    ) as typeof import("google-protobuf/google/protobuf/struct_pb");
+
+    it("a Struct made from JSON data hands the same data back; its fields are built on demand", () => {
+      const data = { a: 1, b: { c: ["x", null, true] } };
+      const s = Struct.fromJavaScript(data);
+      assert.equal(s.toJavaScript(), data);
+      assert.equal(s.getFieldsMap().get("a")?.toJavaScript(), 1);
+      assert.deepEqual(s.getFieldsMap().get("b")?.toJavaScript(), data.b);
+      assert.deepEqual(
+        Struct.toObject(false, s).fieldsMap.map(([k]) => k),
+        ["a", "b"],
+      );
+    });
+
+    it("registrations reach the SDK with the same outputs as before", async () => {
+      const ns = new k8s.core.v1.Namespace("shop", {
+        metadata: { name: "shop", labels: { a: "b" } },
+      });
+      assert.deepEqual(await h.resolve(ns.metadata), { name: "shop", labels: { a: "b" } });
+      const r = (await h.settled()).resources.find(
+        (x) => x.type === "kubernetes:core/v1:Namespace",
+      );
+      assert.deepEqual(r?.inputs, {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: "shop", labels: { a: "b" } },
+      });
+    });
+  });
 
   describe("source positions", () => {
     it("takes none while Error.stackTraceLimit is 0, as the renderer runs programs", () => {
