@@ -218,6 +218,28 @@ function honourStackTraceLimit(): void {
   resource[SKIP_CALLSITES] = true;
 }
 
+const SKIP_PROMISE_DEBUG = Symbol.for("mesh-serverless.render.promiseDebug");
+
+/**
+ * The SDK wraps each of its internal promises (several per resource) for leak diagnostics: three
+ * properties, a stack trace, a set entry and two more promises (runtime/debuggable.js). With
+ * `Error.stackTraceLimit = 0` (the renderer) the trace is empty anyway and settle() is what
+ * notices a registration that never finishes, so the promise is used as it is; with any other
+ * limit the SDK behaves as shipped.
+ */
+function skipPromiseDebugging(): void {
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable = require(path.join(sdk, "runtime", "debuggable.js")) as {
+    debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+    [SKIP_PROMISE_DEBUG]?: true;
+  };
+  if (debuggable[SKIP_PROMISE_DEBUG]) return;
+  const wrap = debuggable.debuggablePromise;
+  debuggable.debuggablePromise = (p, ctx) => (Error.stackTraceLimit === 0 ? p : wrap(p, ctx));
+  debuggable[SKIP_PROMISE_DEBUG] = true;
+}
+
 /**
  * Under the mock engine the SDK hands every request and response body to the monitor as a
  * protobuf `Struct` built from plain JSON data (`Struct.fromJavaScript`), and the other side reads
@@ -262,6 +284,7 @@ export async function installRecordingEngine(options: EngineOptions): Promise<Re
   const recording = new Recording();
   honourStackTraceLimit();
   keepStructData();
+  skipPromiseDebugging();
   recordingInstalled = true;
   const defaultRegion = options.defaultRegion ?? options.config?.["aws:region"] ?? "us-east-1";
   const regionOf = (provider: string): string => {

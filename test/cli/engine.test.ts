@@ -47,6 +47,36 @@ describe("cli/engine", () => {
     });
   });
 
+  describe("promise diagnostics", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require(
+      path.join(
+        path.dirname(require.resolve("@pulumi/pulumi/package.json")),
+        "runtime",
+        "debuggable.js",
+      ),
+    ) as { debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T> };
+
+    it("are skipped while Error.stackTraceLimit is 0, as the renderer runs programs", async () => {
+      const limit = Error.stackTraceLimit;
+      try {
+        Error.stackTraceLimit = 0;
+        const p = Promise.resolve(1);
+        assert.equal(debuggable.debuggablePromise(p, "test"), p);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    });
+
+    it("are taken as the SDK does under any other limit", async () => {
+      const p = Promise.resolve(2);
+      const wrapped = debuggable.debuggablePromise(p, "test");
+      assert.notEqual(wrapped, p);
+      assert.equal((p as unknown as { _debugCtx: string })._debugCtx, "test");
+      assert.equal(await wrapped, 2);
+    });
+  });
+
   describe("source positions", () => {
     it("takes none while Error.stackTraceLimit is 0, as the renderer runs programs", () => {
       const limit = Error.stackTraceLimit;

@@ -22,6 +22,20 @@ describe("core/schema", () => {
       } as never),
       { status: "valid" },
     );
+    // Validated in place (no copy): never written to; one with an undefined value is validated
+    // as the model's copy without it, as before.
+    const ns = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop", labels: { a: "b" } },
+    };
+    const before = JSON.stringify(ns);
+    assert.deepEqual(await validateManifest(ns), { status: "valid" });
+    assert.equal(JSON.stringify(ns), before);
+    assert.deepEqual(
+      await validateManifest({ ...ns, metadata: { name: "shop", namespace: undefined } } as never),
+      { status: "valid" },
+    );
     const bad = await validateManifest({
       apiVersion: "networking.istio.io/v1",
       kind: "DestinationRule",
