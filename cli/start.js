@@ -26,8 +26,11 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_ROOT = path.join(ROOT, "node_modules", ".cache", "mesh-serverless");
-const CACHE = path.join(CACHE_ROOT, "ts");
-globalThis[Symbol.for("mesh-serverless.cacheDir")] = CACHE_ROOT;
+
+// The tools' cache (cli/cache.js), published for the argument validators as well
+// (components/core/args-validator.ts).
+const cache = require("./cache.js").toolsCache(CACHE_ROOT);
+globalThis[Symbol.for("mesh-serverless.cache")] = cache;
 // The compiler: this repo's, or, for the installed `mesh-serverless` command, the Pulumi
 // project's own (a TypeScript project has it; a JavaScript one never loads a .ts file).
 const TS_PATHS = [ROOT, process.cwd()];
@@ -68,27 +71,11 @@ function compiled(filename) {
   const source = fs.readFileSync(filename, "utf8");
   const salt = `${typescriptVersion(filename)}\0${JSON.stringify(OPTIONS)}\0`;
   const key = crypto.createHash("sha1").update(salt).update(source).digest("hex");
-  const file = path.join(CACHE, `${key}.js`);
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    const js = transpile(source, filename);
-    // Written under a temporary name and renamed: renders running side by side never read half
-    // a file. A cache that cannot be written (a read-only install) only costs the next start.
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(CACHE, { recursive: true });
-      fs.writeFileSync(tmp, js);
-      fs.renameSync(tmp, file);
-    } catch {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // not even a temporary file could be made (the cache's place is a file, or read-only)
-      }
-    }
-    return js;
-  }
+  const cached = cache.read("ts", key);
+  if (cached !== undefined) return cached;
+  const js = transpile(source, filename);
+  cache.write("ts", key, js);
+  return js;
 }
 
 require.extensions[".ts"] = function (module, filename) {
@@ -136,4 +123,4 @@ Module._load = function (request, parent, isMain) {
   return stand;
 };
 
-module.exports = { compiled };
+module.exports = { compiled, cache };

@@ -1,19 +1,22 @@
 /**
  * The compiled validators of the generated argument schemas (core/args-schema.ts reads their
  * errors). Compiling costs: 0.3-0.4 s for the schemas one render of the dev stack uses, most of
- * that render's own work. So where the command-line tools run (cli/start.js names a cache
- * directory), each validator is also written out as ajv's standalone code, under the hash of the
- * schema, ajv's version and these options, and the next process loads it instead of compiling.
- * A program using the package (a `pulumi up`) has no cache directory and compiles, as before.
+ * that render's own work. So where the command-line tools run (cli/start.js publishes their cache,
+ * cli/cache.js), each validator is also written out as ajv's standalone code, under the hash of
+ * the schema, ajv's version and these options, and the next process loads it instead of
+ * compiling. A program using the package (a `pulumi up`) has no such cache and compiles.
  */
 import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import type Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
 
-/** Where cli/start.js puts the command-line tools' cache (`node_modules/.cache/mesh-serverless`). */
-export const CACHE_DIR = Symbol.for("mesh-serverless.cacheDir");
+/** The command-line tools' cache, as cli/start.js publishes it (`node_modules/.cache/mesh-serverless`). */
+export const TOOLS_CACHE = Symbol.for("mesh-serverless.cache");
+
+export interface ToolsCache {
+  read(kind: string, key: string): string | undefined;
+  write(kind: string, key: string, text: string): void;
+}
 
 export type InstanceCheck = (kind: string, value: unknown) => boolean;
 
@@ -31,15 +34,17 @@ const OPTIONS = {
 /** What the standalone code calls `x-instance-of`'s check by (a parameter of the cached module). */
 const CHECK_NAME = "isInstanceOf";
 
-function cacheDir(): string | undefined {
-  const dir = (globalThis as Record<symbol, unknown>)[CACHE_DIR];
-  return typeof dir === "string" ? path.join(dir, "validators") : undefined;
+const KIND = "validators";
+
+function toolsCache(): ToolsCache | undefined {
+  const cache = (globalThis as Record<symbol, ToolsCache | undefined>)[TOOLS_CACHE];
+  return typeof cache?.read === "function" ? cache : undefined;
 }
 
 /** One ajv per process, with `x-instance-of` (a value that is not data: cli/schema.ts). */
 export class ArgsValidators {
   private ajv: Ajv | undefined;
-  private readonly dir = cacheDir();
+  private readonly cache = toolsCache();
 
   constructor(private readonly check: InstanceCheck) {}
 
@@ -48,7 +53,10 @@ export class ArgsValidators {
     if (this.ajv) return this.ajv;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ajv = require("ajv") as typeof import("ajv");
-    const instance = new ajv.default({ ...OPTIONS, code: { ...OPTIONS.code, source: !!this.dir } });
+    const instance = new ajv.default({
+      ...OPTIONS,
+      code: { ...OPTIONS.code, source: !!this.cache },
+    });
     const check = this.check;
     instance.addKeyword({
       keyword: "x-instance-of",
@@ -65,40 +73,21 @@ export class ArgsValidators {
 
   /** The validator of `schema`: from the cache when it holds one, else compiled (and cached). */
   compile(schema: object): ValidateFunction {
-    if (!this.dir) return this.instance().compile(schema);
-    const text = JSON.stringify(schema);
+    if (!this.cache) return this.instance().compile(schema);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const version = (require("ajv/package.json") as { version: string }).version;
     const key = crypto
       .createHash("sha1")
       .update(`${version}\0${JSON.stringify(OPTIONS)}\0${CHECK_NAME}\0`)
-      .update(text)
+      .update(JSON.stringify(schema))
       .digest("hex");
-    const file = path.join(this.dir, `${key}.js`);
-    let code: string | undefined;
-    try {
-      code = fs.readFileSync(file, "utf8");
-    } catch {
-      // not cached yet
-    }
+    const code = this.cache.read(KIND, key);
     if (code !== undefined) return this.load(code);
     const validate = this.instance().compile(schema);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const standalone = (require("ajv/dist/standalone") as typeof import("ajv/dist/standalone"))
       .default;
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(tmp, standalone(this.instance(), validate));
-      fs.renameSync(tmp, file);
-    } catch {
-      // A cache that cannot be written only costs the next start.
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // not even a temporary file could be made
-      }
-    }
+    this.cache.write(KIND, key, standalone(this.instance(), validate));
     return validate;
   }
 

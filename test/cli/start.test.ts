@@ -68,10 +68,19 @@ describe("cli/start.js", () => {
     assert.deepEqual(JSON.parse(out), { before: false, after: true, same: true, keys: true });
   });
 
-  it("names its cache directory for the argument validators", () => {
-    const dir = run(
-      'process.stdout.write(String(globalThis[Symbol.for("mesh-serverless.cacheDir")]))',
-    );
-    assert.equal(dir, path.join(ROOT, "node_modules", ".cache", "mesh-serverless"));
+  it("publishes its cache for the argument validators: the same files, by kind and key", () => {
+    const out = run(`
+      const cache = globalThis[Symbol.for("mesh-serverless.cache")];
+      const key = "test-" + process.pid;
+      const before = cache.read("validators", key);
+      cache.write("validators", key, "x");
+      const after = cache.read("validators", key);
+      require("fs").rmSync(require("path").join(cache.dir, "validators", key + ".js"));
+      console.log(JSON.stringify({ dir: cache.dir, before: before === undefined, after }));`);
+    assert.deepEqual(JSON.parse(out), {
+      dir: path.join(ROOT, "node_modules", ".cache", "mesh-serverless"),
+      before: true,
+      after: "x",
+    });
   });
 });

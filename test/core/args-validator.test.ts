@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgsValidators, CACHE_DIR } from "../../components/core/args-validator";
+import { ArgsValidators, TOOLS_CACHE, type ToolsCache } from "../../components/core/args-validator";
 import { COMPONENTS, STACK_SCHEMA } from "../../cli/schema";
 import { components } from "./samples";
 import { corrupt, slots } from "../fuzz/fuzz";
@@ -24,15 +24,20 @@ const check = (kind: string, value: unknown) =>
       ? pulumi.asset.Archive.isInstance(value)
       : pulumi.Resource.isInstance(value);
 
-/** ArgsValidators as the command-line tools make them: with `dir` as the cache. */
+// The tools' cache as cli/start.js makes it (plain JavaScript; start.js itself would install its
+// require hooks in mocha's process).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { toolsCache } = require("../../cli/cache.js") as { toolsCache(root: string): ToolsCache };
+
+/** ArgsValidators as the command-line tools make them: with a cache in `dir`. */
 function cachedValidators(dir: string | undefined): ArgsValidators {
   const g = globalThis as Record<symbol, unknown>;
-  const before = g[CACHE_DIR];
-  g[CACHE_DIR] = dir;
+  const before = g[TOOLS_CACHE];
+  g[TOOLS_CACHE] = dir === undefined ? undefined : toolsCache(dir);
   try {
     return new ArgsValidators(check);
   } finally {
-    g[CACHE_DIR] = before;
+    g[TOOLS_CACHE] = before;
   }
 }
 

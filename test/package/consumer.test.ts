@@ -116,6 +116,7 @@ describe("package: a consumer of the packed tarball", function () {
       "LICENSE",
       "README.md",
       "bin/mesh-serverless.js",
+      "cli/cache.js",
       "cli/start.js",
       "dist/cli",
       "dist/components",
