@@ -219,6 +219,97 @@ function honourStackTraceLimit(): void {
 }
 
 const SKIP_PROMISE_DEBUG = Symbol.for("mesh-serverless.render.promiseDebug");
+const PLAIN_SERIALIZATION = Symbol.for("mesh-serverless.render.plainSerialization");
+const NOT_PLAIN = Symbol("not plain data");
+
+/**
+ * What the SDK's serializeProperty makes of `value` when it is plain data (strings, numbers,
+ * booleans, null, lists and mappings of them, nothing inherited): the same value with undefined
+ * fields dropped and undefined list items null. NOT_PLAIN for anything else (an Output, a
+ * Promise, a resource, an asset, a function, a class instance), which the SDK then serializes.
+ */
+function plainData(value: unknown): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return value;
+    case "object":
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) return NOT_PLAIN;
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] === undefined ? null : plainData(value[i]);
+      if (v === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = v;
+    }
+    return out;
+  }
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const obj = value as Record<string, unknown>;
+  // The SDK recognises its own values by these flags, whatever their prototype.
+  if (obj.__pulumiOutput || obj.__pulumiResource || obj.__pulumiAsset || obj.__pulumiArchive)
+    return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) {
+    if (obj[k] === undefined) continue;
+    const v = plainData(obj[k]);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The SDK serializes every property of every registration (and every mock response) with an
+ * `await` per field, to find the Outputs, Promises and resources in it: a 1,000-service render
+ * has ~250,000 fields and none of them needs it. While `Error.stackTraceLimit` is 0 (the
+ * renderer), properties that are plain data are copied as serializeProperty would copy them, with
+ * no dependencies; anything else goes to the SDK as shipped, as does every call under another
+ * limit.
+ */
+function serializePlainDataDirectly(): void {
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  type Serialized = [Record<string, unknown>, Map<string, Set<pulumi.Resource>>];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rpc = require(path.join(sdk, "runtime", "rpc.js")) as {
+    serializeResourceProperties: (
+      label: string,
+      props: object,
+      opts?: unknown,
+    ) => Promise<Serialized>;
+    serializeProperties: (label: string, props: object, opts?: unknown) => Promise<object>;
+    [PLAIN_SERIALIZATION]?: true;
+  };
+  if (rpc[PLAIN_SERIALIZATION]) return;
+  const plainProps = (props: object, skip?: (k: string) => boolean): Serialized | undefined => {
+    const result: Record<string, unknown> = {};
+    const deps = new Map<string, Set<pulumi.Resource>>();
+    for (const k of Object.keys(props)) {
+      const v = (props as Record<string, unknown>)[k];
+      if (v === undefined || skip?.(k)) continue;
+      const data = plainData(v);
+      if (data === NOT_PLAIN) return undefined;
+      result[k] = data;
+      deps.set(k, new Set());
+    }
+    return [result, deps];
+  };
+  const resourceProperties = rpc.serializeResourceProperties;
+  rpc.serializeResourceProperties = async (label, props, opts) =>
+    (Error.stackTraceLimit === 0 && plainProps(props, (k) => k === "id" || k === "urn")) ||
+    resourceProperties(label, props, opts);
+  const properties = rpc.serializeProperties;
+  rpc.serializeProperties = async (label, props, opts) =>
+    (Error.stackTraceLimit === 0 && plainProps(props)?.[0]) || properties(label, props, opts);
+  rpc[PLAIN_SERIALIZATION] = true;
+}
 
 /**
  * The SDK wraps each of its internal promises (several per resource) for leak diagnostics: three
@@ -285,6 +376,7 @@ export async function installRecordingEngine(options: EngineOptions): Promise<Re
   honourStackTraceLimit();
   keepStructData();
   skipPromiseDebugging();
+  serializePlainDataDirectly();
   recordingInstalled = true;
   const defaultRegion = options.defaultRegion ?? options.config?.["aws:region"] ?? "us-east-1";
   const regionOf = (provider: string): string => {

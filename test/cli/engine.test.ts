@@ -77,6 +77,69 @@ describe("cli/engine", () => {
     });
   });
 
+  describe("plain data serialized directly (issue 17)", () => {
+    type Deps = Map<string, Set<pulumi.Resource>>;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rpc = require(
+      path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "runtime", "rpc.js"),
+    ) as {
+      serializeResourceProperties(l: string, p: object): Promise<[object, Deps]>;
+      serializeProperties(l: string, p: object): Promise<object>;
+    };
+    /** The SDK's own result (any limit but 0) and the renderer's (limit 0), for `props`. */
+    async function both<T>(serialize: () => Promise<T>): Promise<[T, T]> {
+      const limit = Error.stackTraceLimit;
+      try {
+        Error.stackTraceLimit = 10;
+        const sdk = await serialize();
+        Error.stackTraceLimit = 0;
+        return [sdk, await serialize()];
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    }
+    const depsOf = (m: Deps) => [...m].map(([k, v]) => [k, [...v].map((r) => r.constructor.name)]);
+
+    it("gives what the SDK gives: undefined fields dropped, undefined items null, no dependencies", async () => {
+      const props = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        id: "skipped",
+        urn: "skipped",
+        gone: undefined,
+        metadata: { name: "a", labels: { x: "1" }, annotations: undefined },
+        data: { list: ["a", undefined, 1, true, null, { deep: [[], {}] }], n: -0.5 },
+        bare: Object.assign(Object.create(null), { k: "v" }),
+      };
+      const [sdk, ours] = await both(() => rpc.serializeResourceProperties("t", props));
+      assert.deepEqual(ours[0], sdk[0]);
+      assert.deepEqual(depsOf(ours[1]), depsOf(sdk[1]));
+      const [sdkAll, oursAll] = await both(() => rpc.serializeProperties("t", props));
+      assert.deepEqual(oursAll, sdkAll);
+    });
+
+    it("leaves Outputs, secrets, Promises, resources and functions to the SDK", async () => {
+      const ns = new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } });
+      for (const value of [
+        pulumi.output("x"),
+        pulumi.secret("s"),
+        Promise.resolve("p"),
+        ns,
+        () => 1,
+        new (class Thing {
+          a = 1;
+        })(),
+        { nested: [pulumi.secret("s")] },
+      ]) {
+        const [sdk, ours] = await both(() =>
+          rpc.serializeResourceProperties("t", { a: "b", value }),
+        );
+        assert.deepEqual(ours[0], sdk[0]);
+        assert.deepEqual(depsOf(ours[1]), depsOf(sdk[1]));
+      }
+    });
+  });
+
   describe("source positions", () => {
     it("takes none while Error.stackTraceLimit is 0, as the renderer runs programs", () => {
       const limit = Error.stackTraceLimit;
