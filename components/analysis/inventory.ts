@@ -69,7 +69,10 @@ function functionWorkload(o: K8sObject): Workload {
   };
 }
 
-function workloadOf(o: K8sObject, index: Omit<Inventory, "workloads">): Workload | undefined {
+function workloadOf(
+  o: K8sObject,
+  index: Omit<Inventory, "workloads" | "workloadsIn" | "inNamespace">,
+): Workload | undefined {
   const namespace = nsOf(o);
   if (isKnativeService(o)) {
     const template = obj(spec(o).template);
@@ -134,5 +137,17 @@ export function buildInventory(objects: K8sObject[]): Inventory {
     ),
   };
   const workloads = objects.map((o) => workloadOf(o, base)).filter((w): w is Workload => !!w);
-  return { ...base, workloads };
+  const byNamespace = groupBy(workloads, (w) => w.namespace);
+  const kindsByNamespace = new Map<string, Map<string, K8sObject[]>>();
+  const inNamespace = (kind: string, namespace: string): K8sObject[] => {
+    let groups = kindsByNamespace.get(kind);
+    if (!groups) kindsByNamespace.set(kind, (groups = groupBy(base.byKind(kind), nsOf)));
+    return groups.get(namespace) ?? [];
+  };
+  return {
+    ...base,
+    workloads,
+    workloadsIn: (namespace) => byNamespace.get(namespace) ?? [],
+    inNamespace,
+  };
 }

@@ -66,6 +66,10 @@ export interface Inventory {
   knownNamespaces: Set<string>;
   /** Pod templates with their owner: Deployments, StatefulSets, DaemonSets, Pods, Knative Services. */
   workloads: Workload[];
+  /** The workloads in one namespace (rules that match selectors look only there). */
+  workloadsIn(namespace: string): Workload[];
+  /** The objects of one kind in one namespace. */
+  inNamespace(kind: string, namespace: string): K8sObject[];
   /** The Knative operator's `KnativeServing` CR, when the input has one. */
   knativeServing?: K8sObject;
 }

@@ -157,8 +157,8 @@ function egressAllows(sidecar: K8sObject, host: string, hostNamespace: string): 
 function calleeHosts(index: Inventory, w: Workload): string[] {
   if (w.knative) return [`${w.owner.metadata.name}.${w.namespace}.svc.cluster.local`];
   return index
-    .byKind("Service")
-    .filter((s) => s.apiVersion === "v1" && nsOf(s) === w.namespace)
+    .inNamespace("Service", w.namespace)
+    .filter((s) => s.apiVersion === "v1")
     .filter(
       (s) =>
         Object.keys(labelsOf(spec(s).selector)).length > 0 &&

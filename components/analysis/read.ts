@@ -81,7 +81,8 @@ export function hostMatches(pattern: string, host: string): boolean {
 
 /** True when every `matchLabels` pair is in `labels` (an empty selector matches everything). */
 export function labelsMatch(selector: Record<string, string>, labels: Record<string, string>) {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
 }
 
 /**

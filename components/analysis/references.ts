@@ -108,11 +108,8 @@ export function selectedWorkloads(
   namespace: string,
   selector: Record<string, string>,
 ) {
-  return index.workloads.filter(
-    (w) =>
-      (w.namespace === namespace || namespace === "istio-system") &&
-      labelsMatch(selector, w.podLabels),
-  );
+  const candidates = namespace === "istio-system" ? index.workloads : index.workloadsIn(namespace);
+  return candidates.filter((w) => labelsMatch(selector, w.podLabels));
 }
 
 export const policySelectors: Rule = {

@@ -109,6 +109,27 @@ runCases("MS403", [
       'warning MS403 AuthorizationPolicy shop/catalog: selector {"app":"catalog"} matches no workload or Knative Service in shop',
     ],
   },
+  {
+    name: "a root-namespace (istio-system) policy selecting a workload in any namespace",
+    objects: [
+      deployment("web/catalog", { app: "catalog" }),
+      ap("istio-system/catalog", { selector: { matchLabels: { app: "catalog" } }, rules: [{}] }),
+    ],
+    fires: [],
+  },
+  {
+    name: "every label of the selector must match, not one of them",
+    objects: [
+      deployment("shop/catalog", { app: "catalog", version: "v1" }),
+      ap("shop/catalog", {
+        selector: { matchLabels: { app: "catalog", version: "v2" } },
+        rules: [{}],
+      }),
+    ],
+    fires: [
+      'warning MS403 AuthorizationPolicy shop/catalog: selector {"app":"catalog","version":"v2"} matches no workload',
+    ],
+  },
 ]);
 
 const allowFrom = (principal: string) => ({
