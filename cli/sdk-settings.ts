@@ -170,8 +170,8 @@ function skipPromiseDebugging(): void {
  * SDK's largest single cost in a render (google-protobuf ~15% of its CPU and much of its garbage).
  * Once the recording engine is installed, a `Struct` made from JSON data keeps the data and hands
  * it back; its fields (the SDK's `getResource` reads them, as does `toObject()`) are built from it
- * on demand. Both
- * readers only read the data (the SDK's deserializeProperties and decode() below copy it).
+ * on demand. Its readers only read the data: the SDK's deserializeProperties and the engine's
+ * decode() copy it.
  */
 function keepStructData(): void {
   // The copy of google-protobuf the SDK itself loads (a dependency of @pulumi/pulumi's, not ours).
