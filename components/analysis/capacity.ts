@@ -184,8 +184,8 @@ export const quotaFits: Rule = {
       if (s.scopes !== undefined || s.scopeSelector !== undefined) continue;
       const ns = nsOf(quota);
       const hard = obj(s.hard);
-      const defaults = limitRangeDefaults(index.byKind("LimitRange").filter((l) => nsOf(l) === ns));
-      const workloads = index.workloads.filter((w) => w.namespace === ns);
+      const defaults = limitRangeDefaults(index.inNamespace("LimitRange", ns));
+      const workloads = index.workloadsIn(ns);
       const used: Record<string, number> = {};
       const parts: Record<string, string[]> = {};
       let pods = 0;

@@ -17,8 +17,11 @@ export type ArgsSchema = object;
 
 type Json = Record<string, unknown>;
 
-/** `x-instance-of`: values that are not data (see cli/schema.ts) and how each is recognised. */
-function isInstanceOf(kind: string, value: unknown): boolean {
+/**
+ * `x-instance-of`: values that are not data (see cli/schema.ts) and how each is recognised.
+ * @internal
+ */
+export function isInstanceOf(kind: string, value: unknown): boolean {
   switch (kind) {
     case "Output":
       return pulumi.Output.isInstance(value) || value instanceof Promise;

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import { isInstanceOf } from "../../components/core/args-schema";
 import { ArgsValidators, TOOLS_CACHE, type ToolsCache } from "../../components/core/args-validator";
 import { COMPONENTS, STACK_SCHEMA } from "../../cli/schema";
 import { components } from "./samples";
@@ -17,13 +17,6 @@ import { corrupt, slots } from "../fuzz/fuzz";
 const SCHEMA_DIR = path.join(__dirname, "..", "..", "schema");
 const schemaFile = (file: string): object =>
   JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), "utf8")) as object;
-const check = (kind: string, value: unknown) =>
-  kind === "Output"
-    ? pulumi.Output.isInstance(value)
-    : kind === "Archive"
-      ? pulumi.asset.Archive.isInstance(value)
-      : pulumi.Resource.isInstance(value);
-
 // The tools' cache as cli/start.js makes it (plain JavaScript; start.js itself would install its
 // require hooks in mocha's process).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,7 +28,7 @@ function cachedValidators(dir: string | undefined): ArgsValidators {
   const before = g[TOOLS_CACHE];
   g[TOOLS_CACHE] = dir === undefined ? undefined : toolsCache(dir);
   try {
-    return new ArgsValidators(check);
+    return new ArgsValidators(isInstanceOf);
   } finally {
     g[TOOLS_CACHE] = before;
   }

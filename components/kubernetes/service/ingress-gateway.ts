@@ -26,7 +26,8 @@ export class IngressGateway extends pulumi.ComponentResource {
     const { ctx, rest: gateway } = placePart(check, name, args);
     const resolved = resolveGateway(check, ctx, gateway);
     this.gateway = registerObject(this, gatewayObject(ctx, resolved), ctx.dependsOn);
-    this.gatewayRef = pulumi.output(`${ctx.namespace}/${name}`);
-    this.registerOutputs({ gatewayRef: `${ctx.namespace}/${name}` });
+    const gatewayRef = `${ctx.namespace}/${name}`;
+    this.gatewayRef = pulumi.output(gatewayRef);
+    this.registerOutputs({ gatewayRef });
   }
 }
