@@ -35,6 +35,11 @@ export interface Measurement {
   phases?: Record<string, Timing>;
   /** render only: fixed costs measured apart after the render (warm), on its recording. */
   fixed?: Record<string, Timing>;
+  /**
+   * With --warm: the last of `runs` more runs of the same mode in the same process, after the
+   * measured one; V8 has compiled, optimized and loaded all it needs by then.
+   */
+  warm?: Timing & { runs: number };
 }
 
 export const median = (xs: number[]): number => {
@@ -98,6 +103,27 @@ function stepTable(title: string, runs: Measurement[], pick: "phases" | "fixed")
     ]);
   }
   return ["", title, ...grid(rows)];
+}
+
+/** With --warm: each N's warm runs side by side, and their ratio. */
+function warmLines(runs: Measurement[], counts: number[]): string[] {
+  const lines: string[] = [];
+  for (const n of counts) {
+    const warm = (mode: Mode): Timing[] =>
+      runs.filter((r) => r.services === n && r.mode === mode && r.warm).map((r) => r.warm!);
+    const [ours, sdk] = [warm("render"), warm("sdk")];
+    if (ours.length === 0 || sdk.length === 0) continue;
+    const cpu = (t: Timing[]): number => median(t.map((x) => x.cpuMs));
+    const wall = (t: Timing[]): number => median(t.map((x) => x.wallMs));
+    const runNo = runs.find((r) => r.warm)!.warm!.runs + 1;
+    lines.push(
+      `${n} services, warm (run ${runNo} in one process): render cpu ${f0(cpu(ours))} ms ` +
+        `${pct(spread(ours.map((x) => x.cpuMs)))}, bare SDK cpu ${f0(cpu(sdk))} ms ` +
+        `${pct(spread(sdk.map((x) => x.cpuMs)))}; render / bare SDK: cpu ` +
+        `${f2(cpu(ours) / cpu(sdk))}x, wall ${f2(wall(ours) / wall(sdk))}x`,
+    );
+  }
+  return lines;
 }
 
 /** The whole report. `header` names the date, machine and load. */
@@ -164,7 +190,7 @@ export function report(runs: Measurement[], header: string[]): string {
         `wall ${f2(ours.wall / sdk.wall)}x, peak RSS ${f2(ours.rss / sdk.rss)}x${programPart}`,
     );
   }
-  const lines = [...header, "", ...grid(rows), "", ...ratios];
+  const lines = [...header, "", ...grid(rows), "", ...ratios, ...warmLines(runs, counts)];
   if (counts.length >= 2) {
     const [n1, n2] = counts.slice(-2);
     const parts: string[] = [];

@@ -21,7 +21,7 @@ import { validateManifest } from "../components/core/schema";
 /**
  * How the render scales with the number of services, against the bare SDK doing the same work.
  *
- *   npm run bench -- [--services N[,N...]] [--repeat R] [--out DIR] [--json]
+ *   npm run bench -- [--services N[,N...]] [--repeat R] [--warm K] [--out DIR] [--json]
  *
  * Writes a throw-away project per N (Pulumi.yaml and stacks/Pulumi.bench.yaml with N generated
  * services) and, R times in turn for every N, runs each mode in a fresh process (so peak RSS is
@@ -31,6 +31,8 @@ import { validateManifest } from "../components/core/schema";
  *           manifests YAML, analyzer, topology (and `diff`, which is not part of a render);
  *   sdk:    the bare SDK replaying exactly the render's registrations (cli/bench-replay.ts) with
  *           the renderer's settings: the floor the package's own code is measured against.
+ * With --warm K each process then runs its mode K times more and reports the last one: what the
+ * render costs once V8 has compiled and optimized its code, which a one-shot render pays anew.
  * Deterministic: no randomness, no downloads; nothing is written into the repository.
  */
 
@@ -73,8 +75,23 @@ const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 /** The replay's registrations (set by runMode before render() calls the program). */
 let replaying: Registration[] = [];
 
-/** Renders the bench project in `dir` in this process, as `mode`, and measures it. */
-export async function runMode(mode: Mode, dir: string, services: number): Promise<Measurement> {
+/** `once` run `warm` more times after the measured run; the last one's timing, if any. */
+async function warmTiming(warm: number, once: () => Promise<unknown>): Promise<Timing | undefined> {
+  let last: Timing | undefined;
+  for (let i = 0; i < warm; i++) last = await timed(once);
+  return last;
+}
+
+/**
+ * Renders the bench project in `dir` in this process, as `mode`, and measures it; then, with
+ * `warm`, runs it that many times more (see `Measurement.warm`).
+ */
+export async function runMode(
+  mode: Mode,
+  dir: string,
+  services: number,
+  warm = 0,
+): Promise<Measurement> {
   const loading = performance.now();
   if (mode === "sdk")
     replaying = JSON.parse(
@@ -86,17 +103,23 @@ export async function runMode(mode: Mode, dir: string, services: number): Promis
   const counts = replayCounts(replaying);
   if (mode === "sdk") {
     // The renderer's settings: the recording engine, no stack traces (cli/render.ts).
-    await installRecordingEngine({ project: readProjectName(dir), stack: BENCH_STACK });
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    const total = await timed(async () => {
-      replay(replaying);
-      await settle();
-    });
-    Error.stackTraceLimit = limit;
+    const replayOnce = async (): Promise<void> => {
+      await installRecordingEngine({ project: readProjectName(dir), stack: BENCH_STACK });
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        replay(replaying);
+        await settle();
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    };
+    const total = await timed(replayOnce);
     const objects = replaying.filter((r) =>
       isKubernetesObject({ ...r, redacted: r.inputs }),
     ).length;
+    const peak = peakRssMb();
+    const live = liveHeapMb();
     return {
       mode,
       services,
@@ -104,19 +127,21 @@ export async function runMode(mode: Mode, dir: string, services: number): Promis
       objects,
       loadMs,
       total,
-      peakRssMb: peakRssMb(),
-      liveHeapMb: liveHeapMb(),
+      peakRssMb: peak,
+      liveHeapMb: live,
+      ...warmPart(warm, await warmTiming(warm, replayOnce)),
     };
   }
   let result: Awaited<ReturnType<typeof render>> | undefined;
-  const total = await timed(async () => {
+  const renderOnce = async (): Promise<void> => {
     result = await render({
       stack: BENCH_STACK,
       root: dir,
       out: path.join(dir, "out"),
       program: PROGRAM,
     });
-  });
+  };
+  const total = await timed(renderOnce);
   const rss = peakRssMb();
   const r = result!;
   const regs = registrations(r.recording);
@@ -142,6 +167,7 @@ export async function runMode(mode: Mode, dir: string, services: number): Promis
     topology: await timed(() => buildTopologyFiles(r.recording, BENCH_STACK)),
     "diff (not in render)": await timed(() => diffRenders(readRender(r.out), readRender(r.out))),
   };
+  const live = liveHeapMb();
   return {
     mode,
     services,
@@ -150,14 +176,18 @@ export async function runMode(mode: Mode, dir: string, services: number): Promis
     loadMs,
     total,
     peakRssMb: rss,
-    liveHeapMb: liveHeapMb(),
+    liveHeapMb: live,
     phases,
     fixed,
+    ...warmPart(warm, await warmTiming(warm, renderOnce)),
   };
 }
 
+const warmPart = (warm: number, timing: Timing | undefined): Partial<Measurement> =>
+  timing ? { warm: { runs: warm, ...timing } } : {};
+
 /** Runs one mode in a fresh node process with this process's flags; returns its measurement. */
-function child(mode: Mode, dir: string, services: number): Promise<Measurement> {
+function child(mode: Mode, dir: string, services: number, warm: number): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
@@ -170,6 +200,8 @@ function child(mode: Mode, dir: string, services: number): Promise<Measurement> 
         dir,
         "--services",
         String(services),
+        "--warm",
+        String(warm),
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -185,7 +217,7 @@ function child(mode: Mode, dir: string, services: number): Promise<Measurement> 
 }
 
 /** Date, machine and load: the report's first lines. */
-function header(services: number[], repeat: number): string[] {
+function header(services: number[], repeat: number, warm: number): string[] {
   const cpus = os.cpus();
   return [
     `bench ${new Date().toISOString().slice(0, 16)}Z, ${cpus.length} x ${cpus[0]?.model ?? "cpu"}, ` +
@@ -194,7 +226,8 @@ function header(services: number[], repeat: number): string[] {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(" ")}`,
-    `${services.join(", ")} services; ${repeat} interleaved repetition(s) per mode; medians, ` +
+    `${services.join(", ")} services; ${repeat} interleaved repetition(s) per mode` +
+      `${warm > 0 ? `, each followed by ${warm} warm run(s) in its process` : ""}; medians, ` +
       `spread = (max - min) / median; cpu = the process's, all threads, GC included`,
   ];
 }
@@ -203,16 +236,19 @@ interface BenchArgs {
   services: number[];
   out?: string;
   repeat: number;
+  /** Runs of each mode after the measured one, in the same process (0: none). */
+  warm: number;
   /** Also print every run as one JSON line (for aggregating repeated benches). */
   json?: boolean;
   child?: Mode;
   dir?: string;
 }
 
-const USAGE = "usage: npm run bench -- [--services N[,N...]] [--repeat R] [--out DIR] [--json]";
+const USAGE =
+  "usage: npm run bench -- [--services N[,N...]] [--repeat R] [--warm K] [--out DIR] [--json]";
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const out: BenchArgs = { services: DEFAULT_SERVICES, repeat: DEFAULT_REPEAT };
+  const out: BenchArgs = { services: DEFAULT_SERVICES, repeat: DEFAULT_REPEAT, warm: 0 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -223,6 +259,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (flag === "--services") out.services = value().split(",").map(Number);
     else if (flag === "--out") out.out = value();
     else if (flag === "--repeat") out.repeat = Number(value());
+    else if (flag === "--warm") out.warm = Number(value());
     else if (flag === "--json") out.json = true;
     else if (flag === "--child") {
       const v = value();
@@ -235,6 +272,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     throw new UsageError(`--services must be positive integers: ${USAGE}`);
   if (!Number.isInteger(out.repeat) || out.repeat < 1)
     throw new UsageError(`--repeat must be a positive integer: ${USAGE}`);
+  if (!Number.isInteger(out.warm) || out.warm < 0)
+    throw new UsageError(`--warm must be 0 or a positive integer: ${USAGE}`);
   out.services = [...new Set(out.services)].sort((a, b) => a - b);
   return out;
 }
@@ -244,20 +283,20 @@ export async function main(argv: string[]): Promise<number> {
     const args = parseBenchArgs(argv);
     if (args.child) {
       const dir = path.resolve(args.dir ?? ".");
-      const m = await runMode(args.child, dir, args.services[0]);
+      const m = await runMode(args.child, dir, args.services[0], args.warm);
       process.stdout.write(`${JSON.stringify(m)}\n`);
       return 0;
     }
     const root = path.resolve(args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "mesh-bench-")));
     const dirOf = (n: number): string => path.join(root, `services-${n}`);
     for (const n of args.services) writeBenchProject(dirOf(n), n);
-    const head = header(args.services, args.repeat);
+    const head = header(args.services, args.repeat, args.warm);
     const runs: Measurement[] = [];
     for (let r = 0; r < args.repeat; r++) {
       for (const n of args.services) {
         // render first: it writes the registrations the replay registers.
-        runs.push(await child("render", dirOf(n), n));
-        runs.push(await child("sdk", dirOf(n), n));
+        runs.push(await child("render", dirOf(n), n, args.warm));
+        runs.push(await child("sdk", dirOf(n), n, args.warm));
       }
     }
     process.stdout.write(`${report(runs, head)}\n`);

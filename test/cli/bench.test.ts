@@ -253,6 +253,8 @@ describe("cli/bench", () => {
     it("measures the render with its steps and fixed costs, then the replay", async () => {
       const ours = await runMode("render", dir, n);
       const sdk = await runMode("sdk", dir, n);
+      assert.equal(ours.warm, undefined);
+      assert.equal(sdk.warm, undefined);
       assert.deepEqual([ours.mode, sdk.mode, ours.services, sdk.services], ["render", "sdk", n, n]);
       for (const k of ["resources", "objects", "components", "dependencies"] as const)
         assert.equal(sdk[k], ours[k], k);
@@ -278,6 +280,20 @@ describe("cli/bench", () => {
         assert.ok(m.liveHeapMb < m.peakRssMb);
       }
     });
+
+    it("with warm runs, runs each mode again in the process and times the last run", async () => {
+      const out = path.join(dir, "out");
+      const read = () =>
+        ["outputs.json", "topology.md"].map((f) => fs.readFileSync(path.join(out, f), "utf8"));
+      const before = read();
+      const ours = await runMode("render", dir, n, 2);
+      const sdk = await runMode("sdk", dir, n, 1);
+      assert.equal(ours.warm?.runs, 2);
+      assert.equal(sdk.warm?.runs, 1);
+      for (const m of [ours, sdk]) assert.ok(m.warm!.wallMs > 0 && m.warm!.cpuMs > 0);
+      // The warm renders write the same render again.
+      assert.deepEqual(read(), before);
+    });
   });
 
   describe("command line and report", () => {
@@ -285,22 +301,40 @@ describe("cli/bench", () => {
       assert.deepEqual(parseBenchArgs([]), {
         services: DEFAULT_SERVICES,
         repeat: DEFAULT_REPEAT,
+        warm: 0,
       });
       assert.deepEqual(DEFAULT_SERVICES, [1000, 2000]);
       assert.deepEqual(
-        parseBenchArgs(["--services", "2000,5,2000", "--out", "/tmp/x", "--repeat", "3", "--json"]),
-        { services: [5, 2000], repeat: 3, out: "/tmp/x", json: true },
+        parseBenchArgs([
+          "--services",
+          "2000,5,2000",
+          "--out",
+          "/tmp/x",
+          "--repeat",
+          "3",
+          "--warm",
+          "2",
+          "--json",
+        ]),
+        { services: [5, 2000], repeat: 3, warm: 2, out: "/tmp/x", json: true },
       );
-      assert.deepEqual(parseBenchArgs(["--child", "sdk", "--dir", "/tmp/b", "--services", "7"]), {
-        services: [7],
-        repeat: DEFAULT_REPEAT,
-        child: "sdk",
-        dir: "/tmp/b",
-      });
+      assert.deepEqual(
+        parseBenchArgs(["--child", "sdk", "--dir", "/tmp/b", "--services", "7", "--warm", "0"]),
+        {
+          services: [7],
+          repeat: DEFAULT_REPEAT,
+          warm: 0,
+          child: "sdk",
+          dir: "/tmp/b",
+        },
+      );
       for (const [argv, text] of [
         [["--services", "0"], "positive integers"],
         [["--services", "10,x"], "positive integers"],
         [["--services", "3", "--repeat", "0"], "--repeat must be"],
+        [["--warm", "-1"], "--warm must be 0 or a positive integer"],
+        [["--warm", "1.5"], "--warm must be 0 or a positive integer"],
+        [["--warm"], "--warm needs a value"],
         [["--services"], "--services needs a value"],
         [["--child", "floor"], "--child is render or sdk"],
         [["--stack", "dev"], 'unknown argument "--stack"'],
@@ -390,6 +424,40 @@ describe("cli/bench", () => {
         "200                   60/120              300/600",
       ]);
       assert.equal(lines[lines.length - 1].trim().split(/\s+/).join(" "), "200 5/10");
+      assert.ok(!lines.some((l) => l.includes("warm")), "no warm lines without --warm");
+    });
+
+    it("reports the warm runs side by side with their ratio when there are any", () => {
+      const m = (mode: "render" | "sdk", services: number, cpu: number, warmCpu: number) =>
+        ({
+          mode,
+          services,
+          resources: 6,
+          objects: 5,
+          components: 1,
+          dependencies: 20,
+          loadMs: 10,
+          total: { wallMs: cpu / 2, cpuMs: cpu },
+          peakRssMb: 100,
+          liveHeapMb: 25,
+          warm: { runs: 2, wallMs: warmCpu / 4, cpuMs: warmCpu },
+        }) as Measurement;
+      const runs = [
+        m("render", 100, 900, 300),
+        m("sdk", 100, 500, 200),
+        m("render", 100, 800, 330),
+        m("sdk", 100, 400, 220),
+        m("render", 200, 1800, 600),
+      ];
+      const lines = report(runs, ["HEAD"]).split("\n");
+      // 200 has no warm bare SDK run to compare with: no line for it.
+      assert.deepEqual(
+        lines.filter((l) => l.includes("warm")),
+        [
+          "100 services, warm (run 3 in one process): render cpu 315 ms ±10%, bare SDK cpu 210 ms " +
+            "±10%; render / bare SDK: cpu 1.50x, wall 1.50x",
+        ],
+      );
     });
   });
 });
