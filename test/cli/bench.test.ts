@@ -355,24 +355,26 @@ describe("cli/bench", () => {
       assert.equal(growth(1000, 10, 2000, 40), 2);
     });
 
+    /** A measurement of `services` whose times derive from `wall` (cpu is twice the wall). */
+    const t = (wallMs: number) => ({ wallMs, cpuMs: wallMs * 2 });
+    const m = (mode: "render" | "sdk", services: number, wall: number, rss: number) =>
+      ({
+        mode,
+        services,
+        resources: services * 6,
+        objects: services * 5,
+        components: services,
+        dependencies: services * 20,
+        loadMs: 10,
+        total: t(wall),
+        peakRssMb: rss,
+        liveHeapMb: rss / 4,
+        ...(mode === "render"
+          ? { phases: { config: t(wall / 10), program: t(wall / 2) }, fixed: { analyzer: t(5) } }
+          : {}),
+      }) as Measurement;
+
     it("reports medians per mode, per object and per service, the ratios, steps and growth", () => {
-      const t = (wallMs: number) => ({ wallMs, cpuMs: wallMs * 2 });
-      const m = (mode: "render" | "sdk", services: number, wall: number, rss: number) =>
-        ({
-          mode,
-          services,
-          resources: services * 6,
-          objects: services * 5,
-          components: services,
-          dependencies: services * 20,
-          loadMs: 10,
-          total: t(wall),
-          peakRssMb: rss,
-          liveHeapMb: rss / 4,
-          ...(mode === "render"
-            ? { phases: { config: t(wall / 10), program: t(wall / 2) }, fixed: { analyzer: t(5) } }
-            : {}),
-        }) as Measurement;
       const runs = [
         m("render", 100, 300, 200),
         m("sdk", 100, 200, 100),
@@ -428,27 +430,18 @@ describe("cli/bench", () => {
     });
 
     it("reports the warm runs side by side with their ratio when there are any", () => {
-      const m = (mode: "render" | "sdk", services: number, cpu: number, warmCpu: number) =>
-        ({
-          mode,
-          services,
-          resources: 6,
-          objects: 5,
-          components: 1,
-          dependencies: 20,
-          loadMs: 10,
-          total: { wallMs: cpu / 2, cpuMs: cpu },
-          peakRssMb: 100,
-          liveHeapMb: 25,
-          warm: { runs: 2, wallMs: warmCpu / 4, cpuMs: warmCpu },
-        }) as Measurement;
-      const runs = [
-        m("render", 100, 900, 300),
-        m("sdk", 100, 500, 200),
-        m("render", 100, 800, 330),
-        m("sdk", 100, 400, 220),
-        m("render", 200, 1800, 600),
+      // [mode, services, warm cpu ms] of each run; the warm run's wall is a quarter of its cpu.
+      const warm: ["render" | "sdk", number, number][] = [
+        ["render", 100, 300],
+        ["sdk", 100, 200],
+        ["render", 100, 330],
+        ["sdk", 100, 220],
+        ["render", 200, 600],
       ];
+      const runs = warm.map(([mode, n, cpuMs]) => ({
+        ...m(mode, n, cpuMs * 3, 100),
+        warm: { runs: 2, wallMs: cpuMs / 4, cpuMs },
+      }));
       const lines = report(runs, ["HEAD"]).split("\n");
       // 200 has no warm bare SDK run to compare with: no line for it.
       assert.deepEqual(
