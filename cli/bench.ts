@@ -75,11 +75,14 @@ const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 /** The replay's registrations (set by runMode before render() calls the program). */
 let replaying: Registration[] = [];
 
-/** `once` run `warm` more times after the measured run; the last one's timing, if any. */
-async function warmTiming(warm: number, once: () => Promise<unknown>): Promise<Timing | undefined> {
+/** `once` run `warm` more times after the measured run: the last one's timing, if any. */
+async function warmRuns(
+  warm: number,
+  once: () => Promise<unknown>,
+): Promise<Pick<Measurement, "warm">> {
   let last: Timing | undefined;
   for (let i = 0; i < warm; i++) last = await timed(once);
-  return last;
+  return last ? { warm: { runs: warm, ...last } } : {};
 }
 
 /**
@@ -129,7 +132,7 @@ export async function runMode(
       total,
       peakRssMb: peak,
       liveHeapMb: live,
-      ...warmPart(warm, await warmTiming(warm, replayOnce)),
+      ...(await warmRuns(warm, replayOnce)),
     };
   }
   let result: Awaited<ReturnType<typeof render>> | undefined;
@@ -179,12 +182,9 @@ export async function runMode(
     liveHeapMb: live,
     phases,
     fixed,
-    ...warmPart(warm, await warmTiming(warm, renderOnce)),
+    ...(await warmRuns(warm, renderOnce)),
   };
 }
-
-const warmPart = (warm: number, timing: Timing | undefined): Partial<Measurement> =>
-  timing ? { warm: { runs: warm, ...timing } } : {};
 
 /** Runs one mode in a fresh node process with this process's flags; returns its measurement. */
 function child(mode: Mode, dir: string, services: number, warm: number): Promise<Measurement> {
