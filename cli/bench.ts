@@ -10,11 +10,13 @@ import { registrations, Registration, replay, replayCounts } from "./bench-repla
 import { Measurement, Mode, report, Timing } from "./bench-report";
 import { benchStackYaml } from "./bench-services";
 import { installRecordingEngine, settle } from "./engine";
+import { withoutTraces } from "./sdk-settings";
 import { analyzeRecording } from "./render-analysis";
 import { readRender } from "./render-reader";
 import { render } from "./render";
 import { diffRenders } from "./diff";
-import { readProjectName, readStackConfig, UsageError } from "./stack-config";
+import { readProject } from "./project";
+import { readStackConfig, UsageError } from "./stack-config";
 import { buildTopologyFiles } from "./topology-render";
 import { validateManifest } from "../components/core/schema";
 
@@ -75,13 +77,13 @@ const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 /** The replay's registrations (set by runMode before render() calls the program). */
 let replaying: Registration[] = [];
 
-/** `once` run `warm` more times after the measured run: the last one's timing, if any. */
+/** `once` (timed) run `warm` more times after the measured run: the last one's timing, if any. */
 async function warmRuns(
   warm: number,
-  once: () => Promise<unknown>,
+  once: () => Promise<Timing>,
 ): Promise<Pick<Measurement, "warm">> {
   let last: Timing | undefined;
-  for (let i = 0; i < warm; i++) last = await timed(once);
+  for (let i = 0; i < warm; i++) last = await once();
   return last ? { warm: { runs: warm, ...last } } : {};
 }
 
@@ -106,18 +108,17 @@ export async function runMode(
   const counts = replayCounts(replaying);
   if (mode === "sdk") {
     // The renderer's settings: the recording engine, no stack traces (cli/render.ts).
-    const replayOnce = async (): Promise<void> => {
-      await installRecordingEngine({ project: readProjectName(dir), stack: BENCH_STACK });
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        replay(replaying);
-        await settle();
-      } finally {
-        Error.stackTraceLimit = limit;
-      }
+    const project = readProject(dir).name;
+    const replayOnce = async (): Promise<Timing> => {
+      await installRecordingEngine({ project, stack: BENCH_STACK });
+      return timed(() =>
+        withoutTraces(async () => {
+          replay(replaying);
+          await settle();
+        }),
+      );
     };
-    const total = await timed(replayOnce);
+    const total = await replayOnce();
     const objects = replaying.filter((r) =>
       isKubernetesObject({ ...r, redacted: r.inputs }),
     ).length;
@@ -136,15 +137,16 @@ export async function runMode(
     };
   }
   let result: Awaited<ReturnType<typeof render>> | undefined;
-  const renderOnce = async (): Promise<void> => {
-    result = await render({
-      stack: BENCH_STACK,
-      root: dir,
-      out: path.join(dir, "out"),
-      program: PROGRAM,
+  const renderOnce = (): Promise<Timing> =>
+    timed(async () => {
+      result = await render({
+        stack: BENCH_STACK,
+        root: dir,
+        out: path.join(dir, "out"),
+        program: PROGRAM,
+      });
     });
-  };
-  const total = await timed(renderOnce);
+  const total = await renderOnce();
   const rss = peakRssMb();
   const r = result!;
   const regs = registrations(r.recording);
@@ -153,12 +155,12 @@ export async function runMode(
     Object.keys(r.phaseMs).map((k) => [k, { wallMs: r.phaseMs[k], cpuMs: r.phaseCpuMs[k] }]),
   );
   const kube = r.recording.resources.filter(isKubernetesObject);
-  const project = readProjectName(dir);
+  const project = readProject(dir);
   const validation = await timed(() => Promise.all(kube.map((k) => validateManifest(k.inputs))));
   const manifests = await timed(() => buildManifests(r.recording));
   const fixed: Record<string, Timing> = {
     "stack-file parse": await timed(() =>
-      readStackConfig(path.join(dir, "stacks"), project, BENCH_STACK),
+      readStackConfig(project.stackConfigDir, project.name, BENCH_STACK),
     ),
     "schema validation": validation,
     // buildManifests validates and writes YAML: the YAML part is the rest.

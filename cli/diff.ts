@@ -289,5 +289,3 @@ export function main(argv: string[]): number {
     return 2;
   }
 }
-
-if (require.main === module) process.exit(main(process.argv.slice(2)));

@@ -75,7 +75,3 @@ export async function main(argv: string[]): Promise<number> {
   }
   return command.run(rest);
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
-}

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseYamlFile, UsageError } from "./stack-config";
+import { readYamlFile, UsageError } from "./stack-config";
 
 /**
  * What the renderer needs from a Pulumi project's `Pulumi.yaml`, read the way the Pulumi CLI
@@ -31,14 +31,7 @@ function projectFile(root: string): string {
 
 export function readProject(root: string): PulumiProject {
   const file = projectFile(root);
-  let doc: unknown;
-  try {
-    doc = parseYamlFile(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    throw new UsageError(`${file} is not valid YAML: ${first}`);
-  }
-  const p = (doc ?? {}) as Record<string, unknown>;
+  const p = (readYamlFile(file, file) ?? {}) as Record<string, unknown>;
   if (typeof p.name !== "string") throw new UsageError(`${file} has no project name`);
   const runtime = p.runtime;
   const runtimeName =

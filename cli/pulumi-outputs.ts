@@ -25,7 +25,8 @@ export interface ComponentShape {
   skipped: Record<string, string>;
 }
 
-const OUTPUT_TYPES = new Set(["Output", "OutputInstance", "Promise"]);
+/** The type names whose values resolve later: a property of one of them is an output. */
+export const OUTPUT_TYPES = new Set(["Output", "OutputInstance", "Promise"]);
 
 function doc(checker: ts.TypeChecker, symbol: ts.Symbol): string | undefined {
   const text = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
@@ -75,10 +76,9 @@ function typeSchema(
     const items = typeSchema(checker, item, components, definitions);
     return typeof items === "string" ? `an array of ${items}` : { type: "array", items };
   }
-  const name = type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
-  if (name && components.has(name)) return { "x-instance-of": name };
+  if (symbolName && components.has(symbolName)) return { "x-instance-of": symbolName };
   if (isResourceClass(type)) return { "x-instance-of": "Resource" };
-  if (name && definitions.has(name)) return { $ref: `#/definitions/${name}` };
+  if (symbolName && definitions.has(symbolName)) return { $ref: `#/definitions/${symbolName}` };
   const index = type.getStringIndexType();
   if (index && type.getProperties().length === 0) {
     const values = typeSchema(checker, index, components, definitions);

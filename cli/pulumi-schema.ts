@@ -30,18 +30,16 @@
  *   would then send them explicitly, which is not what an unset argument means to the
  *   components).
  */
+import { followRefs, refName } from "../components/core/schema-refs";
+import { defined } from "../components/core/values";
+import type { ComponentShape } from "./pulumi-outputs";
 
 type Json = Record<string, unknown>;
 
 export interface ComponentInput {
   /** The generated argument schema (`schema/<Component>.schema.json`). */
   args: Json;
-  shape: {
-    token: string;
-    description?: string;
-    outputs: Record<string, { schema: Json; optional: boolean; description?: string }>;
-    skipped: Record<string, string>;
-  };
+  shape: ComponentShape;
 }
 
 export interface PackageInfo {
@@ -49,7 +47,6 @@ export interface PackageInfo {
   version: string;
   description?: string;
   homepage?: string;
-  repository?: string;
   license?: string;
   keywords?: string[];
 }
@@ -81,10 +78,6 @@ class Converter {
     private readonly tokens: Record<string, string>,
   ) {}
 
-  typeRef(name: string): string {
-    return `#/types/${this.pkg}:index:${name}`;
-  }
-
   /** Registers a named type once (the argument schemas agree on every definition's shape). */
   private named(name: string, make: () => Json): Json {
     const token = `${this.pkg}:index:${name}`;
@@ -92,14 +85,14 @@ class Converter {
       this.types[token] = {}; // a placeholder while its properties refer back to it
       this.types[token] = make();
     }
-    return { $ref: this.typeRef(name) };
+    return { $ref: `#/types/${token}` };
   }
 
   /** The typeSpec of `node`; `hint` names an inline object or enum. */
   spec(node: Json, hint: string): Json {
     const plain = (s: Json) => ({ ...s, plain: true });
     if (typeof node.$ref === "string") {
-      const name = decodeURIComponent(node.$ref.split("/").pop()!);
+      const name = refName(node.$ref);
       const def = this.defs[name];
       if (!def) throw new Error(`pulumi-schema: no definition ${name}`);
       if (IMPLEMENTED_BY[name])
@@ -187,10 +180,7 @@ class Converter {
   }
 
   private resolve(node: Json): Json {
-    let at = node;
-    while (typeof at.$ref === "string")
-      at = this.defs[decodeURIComponent(at.$ref.split("/").pop()!)] ?? {};
-    return at;
+    return followRefs(this.defs, node);
   }
 
   private enumType(node: Json): Json {
@@ -235,10 +225,6 @@ function withoutPlain(s: Json): Json {
   return rest;
 }
 
-function defined(o: Json): Json {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
 function nonEmpty<T>(a: T[] | undefined): T[] | undefined {
   return a && a.length > 0 ? a : undefined;
 }
@@ -246,7 +232,7 @@ function nonEmpty<T>(a: T[] | undefined): T[] | undefined {
 /** The property's description, with its default (a value, or prose already in the text). */
 function describe(node: Json, defs: Record<string, Json>): string | undefined {
   let text = node.description as string | undefined;
-  const name = typeof node.$ref === "string" ? decodeURIComponent(node.$ref.split("/").pop()!) : "";
+  const name = typeof node.$ref === "string" ? refName(node.$ref) : "";
   // A named type's description; not a generic's (`Input<string>` would bring Pulumi's TSDoc).
   if (text === undefined && /^[A-Za-z0-9]+$/.test(name))
     text = defs[name]?.description as string | undefined;
@@ -257,9 +243,9 @@ function describe(node: Json, defs: Record<string, Json>): string | undefined {
 
 /** The argument bag at the top of an argument schema; a union's branches merged. */
 function argsObject(args: Json, defs: Record<string, Json>): Json {
-  const root = defs[(args.$ref as string).split("/").pop()!];
+  const root = defs[refName(args.$ref as string)];
   if (!Array.isArray(root.anyOf)) return root;
-  const branches = (root.anyOf as Json[]).map((b) => defs[(b.$ref as string).split("/").pop()!]);
+  const branches = (root.anyOf as Json[]).map((b) => defs[refName(b.$ref as string)]);
   const merged: Record<string, Json[]> = {};
   for (const b of branches)
     for (const [k, v] of Object.entries(b.properties as Record<string, Json>))
@@ -342,7 +328,6 @@ export function pulumiPackageSchema(
     description: info.description,
     keywords: info.keywords,
     homepage: info.homepage,
-    repository: info.repository,
     license: info.license,
     meta: { moduleFormat: "(.*)" },
     language: {

@@ -3,6 +3,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, Recording, SECRET_PLACEHOLDER, settle } from "./engine";
+import { withoutTraces } from "./sdk-settings";
 import {
   buildAwsPlan,
   buildHelmfile,
@@ -137,19 +138,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const program = loadProgram(
     options.program ? path.resolve(options.program) : programFile(pulumiProject),
   );
-  // The SDK takes `new Error().stack` for every promise and resource (leak diagnostics, source
-  // positions), and under ts-node each frame is source-mapped: that was 80% of a 3,000-object
-  // render. With the limit at 0 those captures are empty (the engine also skips the SDK's
-  // callsites() walk, which raises the limit itself); RENDER_TRACES=1 keeps them for debugging.
-  const traceLimit = Error.stackTraceLimit;
-  if (!process.env.RENDER_TRACES) Error.stackTraceLimit = 0;
-  let outputs: Record<string, unknown>;
-  try {
-    outputs = await resolveOutputs(await program());
+  const outputs = await withoutTraces(async () => {
+    const resolved = await resolveOutputs(await program());
     await settle();
-  } finally {
-    Error.stackTraceLimit = traceLimit;
-  }
+    return resolved;
+  });
   lap("program");
 
   const artifactOptions = { gitops: options.gitops, kubeContext: config["kubernetes:context"] };
@@ -340,8 +333,4 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${errorText(err, await resourceLabel(err))}\n`);
     return exitCodeFor(err);
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
 }

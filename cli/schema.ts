@@ -33,8 +33,9 @@ import {
   type Config,
 } from "ts-json-schema-generator";
 import { UPSTREAM_KEYS } from "../components/kubernetes/upstream-keys";
+import { defined } from "../components/core/values";
 import { AWS_KEY_HINTS } from "../components/aws/key-hints";
-import { componentShapes } from "./pulumi-outputs";
+import { componentShapes, OUTPUT_TYPES } from "./pulumi-outputs";
 import { pulumiPackageSchema } from "./pulumi-schema";
 
 /** Every public component and the type of its args. */
@@ -77,11 +78,11 @@ const KEY_HINTS: Record<string, Record<string, string>> = {
   ...AWS_KEY_HINTS,
 };
 
+/** The entry points whose exports are the components' public API. */
+const ENTRY_POINTS = ["components/index.ts", "components/aws/index.ts"];
+
 /** Interfaces a component instance satisfies: checked, but extra keys allowed. */
 const OPEN_TYPES = ["NamespaceRef"];
-/** Type names that stand for a value produced later: an Output or a Promise. */
-const OUTPUT_TYPES = new Set(["Output", "OutputInstance", "Promise"]);
-
 const ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_DIR = path.join(ROOT, "schema");
 export const STACK_SCHEMA = "stack-config.schema.json";
@@ -198,7 +199,7 @@ function generator(): { gen: SchemaGenerator; program: ts.Program } {
   const config: Config = {
     // The public API (the root and aws entry points) and the stack config type (which imports
     // only types from it).
-    path: path.join(ROOT, "{components/index.ts,components/aws/index.ts,stacks/config-types.ts}"),
+    path: path.join(ROOT, `{${[...ENTRY_POINTS, "stacks/config-types.ts"].join(",")}}`),
     tsconfig: path.join(ROOT, "tsconfig.json"),
     skipTypeCheck: true,
     expose: "export",
@@ -214,10 +215,6 @@ function generator(): { gen: SchemaGenerator; program: ts.Program } {
   );
   const formatter = createFormatter(completed, (f) => f.addTypeFormatter(new InstanceFormatter()));
   return { gen: new SchemaGenerator(program, parser, formatter, completed), program };
-}
-
-function defined(o: Json): Json {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /**
@@ -263,7 +260,7 @@ function pulumiSchema(files: Map<string, string>, program: ts.Program): Json {
   );
   const shapes = componentShapes(
     program,
-    ["components/index.ts", "components/aws/index.ts"].map((f) => path.join(ROOT, f)),
+    ENTRY_POINTS.map((f) => path.join(ROOT, f)),
     COMPONENTS,
     definitions,
   );

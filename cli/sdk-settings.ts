@@ -30,6 +30,23 @@ export function useRendererSettings(): void {
   serializePlainDataDirectly();
 }
 
+/**
+ * Runs `fn` as the renderer runs a program: `Error.stackTraceLimit` at 0, the switch of the
+ * settings below, unless RENDER_TRACES is set; the limit is restored after. The SDK takes
+ * `new Error().stack` for every promise and resource (leak diagnostics, source positions), and
+ * under ts-node each frame is source-mapped: that was 80% of a 3,000-object render. With the limit
+ * at 0 those captures are empty; RENDER_TRACES=1 keeps them for debugging.
+ */
+export async function withoutTraces<T>(fn: () => Promise<T>): Promise<T> {
+  const limit = Error.stackTraceLimit;
+  if (!process.env.RENDER_TRACES) Error.stackTraceLimit = 0;
+  try {
+    return await fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 const SKIP_CALLSITES = Symbol.for("mesh-serverless.render.callsites");
 const KEEP_DATA = Symbol.for("mesh-serverless.render.structData");
 

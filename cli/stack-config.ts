@@ -33,12 +33,14 @@ export function parseYamlFile(text: string): unknown {
   return doc;
 }
 
-/** The project name from Pulumi.yaml in `root`. */
-export function readProjectName(root: string): string {
-  const file = path.join(root, "Pulumi.yaml");
-  const doc = parseYamlFile(fs.readFileSync(file, "utf8")) as { name?: unknown } | null;
-  if (!doc || typeof doc.name !== "string") throw new UsageError(`${file} has no project name`);
-  return doc.name;
+/** `file` read and parsed (parseYamlFile); invalid YAML is a usage error naming it `shown`. */
+export function readYamlFile(file: string, shown: string): unknown {
+  try {
+    return parseYamlFile(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    const first = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    throw new UsageError(`${shown} is not valid YAML: ${first}`);
+  }
 }
 
 /** Stack names that have a `Pulumi.<stack>.yaml` in `dir`, sorted. */
@@ -122,13 +124,7 @@ export function readStackConfig(stackDir: string, project: string, stack: string
       `unknown stack "${stack}": known stacks are ${known.join(", ") || "none"}`,
     );
   }
-  let doc: unknown;
-  try {
-    doc = parseYamlFile(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    throw new UsageError(`${path.basename(file)} is not valid YAML: ${first}`);
-  }
+  const doc = readYamlFile(file, path.basename(file));
   if (doc === null || doc === undefined) return { config: {}, secretKeys: [] };
   if (typeof doc !== "object" || Array.isArray(doc)) {
     throw new UsageError(`${path.basename(file)} must be a mapping with a \`config\` key`);

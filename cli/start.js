@@ -34,9 +34,10 @@ globalThis[Symbol.for("mesh-serverless.cache")] = cache;
 // The compiler: this repo's, or, for the installed `mesh-serverless` command, the Pulumi
 // project's own (a TypeScript project has it; a JavaScript one never loads a .ts file).
 const TS_PATHS = [ROOT, process.cwd()];
-let tsVersion;
-function typescriptVersion(filename) {
-  if (tsVersion) return tsVersion;
+let salt;
+/** What besides a file's text its JavaScript depends on: the compiler's version and options. */
+function saltFor(filename) {
+  if (salt) return salt;
   let pkg;
   try {
     pkg = require.resolve("typescript/package.json", { paths: TS_PATHS });
@@ -45,7 +46,8 @@ function typescriptVersion(filename) {
       `cannot run ${filename}: install TypeScript in the project (npm i -D typescript)`,
     );
   }
-  return (tsVersion = JSON.parse(fs.readFileSync(pkg, "utf8")).version);
+  const version = JSON.parse(fs.readFileSync(pkg, "utf8")).version;
+  return (salt = `${version}\0${JSON.stringify(OPTIONS)}\0`);
 }
 // tsconfig.json's emit options that change the JavaScript (module: node16 on a package without
 // "type": "module" emits CommonJS and keeps import() for the ESM-only schema packages).
@@ -69,8 +71,7 @@ function transpile(source, filename) {
 
 function compiled(filename) {
   const source = fs.readFileSync(filename, "utf8");
-  const salt = `${typescriptVersion(filename)}\0${JSON.stringify(OPTIONS)}\0`;
-  const key = crypto.createHash("sha1").update(salt).update(source).digest("hex");
+  const key = crypto.createHash("sha1").update(saltFor(filename)).update(source).digest("hex");
   const cached = cache.read("ts", key);
   if (cached !== undefined) return cached;
   const js = transpile(source, filename);
@@ -123,4 +124,4 @@ Module._load = function (request, parent, isMain) {
   return stand;
 };
 
-module.exports = { compiled, cache };
+module.exports = { compiled };

@@ -16,6 +16,7 @@
  * Everything else is left to the component's own checks, which report bad input as in TypeScript.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { followRefs } from "../components/core/schema-refs";
 
 type Json = Record<string, unknown>;
 
@@ -40,15 +41,8 @@ export interface ArgsContext {
 
 const URN = /^urn:pulumi:/;
 
-function definition(node: Json, ctx: ArgsContext): Json {
-  let at = node;
-  while (typeof at.$ref === "string")
-    at = ctx.definitions[decodeURIComponent(at.$ref.split("/").pop()!)] ?? {};
-  return at;
-}
-
 function branches(node: Json, ctx: ArgsContext): Json[] {
-  const at = definition(node, ctx);
+  const at = followRefs(ctx.definitions, node);
   return Array.isArray(at.anyOf) ? (at.anyOf as Json[]).flatMap((b) => branches(b, ctx)) : [at];
 }
 

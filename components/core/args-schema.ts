@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { ArgsValidators } from "./args-validator";
 import { invalidMessage } from "./errors";
+import { refName } from "./schema-refs";
 import { SECRET_TEXT } from "./secrets";
 
 /** A generated schema (the JSON file, imported). */
@@ -102,7 +103,7 @@ function resolve(root: Json, schema: Json): Json {
   const ref = schema.$ref;
   if (typeof ref !== "string") return schema;
   const defs = root.definitions as Record<string, Json>;
-  return resolve(root, defs[decodeURIComponent(ref.replace("#/definitions/", ""))]);
+  return resolve(root, defs[refName(ref)]);
 }
 
 /** `Archive` -> "an Archive", `Resource` -> "a Resource". */

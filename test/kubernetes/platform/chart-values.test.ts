@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { HELM_RELEASE } from "../../../cli/artifacts";
-import { knownStacks, readProjectName, readStackConfig } from "../../../cli/stack-config";
+import { readProject } from "../../../cli/project";
+import { withoutTraces } from "../../../cli/sdk-settings";
+import { knownStacks, readStackConfig } from "../../../cli/stack-config";
 import { isPlainObject, Values } from "../../../components/core/values";
 import { gatewayValues, istiodValues } from "../../../components/kubernetes/platform/istio-values";
 import { MeshPlatform, MeshPlatformArgs } from "../../../components/kubernetes/platform/platform";
@@ -35,15 +37,11 @@ interface Release {
 }
 
 async function releases(build: () => unknown): Promise<Release[]> {
-  // As the renderer does (cli/render.ts): no stack captures for every promise and resource.
-  const traceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
+  // As the renderer does: no stack captures for every promise and resource.
+  await withoutTraces(async () => {
     await build();
     await h.settled();
-  } finally {
-    Error.stackTraceLimit = traceLimit;
-  }
+  });
   return h.resources(HELM_RELEASE).map((r) => ({
     name: r.name,
     chart: String(r.inputs.chart),
@@ -54,8 +52,8 @@ async function releases(build: () => unknown): Promise<Release[]> {
 
 /** Runs the program with a stack's config, as `npm run render -- --stack <stack>` does. */
 async function renderStack(stack: string): Promise<Release[]> {
-  const project = readProjectName(root);
-  const { config, secretKeys } = readStackConfig(path.join(root, "stacks"), project, stack);
+  const project = readProject(root);
+  const { config, secretKeys } = readStackConfig(project.stackConfigDir, project.name, stack);
   await h.reset({ stack, config, secretKeys });
   return releases(main);
 }
