@@ -1,4 +1,4 @@
-import { MeshInfo } from "../components/kubernetes/mesh-info";
+import { MeshInfo, meshDefaults } from "../components/kubernetes/mesh-info";
 import {
   triggerDeliveryRule,
   withTriggerDelivery,
@@ -37,7 +37,7 @@ export function withEventDelivery(config: ServicesConfig, mesh: MeshInfo): Servi
     const seen = paths.has(key) ? paths.get(key) : [];
     paths.set(key, seen === undefined || path === undefined ? undefined : [...seen, path]);
   }
-  const eventing = mesh.eventingNamespace ?? "knative-eventing";
+  const eventing = meshDefaults(mesh).eventingNamespace;
   const serverless = Object.fromEntries(
     Object.entries(config.serverless).map(([name, entry]) => {
       const key = `${entry.namespace ?? "default"}/${name}`;

@@ -80,7 +80,7 @@ export async function main(): Promise<Record<string, unknown>> {
   const { environment } = stack;
   const clouds = [...new Set(stack.clouds ?? ["kubernetes"])];
   checkEnvironment(stack, config.name);
-  checkOpenFaas(stack);
+  checkOpenFaas(stack, config.name);
   const outputs: Record<string, unknown> = { stack: pulumi.getStack(), environment, clouds };
   // Inputs that hold a value of a secret config key are registered as secrets.
   const secrecy = hasSecrets() ? { transformations: [keepSecret] } : {};

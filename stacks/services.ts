@@ -29,10 +29,7 @@ import {
 } from "../components/kubernetes/service";
 import type { ServicesConfig, StackConfig } from "./config-types";
 import { fail, isSecretKey } from "./config";
-import { SECRET_TEXT } from "../components/core/secrets";
-
-const PROJECT = "mesh-serverless";
-import { warn } from "../components/core/secrets";
+import { SECRET_TEXT, warn } from "../components/core/secrets";
 import { withEventDelivery } from "./eventing";
 
 type Entries = Record<string, Record<string, unknown>>;
@@ -65,20 +62,20 @@ function warnUnreachable(config: ServicesConfig): void {
  * values (`pulumi config set --secret --path platform.openfaas.credentials.license`), never
  * plain text in the stack file.
  */
-export function checkOpenFaas(stack: StackConfig): void {
+export function checkOpenFaas(stack: StackConfig, project: string): void {
   const openfaas = stack.platform?.openfaas;
   if (typeof openfaas !== "object") return;
   const { license, adminPassword } = openfaas.credentials ?? {};
-  if ((license !== undefined || adminPassword !== undefined) && !isSecretKey(`${PROJECT}:platform`))
+  if ((license !== undefined || adminPassword !== undefined) && !isSecretKey(`${project}:platform`))
     fail(
-      `${PROJECT}:platform.openfaas.credentials`,
+      `${project}:platform.openfaas.credentials`,
       SECRET_TEXT,
       "must be secure values (pulumi config set --secret --path platform.openfaas.credentials.license ...), not plain text in the stack file",
     );
   const functions = Object.keys(stack.services?.openfaas ?? {});
   if (functions.length === 0 || openfaas.edition !== "ce") return;
   fail(
-    `${PROJECT}:platform.openfaas.edition`,
+    `${project}:platform.openfaas.edition`,
     "ce",
     `must be "pro" while services.openfaas has functions (${functions.join(", ")}): Function resources are reconciled only by the OpenFaaS operator, which the openfaas chart installs only with openfaasPro; OpenFaaS CE runs only the legacy controller, and its EULA limits commercial use to 60-day proofs of concept`,
   );

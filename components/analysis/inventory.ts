@@ -69,10 +69,7 @@ function functionWorkload(o: K8sObject): Workload {
   };
 }
 
-function workloadOf(
-  o: K8sObject,
-  index: Omit<Inventory, "workloads" | "workloadsIn" | "inNamespace">,
-): Workload | undefined {
+function workloadOf(o: K8sObject, index: Pick<Inventory, "knativeServing">): Workload | undefined {
   const namespace = nsOf(o);
   if (isKnativeService(o)) {
     const template = obj(spec(o).template);

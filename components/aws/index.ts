@@ -9,7 +9,8 @@ export type {
   AppMeshNetworkOptions,
   MeshNetworkSettings,
 } from "./mesh-network";
-export { MeshedFunction, INSTANCE_ATTRIBUTES } from "./meshed-function";
+export { MeshedFunction } from "./meshed-function";
+export { INSTANCE_ATTRIBUTES } from "./instance-attributes";
 export type { MeshedFunctionArgs, MeshBackendRef } from "./meshed-function";
 export type {
   FunctionAlias,

@@ -15,7 +15,6 @@ import {
   ResolvedFunction,
 } from "./function-args";
 import { createFunctionUrls } from "./function-urls";
-import { INSTANCE_ATTRIBUTES } from "./instance-attributes";
 import { LatticeWiring, wireLattice } from "./lattice-wiring";
 import { MeshNetwork } from "./mesh-network";
 import { RoutingArgs } from "./routing";
@@ -32,8 +31,6 @@ import {
 } from "./policies";
 import { checkArgs } from "../core/args-schema";
 import schema from "../../schema/MeshedFunction.schema.json";
-
-export { INSTANCE_ATTRIBUTES };
 
 /** What a caller needs of a function it lists as a backend. */
 export interface MeshBackendRef {

@@ -3,6 +3,12 @@ import { createHash } from "crypto";
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/**
+ * The name of an Istio extension provider (`meshConfig.extensionProviders[].name`: a tracing
+ * provider, an ext-authz provider), which policies and Telemetry refer to it by.
+ */
+export const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
 /** RFC 1123 label as Kubernetes uses it for namespaces, services and most object names. */
 export const DNS1123_LABEL_RULE =
   "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";

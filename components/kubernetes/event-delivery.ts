@@ -5,6 +5,7 @@
  * backoffDelay an ISO 8601 duration). https://knative.dev/docs/eventing/event-delivery/
  */
 import { ArgChecker } from "../core/validate";
+import { defined } from "../core/values";
 
 /** How often and how patiently a delivery is retried. */
 export interface EventDeliveryArgs {
@@ -35,9 +36,9 @@ export function deliverySpec(
   if (d === undefined) return undefined;
   check.int(`${path}.retry`, d.retry, 0, 100);
   const delayMs = check.durationMs(`${path}.backoffDelay`, d.backoffDelay, 1, 3_600_000);
-  return {
-    ...(d.retry !== undefined ? { retry: d.retry } : {}),
-    ...(d.backoffPolicy !== undefined ? { backoffPolicy: d.backoffPolicy } : {}),
-    ...(delayMs !== undefined ? { backoffDelay: `PT${delayMs / 1000}S` } : {}),
-  };
+  return defined({
+    retry: d.retry,
+    backoffPolicy: d.backoffPolicy,
+    backoffDelay: delayMs === undefined ? undefined : `PT${delayMs / 1000}S`,
+  });
 }

@@ -10,7 +10,8 @@
  * https://istio.io/latest/docs/tasks/security/authorization/authz-custom/
  */
 import type { ArgChecker } from "../../core/validate";
-import { isDns1123Label, isDns1123Subdomain } from "../../core/names";
+import { isIPv4 } from "net";
+import { isDns1123Label, isDns1123Subdomain, PROVIDER_NAME } from "../../core/names";
 import type { Values } from "./helm";
 
 /** What the authorization server is sent of the request body (`includeRequestBodyInCheck`). */
@@ -59,8 +60,6 @@ const ENVOY_STATUS_CODES = new Set([
   400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421,
   422, 423, 424, 426, 428, 429, 431, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ]);
-const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HEADER = /^\*?[A-Za-z0-9!#$%&'+.^_`|~-]+\*?$|^\*$/;
 const HTTP_ONLY = [
   "pathPrefix",
@@ -73,7 +72,7 @@ const HTTP_ONLY = [
 function isProviderService(s: string): boolean {
   const slash = s.split("/");
   if (slash.length === 2) return isDns1123Label(slash[0]) && isDns1123Subdomain(slash[1]);
-  return slash.length === 1 && (IPV4.test(s) || (isDns1123Subdomain(s) && s.includes(".")));
+  return slash.length === 1 && (isIPv4(s) || (isDns1123Subdomain(s) && s.includes(".")));
 }
 
 /**

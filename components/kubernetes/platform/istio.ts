@@ -5,7 +5,7 @@ import type { IPeerAuthentication } from "@kubernetes-models/istio/security.isti
   "resolution-mode": "import",
 };
 import { customResource, managedLabels, Typed } from "../../core/kube";
-import { childName } from "../../core/names";
+import { childName, PROVIDER_NAME } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValues, helmRelease } from "./helm";
 import {
@@ -145,7 +145,6 @@ export function resolveIstio(check: ArgChecker, args: IstioMeshArgs): ResolvedIs
 }
 
 const MAX_REVISION = 46;
-const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const LOG_FILE = /^(\/.*)?$/;
 
 export interface IstioMeshArgs {

@@ -4,7 +4,7 @@ import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/
   "resolution-mode": "import",
 };
 import { customResource, managedLabels, Typed } from "../../core/kube";
-import { childName } from "../../core/names";
+import { childName, PROVIDER_NAME } from "../../core/names";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValues, helmRelease, Values } from "./helm";
 import { checkSamplingPercentage, type IstioTracingProvider } from "./istio-values";
@@ -18,7 +18,6 @@ export const JAEGER_RELEASE = "jaeger";
 const QUERY_PORT = 16686;
 /** OTLP gRPC port of the Jaeger v2 Service. */
 export const OTLP_GRPC_PORT = 4317;
-const PROVIDER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 /** The Istio tracing provider pointing at a Jaeger installed in `namespace`. */
 export function jaegerTracingProvider(namespace: string, name = "jaeger"): IstioTracingProvider {

@@ -128,8 +128,8 @@ export interface ResolvedAccess {
 }
 
 /**
- * Checks access arguments under `prefix` (e.g. "access.") and applies their defaults;
- * `providers` are the mesh's extension providers, when known.
+ * Checks access arguments under `prefix` (e.g. "access.") and applies their defaults; a `custom`
+ * provider must be one of the mesh's extension providers, when known (`mesh.extensionProviders`).
  * @internal
  */
 export function resolveAccess(
@@ -137,7 +137,6 @@ export function resolveAccess(
   prefix: string,
   ctx: ServiceContext,
   a: AccessArgs,
-  providers?: string[],
 ): ResolvedAccess {
   (a.systemNamespaces ?? []).forEach((ns, i) =>
     check.dnsLabel(`${prefix}systemNamespaces[${i}]`, ns),
@@ -179,7 +178,9 @@ export function resolveAccess(
   const systemRules = rules("systemRules", a.systemRules);
   const deny = rules("deny", a.deny);
   const audit = rules("audit", a.audit);
-  const custom = a.custom && resolveCustom(check, `${prefix}custom.`, a.custom, providers, hasJwt);
+  const custom =
+    a.custom &&
+    resolveCustom(check, `${prefix}custom.`, a.custom, ctx.mesh.extensionProviders, hasJwt);
   const policyName = a.policyName ?? ctx.name;
   const out: ResolvedAccess = {
     deny,

@@ -217,7 +217,7 @@ function istioSelector(ctx: ServiceContext, extra = ""): string {
 }
 
 /** `sum(rate(errors[w])) / sum(rate(total[w])) * 100 > threshold` */
-export function errorRateExpr(ctx: ServiceContext, a: ErrorRateAlertArgs): string {
+function errorRateExpr(ctx: ServiceContext, a: ErrorRateAlertArgs): string {
   const w = a.window ?? "5m";
   const errors = a.errors ?? `istio_requests_total${istioSelector(ctx, ',response_code=~"5.."')}`;
   const total = a.total ?? `istio_requests_total${istioSelector(ctx)}`;
@@ -225,7 +225,7 @@ export function errorRateExpr(ctx: ServiceContext, a: ErrorRateAlertArgs): strin
 }
 
 /** `histogram_quantile(q, sum by (le) (rate(buckets[w]))) > thresholdMs` */
-export function latencyExpr(ctx: ServiceContext, a: LatencyAlertArgs): string {
+function latencyExpr(ctx: ServiceContext, a: LatencyAlertArgs): string {
   const buckets = a.buckets ?? `istio_request_duration_milliseconds_bucket${istioSelector(ctx)}`;
   return `histogram_quantile(${a.quantile ?? 0.99}, sum by (le) (rate(${buckets}[${a.window ?? "5m"}]))) > ${a.thresholdMs}`;
 }

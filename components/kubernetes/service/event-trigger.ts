@@ -5,6 +5,7 @@ import type { ITrigger } from "@kubernetes-models/knative/eventing.knative.dev/v
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject } from "../../core/kube";
+import { sortKeys } from "../../core/values";
 import { MeshInfo } from "../mesh-info";
 import { deliverySpec, DeliverySpec, EventDeliveryArgs } from "../event-delivery";
 import { AccessRuleArgs } from "./access";
@@ -88,9 +89,7 @@ export function resolveEventTrigger(
   return {
     ctx,
     broker: args.broker,
-    attributes: Object.fromEntries(
-      Object.entries(args.filter ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-    ),
+    attributes: sortKeys(args.filter ?? {}),
     subscriber: { service: args.subscriber.service, ...(path !== undefined ? { path } : {}) },
     ...(delivery ? { delivery } : {}),
     deliveryServiceAccount: brokerServiceAccount(ctx.mesh.eventingNamespace),

@@ -11,7 +11,7 @@ import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/S
 };
 import { ArgChecker } from "../../core/validate";
 import { KubeObject, managedLabels, QUANTITY } from "../../core/kube";
-import { checkMesh, injectionLabels, MeshInfo, meshDefaults } from "../mesh-info";
+import { checkMesh, injectionLabels, MeshInfo, meshDefaults, ResolvedMeshInfo } from "../mesh-info";
 import { NamespaceRef, registerObject, resourceName } from "./spec";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshNamespace.schema.json";
@@ -29,7 +29,7 @@ const PSA = "pod-security.kubernetes.io";
  * https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
  */
 function podSecurityLevel(
-  mesh: Pick<ReturnType<typeof meshDefaults>, "dataPlane" | "cni">,
+  mesh: Pick<ResolvedMeshInfo, "dataPlane" | "cni">,
   enrolled: boolean,
 ): PodSecurityLevel {
   if (!enrolled || mesh.dataPlane === "ambient") return "restricted";

@@ -6,6 +6,7 @@ import { registerParts, resolveParts } from "./service-parts";
 import type { ResolvedParts, ServiceParts, ServicePartsArgs } from "./service-parts";
 import { WorkloadPlacementArgs, resourceName, placeWorkload, ServiceContext } from "./spec";
 import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
+import { defaultHost } from "./traffic";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/MeshedWorkload.schema.json";
 
@@ -155,7 +156,7 @@ export class MeshedWorkload extends pulumi.ComponentResource {
       );
     }
     this.parts = registerParts(this, ctx, r.parts, deps);
-    const host = `${name}.${ctx.namespace}.svc.cluster.local`;
+    const host = defaultHost(ctx);
     this.host = pulumi.output(host);
     this.registerOutputs({ host });
   }

@@ -24,7 +24,6 @@ import { defined } from "../../core/values";
 import { AlertsArgs, promDuration, ResolvedAlerts, resolveAlerts } from "./alerts";
 
 export type { AlertsArgs, ErrorRateAlertArgs, LatencyAlertArgs } from "./alerts";
-export { errorRateExpr, latencyExpr } from "./alerts";
 type Rule = NonNullable<NonNullable<IPrometheusRule["spec"]["groups"]>[number]["rules"]>[number];
 /** @internal */
 export type TelemetrySpec = NonNullable<ITelemetry["spec"]>;

@@ -34,6 +34,7 @@ import {
   ServiceContext,
 } from "./spec";
 import { AccessArgs } from "./access";
+import { defaultHost } from "./traffic";
 import schema from "../../../schema/OpenFaasFunction.schema.json";
 
 /** CPU and memory of a function (the CRD's `FunctionResources`: only these two). */
@@ -265,7 +266,8 @@ export function resolveOpenFaasFunction(
     ...(args.ingress ? { ingress: { port: 8080, ...args.ingress } } : {}),
     ...(args.callees ? { callees: args.callees } : {}),
   };
-  const parts = resolveParts(check, ctx, partsArgs, { monitorSelector: { faas_function: name } });
+  // The monitor selects the pods by ctx.selector, the operator's faas_function label.
+  const parts = resolveParts(check, ctx, partsArgs);
 
   const labels = { ...args.labels, ...scaleLabels(args.scale) };
   const metrics: Record<string, string> = args.metrics
@@ -323,7 +325,7 @@ export class OpenFaasFunction extends pulumi.ComponentResource {
     this.function = registerObject(this, r.function, r.dependsOn);
     // Mesh objects wait for the mesh and the namespace, not for the function's pods.
     this.parts = registerParts(this, r.ctx, r.parts, r.ctx.dependsOn);
-    const host = `${name}.${r.ctx.namespace}.svc.cluster.local`;
+    const host = defaultHost(r.ctx);
     this.host = pulumi.output(host);
     this.registerOutputs({ host });
   }

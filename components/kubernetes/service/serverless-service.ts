@@ -23,7 +23,7 @@ import {
   ServiceContext,
 } from "./spec";
 import { containerSpec, ContainerArgs, ResolvedContainer, resolveContainer } from "./container";
-import { TrafficArgs } from "./traffic";
+import { defaultHost, TrafficArgs } from "./traffic";
 import { ResolvedAccess } from "./access";
 import { checkArgs } from "../../core/args-schema";
 import schema from "../../../schema/ServerlessService.schema.json";
@@ -293,7 +293,7 @@ export function resolveServerlessService(
       ? {
           host: `${KNATIVE_LOCAL_GATEWAY}.${ctx.mesh.rootNamespace}.svc.cluster.local`,
           port: 80,
-          authority: `${name}.${ctx.namespace}.svc.cluster.local`,
+          authority: defaultHost(ctx),
         }
       : {}),
     ...args.ingress,
@@ -335,7 +335,7 @@ export function resolveServerlessService(
     template,
     revision,
     parts,
-    host: `${name}.${ctx.namespace}.svc.cluster.local`,
+    host: defaultHost(ctx),
     url: `http://${name}.${ctx.namespace}.${domain ?? "svc.cluster.local"}`,
   };
   if (revisions)

@@ -21,7 +21,7 @@ function resolveServiceAccess(
   args: ServiceAccessArgs,
 ): { ctx: ServiceContext; access: ResolvedAccess } {
   const { ctx, rest: access } = placePart(check, name, args);
-  const resolved = resolveAccess(check, "", ctx, access, args.mesh?.extensionProviders);
+  const resolved = resolveAccess(check, "", ctx, access);
   const { allow, deny, audit, custom, jwt } = access;
   if (allow === undefined && !deny?.length && !audit?.length && !custom && !jwt?.length)
     check.fail("allow", allow, "give allow, deny, audit, custom or jwt; nothing would be created");

@@ -76,8 +76,6 @@ export interface ResolvedParts {
 export interface PartsOptions {
   /** The monitor's default selector when it differs from the pods' selector. */
   monitorSelector?: Record<string, string>;
-  /** VirtualService name of the ingress route when `ingress.name` is unset. @default "<service>-ingress-route" */
-  ingressName?: string;
 }
 
 /** Checks the parts' arguments (paths under their keys) and applies their defaults. @internal */
@@ -89,8 +87,7 @@ export function resolveParts(
 ): ResolvedParts {
   const out: ResolvedParts = { observability: {} };
   if (a.traffic) out.traffic = resolveTraffic(check, "traffic.", ctx, a.traffic);
-  if (a.access)
-    out.access = resolveAccess(check, "access.", ctx, a.access, ctx.mesh.extensionProviders);
+  if (a.access) out.access = resolveAccess(check, "access.", ctx, a.access);
   out.observability = resolveObservability(
     check,
     "",
@@ -99,13 +96,7 @@ export function resolveParts(
     opts.monitorSelector,
   );
   if (a.ingress)
-    out.ingress = resolveIngress(
-      check,
-      "ingress.",
-      ctx,
-      a.ingress,
-      opts.ingressName ?? ingressRouteName(ctx.name),
-    );
+    out.ingress = resolveIngress(check, "ingress.", ctx, a.ingress, ingressRouteName(ctx.name));
   if (a.callees) {
     out.callees = {};
     for (const [name, callee] of Object.entries(a.callees)) {

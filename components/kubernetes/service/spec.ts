@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgChecker } from "../../core/validate";
 import { customResource, KubeObject, managedLabels, ObjectMeta } from "../../core/kube";
-import { checkMesh, MeshInfo, meshDefaults } from "../mesh-info";
+import { checkMesh, MeshInfo, meshDefaults, ResolvedMeshInfo } from "../mesh-info";
 
 /** A namespace given by name, or a component that creates it (anything with `namespace`). */
 export interface NamespaceRef {
@@ -37,7 +37,7 @@ export interface ServiceContext {
   namespace: string;
   /** Labels selecting the service's pods (`app: <name>` unless told otherwise). */
   selector: Record<string, string>;
-  mesh: ReturnType<typeof meshDefaults>;
+  mesh: ResolvedMeshInfo;
   /** Everything a mesh object must wait for: the mesh install and the namespace. */
   dependsOn: pulumi.Resource[];
 }
