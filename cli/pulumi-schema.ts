@@ -30,6 +30,7 @@
  *   would then send them explicitly, which is not what an unset argument means to the
  *   components).
  */
+import { pascalCase } from "../components/core/names";
 import { followRefs, refName } from "../components/core/schema-refs";
 import { defined } from "../components/core/values";
 import type { ComponentShape } from "./pulumi-outputs";
@@ -59,13 +60,6 @@ const BUILTIN: Record<string, string> = {
   Asset: "pulumi.json#/Asset",
 };
 const ANY = "pulumi.json#/Any";
-
-const pascal = (s: string) =>
-  s
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join("");
 
 const isOutput = (n: Json) => n["x-instance-of"] === "Output";
 
@@ -204,7 +198,7 @@ class Converter {
     const out: Record<string, Json> = {};
     for (const [key, value] of Object.entries((node.properties ?? {}) as Record<string, Json>))
       out[key] = defined({
-        ...this.spec(value, `${owner}${pascal(key)}`),
+        ...this.spec(value, `${owner}${pascalCase(key)}`),
         description: describe(value, this.defs),
         // A literal property (a union branch's `type: "stdout"`): SDKs set it themselves.
         const: typeof value.const === "string" ? value.const : undefined,
@@ -216,8 +210,8 @@ class Converter {
 /** A name for the i-th branch of a union: its one required key, its type, or its position. */
 function branchName(b: Json, i: number): string {
   const required = b.required as string[] | undefined;
-  if (required?.length === 1) return pascal(required[0]);
-  return typeof b.type === "string" ? pascal(b.type) : String(i);
+  if (required?.length === 1) return pascalCase(required[0]);
+  return typeof b.type === "string" ? pascalCase(b.type) : String(i);
 }
 
 function withoutPlain(s: Json): Json {
@@ -297,7 +291,7 @@ export function pulumiPackageSchema(
     const outputs: Record<string, Json> = {};
     for (const [key, out] of Object.entries(shape.outputs))
       outputs[key] = defined({
-        ...stripPlain(convert.spec(out.schema, `${name}${pascal(key)}`)),
+        ...stripPlain(convert.spec(out.schema, `${name}${pascalCase(key)}`)),
         description: out.description,
       });
     const skipped = Object.entries(shape.skipped);

@@ -14,6 +14,12 @@ const UNIT_MS: Record<string, number> = {
 };
 const PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;
 
+/**
+ * prometheus-operator's Duration (the monitoring.coreos.com/v1 CRDs' pattern): `30s`, `1m30s`,
+ * `5m`, `1h`, `2d`, `1w`, `1y`; integers only, units in that order, or `0`.
+ */
+export const PROM_DURATION = /^(0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/;
+
 export const DURATION_RULE =
   'a duration such as "250ms", "10s", "15m" or "1h30m" (units h, m, s, ms, us, ns)';
 

@@ -8,6 +8,7 @@ import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/mon
 };
 import { customResource, managedLabels, Typed } from "../../core/kube";
 import { childName } from "../../core/names";
+import { PROM_DURATION } from "../../core/durations";
 import { ArgChecker } from "../../core/validate";
 import { chartVersion, checkRegistry, finalValuesOf, helmRelease, Values } from "./helm";
 import { CHARTS } from "./versions";
@@ -28,9 +29,7 @@ export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
  */
 export const MONITOR_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
-// prometheus-operator's Duration and ByteSize patterns (monitoring.coreos.com/v1 CRDs).
-const DURATION =
-  /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
+// prometheus-operator's ByteSize pattern (monitoring.coreos.com/v1 CRDs).
 const BYTE_SIZE = /^(0|([0-9]*[.])?[0-9]+((K|M|G|T|E|P)i?)?B)$/;
 export type { ComputeResources, ResourceList };
 
@@ -69,7 +68,7 @@ export function resolvePrometheus(check: ArgChecker, args: PrometheusArgs): Reso
   check.pattern(
     "retention",
     retention,
-    DURATION,
+    PROM_DURATION,
     'must be a Prometheus duration such as "15d", "24h" or "1w2d" (units y, w, d, h, m, s, ms)',
   );
   check.pattern(

@@ -4,6 +4,8 @@
  * grammar first. https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
  */
 import { ArgChecker } from "../../core/validate";
+import { PROM_DURATION } from "../../core/durations";
+import { pascalCase } from "../../core/names";
 import { ServiceContext } from "./spec";
 import type { parser as PromqlParser } from "@prometheus-io/lezer-promql" with {
   "resolution-mode": "import",
@@ -63,8 +65,6 @@ export interface AlertsArgs {
   namespace?: string;
 }
 
-/** prometheus-operator's Duration: `30s`, `1m30s`, `5m`, `1h`, `2d` (integers, no fractions). */
-const PROM_DURATION = /^(0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/;
 const PROM_RULE =
   'a Prometheus duration such as "30s", "5m" or "1h30m" (integers with y, w, d, h, m, s, ms)';
 /** Checks a prometheus-operator Duration, longer than zero. */
@@ -167,7 +167,7 @@ export function resolveAlerts(
   if (a.errorRate)
     rules.push({
       ...alertTexts(a.errorRate, `High error rate on ${who}`),
-      alert: a.errorRate.alert ?? `${pascal(ctx.name)}HighErrorRate`,
+      alert: a.errorRate.alert ?? `${pascalCase(ctx.name)}HighErrorRate`,
       expr: errorRateExpr(ctx, a.errorRate),
       description:
         a.errorRate.description ?? `Error rate of ${who} is above ${a.errorRate.thresholdPercent}%`,
@@ -176,7 +176,7 @@ export function resolveAlerts(
     const q = Math.round((a.latency.quantile ?? 0.99) * 1000) / 10;
     rules.push({
       ...alertTexts(a.latency, `High latency on ${who}`),
-      alert: a.latency.alert ?? `${pascal(ctx.name)}HighLatency`,
+      alert: a.latency.alert ?? `${pascalCase(ctx.name)}HighLatency`,
       expr: latencyExpr(ctx, a.latency),
       description:
         a.latency.description ?? `p${q} latency of ${who} is above ${a.latency.thresholdMs}ms`,
@@ -196,15 +196,6 @@ function alertTexts(
   summary: string,
 ): Pick<ResolvedAlert, "for" | "severity" | "summary"> {
   return { for: a.for ?? "5m", severity: a.severity ?? "warning", summary: a.summary ?? summary };
-}
-
-/** "order-processing" -> "OrderProcessing", for alert names. */
-function pascal(name: string): string {
-  return name
-    .split(/[-.]/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join("");
 }
 
 /**

@@ -163,6 +163,34 @@ function isImageReference(ref: string): boolean {
   return name.length <= 255 && IMAGE_NAME.test(name);
 }
 
+/** Checks `image` (an Output when it resolves); returns it as it is registered. @internal */
+export function checkImage(check: ArgChecker, image: pulumi.Input<string>): pulumi.Input<string> {
+  return check.input(image, (v) => {
+    if (typeof v !== "string" || !isImageReference(v)) check.fail("image", v, IMAGE_RULE);
+  })!;
+}
+
+/** Checks plain env names and values (`env.<name>`); returns them as they are registered. @internal */
+export function checkEnv(
+  check: ArgChecker,
+  env: Record<string, pulumi.Input<string>> | undefined,
+): Record<string, pulumi.Input<string>> {
+  const out: Record<string, pulumi.Input<string>> = {};
+  for (const [k, v] of Object.entries(env ?? {})) {
+    check.pattern(
+      `env.${k}`,
+      k,
+      ENV_NAME,
+      "env var names are letters, digits, '_', '-' and '.', not starting with a digit",
+    );
+    // A value is any string; an Output must resolve to one (a number from a stack file is not).
+    out[k] = check.input(v, (known) => {
+      if (typeof known !== "string") check.fail(`env.${k}`, known, "a string");
+    })!;
+  }
+  return out;
+}
+
 /**
  * Checks container arguments and applies their defaults. The probe schema needs a port, so a
  * probe without one takes the first container port, else `rules.fallbackProbePort`. `image`,
@@ -174,9 +202,7 @@ export function resolveContainer(
   args: ContainerArgs,
   rules: ContainerRules,
 ): ResolvedContainer {
-  const image = check.input(args.image, (v) => {
-    if (typeof v !== "string" || !isImageReference(v)) check.fail("image", v, IMAGE_RULE);
-  })!;
+  const image = checkImage(check, args.image);
   check.dnsLabel("containerName", args.containerName);
   const ports = args.ports ?? [];
   if (ports.length > rules.maxPorts)
@@ -198,19 +224,7 @@ export function resolveContainer(
     "ports",
     ports.map((p) => String(p.containerPort)),
   );
-  const env: Record<string, pulumi.Input<string>> = {};
-  for (const [k, v] of Object.entries(args.env ?? {})) {
-    check.pattern(
-      `env.${k}`,
-      k,
-      ENV_NAME,
-      "env var names are letters, digits, '_', '-' and '.', not starting with a digit",
-    );
-    // A value is any string; an Output must resolve to one (a number from a stack file is not).
-    env[k] = check.input(v, (known) => {
-      if (typeof known !== "string") check.fail(`env.${k}`, known, "a string");
-    })!;
-  }
+  const env = checkEnv(check, args.env);
   const secretEnv: Record<string, SecretKeyArgs> = {};
   for (const [k, ref] of Object.entries(args.secretEnv ?? {})) {
     check.pattern(

@@ -23,7 +23,7 @@ import {
   ServiceParts,
   ServicePartsArgs,
 } from "./service-parts";
-import { resolveContainer } from "./container";
+import { checkEnv, checkImage } from "./container";
 import {
   checkNamespace,
   metaFor,
@@ -220,11 +220,8 @@ export function resolveOpenFaasFunction(
     faas_function: name,
   });
   // The operator builds the container: only the image and env are ours to check.
-  resolveContainer(
-    check,
-    { image: args.image, env: args.env },
-    { maxPorts: 0, knative: false, defaultName: name },
-  );
+  checkImage(check, args.image);
+  checkEnv(check, args.env);
   (args.secrets ?? []).forEach((s, i) => check.dnsSubdomain(`secrets[${i}]`, s));
   check.unique("secrets", args.secrets ?? []);
   checkScale(check, args.scale);
