@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingEngine, RecordedResource, Recording, settle } from "../cli/engine";
 import { isKubernetesObject } from "../cli/artifacts";
@@ -12,6 +15,16 @@ import { StackConfigError } from "../stacks/config";
  */
 
 let current: Recording | undefined;
+
+/** A new temporary directory (`<prefix>...`) holding `files` (path -> text); the caller removes it. */
+export function tempDir(prefix: string, files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
 
 export interface ResetOptions {
   stack?: string;

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as h from "../harness";
+import type { RecordedResource } from "../../cli/engine";
 import { MeshNetwork, MeshNetworkArgs } from "../../components/aws/mesh-network";
 import { MeshedFunctionArgs } from "../../components/aws/meshed-function";
 
@@ -83,50 +84,45 @@ export function json(value: unknown): { Version?: string; Statement: Record<stri
   return JSON.parse(value as string);
 }
 
-/** Resource options as the engine receives them (the recording keeps inputs only). */
+/** A resource's lifecycle options as registered (the recording keeps them), every one spelled out. */
 export interface RegisteredOptions {
   retainOnDelete: boolean;
   protect: boolean;
-  /** Alias names the resource was registered with (alias specs). */
+  /** Alias names the resource was registered with (alias specs), or the alias URNs. */
   aliases: string[];
 }
 
 /**
- * The options of every resource registered from now until the next `h.reset()`, by
- * `type::name`: the recording engine does not keep resource options, so this wraps its monitor.
+ * `name` as the engine reads it when component `from` is aliased as `to`: the component itself
+ * and every child named `<from>-...` (Pulumi's inheritedChildAlias); undefined for other names.
  */
-export function registrationOptions(): Map<string, RegisteredOptions> {
-  interface Request {
-    getType(): string;
-    getName(): string;
-    getRetainondelete(): boolean;
-    getProtect(): boolean;
-    getAliasesList(): { getSpec(): { getName(): string } | undefined; getUrn(): string }[];
-  }
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: Request, cb: unknown): unknown;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  const seen = new Map<string, RegisteredOptions>();
-  monitor.registerResource = (req, cb) => {
-    seen.set(`${req.getType()}::${req.getName()}`, {
-      retainOnDelete: req.getRetainondelete(),
-      protect: req.getProtect(),
-      aliases: req.getAliasesList().map((a) => a.getSpec()?.getName() ?? a.getUrn()),
-    });
-    return register(req, cb);
-  };
-  return seen;
+export function renamedChild(name: string, from: string, to: string): string | undefined {
+  return name === from || name.startsWith(`${from}-`)
+    ? `${to}${name.slice(from.length)}`
+    : undefined;
 }
 
-/** `type::name` of every resource registered with `retainOnDelete` (see registrationOptions). */
+/** The registered options of `r`. */
+export function optionsOf(r: RecordedResource): RegisteredOptions {
+  const o = r.options ?? {};
+  return {
+    retainOnDelete: o.retainOnDelete === true,
+    protect: o.protect === true,
+    aliases: (o.aliases ?? []).map((a) => String(a.name ?? a.urn ?? "")),
+  };
+}
+
+/**
+ * `type::name` of every resource registered with `retainOnDelete` since the last `h.reset()`,
+ * read when iterated (so after the program ran), from that reset's recording.
+ */
 export function retainedOnDelete(): Iterable<string> {
-  const seen = registrationOptions();
+  const recording = h.recording();
   return {
     [Symbol.iterator]: () =>
-      [...seen]
-        .filter(([, o]) => o.retainOnDelete)
-        .map(([key]) => key)
+      recording.resources
+        .filter((r) => r.options?.retainOnDelete)
+        .map((r) => `${r.type}::${r.name}`)
         [Symbol.iterator](),
   };
 }

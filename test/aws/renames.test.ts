@@ -6,7 +6,8 @@ import {
   CANARY as canary,
   fnArgs,
   quietNetwork,
-  registrationOptions,
+  optionsOf,
+  renamedChild,
   RegisteredOptions,
   T,
 } from "./fixtures";
@@ -32,7 +33,6 @@ async function render(
   opts?: pulumi.ComponentResourceOptions,
 ): Promise<Rendered[]> {
   await h.reset();
-  const options = registrationOptions();
   const net = quietNetwork("mesh", {
     namespaceName: args.namespaceName ?? "mesh.local",
     retainNamespaceOnDelete: args.retain,
@@ -54,17 +54,15 @@ async function render(
     type: r.type,
     name: r.name,
     inputs: r.inputs,
-    options: options.get(`${r.type}::${r.name}`)!,
+    options: optionsOf(r),
   }));
 }
 
 /** The URN the engine matches `urn` to when component `from` is aliased as `to`. */
 function aliasedUrn(urn: string, from: string, to: string): string {
   const at = urn.lastIndexOf("::");
-  const name = urn.slice(at + 2);
-  return name === from || name.startsWith(`${from}-`)
-    ? `${urn.slice(0, at + 2)}${to}${name.slice(from.length)}`
-    : urn;
+  const renamed = renamedChild(urn.slice(at + 2), from, to);
+  return renamed === undefined ? urn : `${urn.slice(0, at + 2)}${renamed}`;
 }
 
 /** Inputs that are physical names the package sets: compared exactly. */

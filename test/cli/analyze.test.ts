@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
@@ -8,14 +7,7 @@ import { analyzeRecording, AnalysisError } from "../../cli/render-analysis";
 import { UsageError } from "../../cli/stack-config";
 import * as h from "../harness";
 
-function folder(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "analyze-"));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const folder = (files: Record<string, string>): string => h.tempDir("analyze-", files);
 
 const run = (argv: string[]) => h.captureOutput(() => main(argv));
 

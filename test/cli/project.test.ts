@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/main";
 import { programFile, readProject } from "../../cli/project";
@@ -13,12 +12,8 @@ after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })))
 
 /** A project directory with these files (path -> text). */
 function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
+  const dir = h.tempDir("project-", files);
   made.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
   return dir;
 }
 

@@ -15,6 +15,7 @@ import { resourceLabel } from "../../cli/render";
 import { COMPONENTS } from "../../cli/schema";
 import { components } from "./samples";
 import { schemaOf } from "./schema-places";
+import { pathText } from "../fuzz/fuzz";
 
 type Args = Record<string, unknown>;
 
@@ -68,12 +69,6 @@ function withKey(value: Args, at: (string | number)[], key: string, v: unknown):
   for (const seg of at) o = o[seg] as Record<string | number, unknown>;
   o[key] = v;
   return copy;
-}
-
-function pathText(at: (string | number)[], key: string): string {
-  return [...at, key]
-    .map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`))
-    .join("");
 }
 
 describe("the argument contract (issue #10)", () => {
@@ -208,7 +203,7 @@ describe("the argument contract (issue #10)", () => {
           await h.reset();
           await h.expectInvalidBelow(
             () => build(withKey(valid, at, "bogusKey", 1)),
-            pathText(at, "bogusKey"),
+            pathText([...at, "bogusKey"]),
             "unknown key",
           );
         }
@@ -285,7 +280,7 @@ describe("the argument contract (issue #10)", () => {
               }
               assert.ok(error instanceof pulumi.ResourceError, String(error));
               assert.ok(
-                error.message.startsWith(`invalid \`${pathText(at, key)}\` `),
+                error.message.startsWith(`invalid \`${pathText([...at, key])}\` `),
                 error.message,
               );
               assert.ok(error.message.includes("unknown key"), error.message);

@@ -86,6 +86,7 @@ export function corrupt(valid: Args, at: Segment[], value: unknown): Args {
   return out;
 }
 
+/** `a.b[0].c`: a path as an error message names the argument. */
 export function pathText(at: Segment[]): string {
   return at.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
@@ -97,8 +98,7 @@ function namesField(argument: string, field: string): boolean {
   return within(argument, field) || (argument !== "" && within(field, argument));
 }
 
-export type Outcome =
-  { kind: "rejected" } | { kind: "harmless" } | { kind: "failure"; problem: string };
+type Outcome = { kind: "rejected" } | { kind: "harmless" } | { kind: "failure"; problem: string };
 
 /** The API server's metadata rules the upstream models do not check. */
 function metadataProblem(r: RecordedResource): string | undefined {
@@ -287,7 +287,7 @@ const seedCache = new Map<Component, Seed[]>();
  * The seeds of `component`: its sample, and each stack file entry for it that builds harmlessly
  * on its own (alone, or over the sample where the component needs what the program passes in).
  */
-export async function seeds(component: Component): Promise<Seed[]> {
+async function seeds(component: Component): Promise<Seed[]> {
   const cached = seedCache.get(component);
   if (cached) return cached;
   const sample = components()[component].valid;
@@ -304,7 +304,7 @@ export async function seeds(component: Component): Promise<Seed[]> {
   return out;
 }
 
-export interface Counts {
+interface Counts {
   runs: number;
   rejected: number;
   harmless: number;
@@ -324,7 +324,7 @@ function show(value: unknown): string {
 }
 
 /** Cases for `component`: a seed, a slot in it and a corruption of what is there. */
-export function cases(component: Component, from: Seed[]) {
+function cases(component: Component, from: Seed[]) {
   return fc.constantFrom(...from).chain((seed) =>
     fc.constantFrom(...slots(component, seed.valid)).chain((at) => {
       let original: unknown = seed.valid;

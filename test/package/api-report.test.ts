@@ -36,7 +36,7 @@ const isExported = (n: ts.Node): boolean =>
 const memo = new Map<string, Map<string, Kind>>();
 
 /** Every name `file` exports, with the kind of its declaration (followed through re-exports). */
-export function exportsOf(file: string): Map<string, Kind> {
+function exportsOf(file: string): Map<string, Kind> {
   let out = memo.get(file);
   if (out) return out; // also the partial map of a module on an import cycle
   out = new Map<string, Kind>();
@@ -94,7 +94,7 @@ function localDeclarations(sf: { statements: readonly ts.Statement[] }): Map<str
 }
 
 /** The package's entry points from package.json `exports`: report name -> source file. */
-export function entryPoints(): Record<string, string> {
+function entryPoints(): Record<string, string> {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
     exports: Record<string, string | { default: string }>;
   };

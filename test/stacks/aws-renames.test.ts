@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { deployAws } from "../../stacks/aws";
 import type { AwsConfig } from "../../stacks/config-types";
-import { registrationOptions, RegisteredOptions } from "../aws/fixtures";
+import { optionsOf, RegisteredOptions, renamedChild } from "../aws/fixtures";
 import * as h from "../harness";
 
 /**
@@ -17,13 +17,12 @@ interface Rendered {
 
 async function render(config: Record<string, unknown>): Promise<Rendered[]> {
   await h.reset();
-  const options = registrationOptions();
   deployAws(config as unknown as AwsConfig, {});
   await h.settled();
   return h.resources().map((r) => ({
     key: `${r.type}::${r.name}`,
     name: r.inputs.name,
-    options: options.get(`${r.type}::${r.name}`)!,
+    options: optionsOf(r),
   }));
 }
 
@@ -32,9 +31,10 @@ const fn = { runtime: "nodejs22.x", inline: "exports.handler = async () => ({});
 /** `type::name` as the engine matches it, with `from` (a renamed component) read as `to`. */
 const matched = (key: string, renames: Record<string, string>) => {
   const [type, name] = key.split("::");
-  for (const [from, to] of Object.entries(renames))
-    if (name === from || name.startsWith(`${from}-`))
-      return `${type}::${to}${name.slice(from.length)}`;
+  for (const [from, to] of Object.entries(renames)) {
+    const renamed = renamedChild(name, from, to);
+    if (renamed !== undefined) return `${type}::${renamed}`;
+  }
   return key;
 };
 

@@ -1,53 +1,13 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { render, RenderResult } from "../../cli/render";
 import { knownStacks } from "../../cli/stack-config";
 import { RecordedResource } from "../../cli/engine";
 import * as h from "../harness";
-import { renderedManifests } from "./run";
+import { find, Loose, Manifest, Rendered, renderStack } from "./run";
 import { withEnvironmentDefaults } from "../../stacks/environment";
 
 const root = path.join(__dirname, "..", "..");
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-/** Rendered YAML/JSON, read loosely: the assertions say what shape they expect. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
-type Manifest = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Loose;
-};
-
-interface Rendered {
-  result: RenderResult;
-  manifests: Manifest[];
-  outputs: Record<string, Loose>;
-}
-
-async function renderStack(stack: string): Promise<Rendered> {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), `env-${stack}-`));
-  const result = await render({ stack, root, out });
-  return {
-    result,
-    manifests: renderedManifests<Manifest>(out, result.files),
-    outputs: JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8")),
-  };
-}
-
-function find(r: Rendered, kind: string, name: string, namespace?: string): Manifest {
-  const m = r.manifests.find(
-    (x) =>
-      x.kind === kind &&
-      x.metadata.name === name &&
-      (namespace === undefined || x.metadata.namespace === namespace),
-  );
-  assert.ok(m, `${kind} ${namespace ?? ""}/${name} not rendered`);
-  return m;
-}
-
 function release(r: Rendered, chart: string): RecordedResource {
   const found = r.result.recording.resources.find(
     (x) => x.type === RELEASE && x.inputs.chart === chart,

@@ -1,42 +1,18 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as h from "../harness";
-import { render } from "../../cli/render";
-import { renderedManifests, run } from "./run";
+import { find as findIn, Loose, Manifest, Rendered, renderStack, run } from "./run";
 import { eventingWarning, withEventDelivery } from "../../stacks/eventing";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Loose;
-}
-
-const root = path.resolve(__dirname, "../..");
 const FILTER = "cluster.local/ns/knative-eventing/sa/mt-broker-filter";
 const ACTIVATOR = "cluster.local/ns/knative-serving/sa/activator";
 
 describe("stacks: Knative Eventing (issue 16)", () => {
-  let manifests: Manifest[] = [];
-  let outputs: Record<string, Loose> = {};
+  let dev: Rendered;
   before(async function () {
     this.timeout(120_000);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "eventing-dev-"));
-    const result = await render({ stack: "dev", root, out });
-    manifests = renderedManifests<Manifest>(out, result.files);
-    outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
+    dev = await renderStack("dev");
   });
-  const find = (kind: string, ns: string, name: string): Manifest => {
-    const m = manifests.find(
-      (x) => x.kind === kind && x.metadata.namespace === ns && x.metadata.name === name,
-    );
-    assert.ok(m, `${kind} ${ns}/${name} not rendered`);
-    return m;
-  };
+  const find = (kind: string, ns: string, name: string): Manifest => findIn(dev, kind, name, ns);
 
   it("dev shows one event flow end to end: PingSource -> Broker -> Trigger -> serverless service", () => {
     const ping = find("PingSource", "events", "heartbeat");
@@ -65,7 +41,7 @@ describe("stacks: Knative Eventing (issue 16)", () => {
     });
     const ke = find("KnativeEventing", "knative-eventing", "knative-eventing");
     assert.equal(ke.spec.defaultBrokerClass, "MTChannelBasedBroker");
-    assert.deepEqual(outputs.brokerAddresses, {
+    assert.deepEqual(dev.outputs.brokerAddresses, {
       default: "http://broker-ingress.knative-eventing.svc.cluster.local/events/default",
     });
   });

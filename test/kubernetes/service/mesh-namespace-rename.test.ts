@@ -1,49 +1,34 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import * as h from "../../harness";
 import { deployServices } from "../../../stacks/services";
 import type { ServicesConfig } from "../../../stacks/config-types";
 import { T } from "./helpers";
 
-/** Options the engine receives for one registration (the recording keeps inputs only). */
+/** One registration with the options the engine received (the recording keeps them). */
 interface Registered {
   urn: string;
   physicalName?: string;
+  /** The parent's URN; "" at the stack's root, as the engine's request spells it. */
   parent: string;
   retainOnDelete: boolean;
   protect: boolean;
 }
 
-/**
- * Renders the `services` config once and returns every registration by type and name, with the
- * options the monitor received (wrapped here: the recording engine keeps no resource options).
- */
+/** Renders the `services` config once and returns every registration by type and name. */
 async function render(config: ServicesConfig): Promise<Map<string, Registered>> {
   await h.reset();
-  // The engine's request message, as protobuf's toObject() spells its fields.
-  type Request = { toObject(): Record<string, unknown> };
-  const monitor = pulumi.runtime.getMonitor() as unknown as Record<
-    "registerResource",
-    (req: Request, cb: unknown) => unknown
-  >;
-  const register = monitor.registerResource.bind(monitor);
-  const options = new Map<string, Omit<Registered, "urn" | "physicalName">>();
-  monitor.registerResource = (req, cb) => {
-    const o = req.toObject();
-    options.set(`${o.type}::${o.name}`, {
-      parent: o.parent as string,
-      retainOnDelete: o.retainondelete === true,
-      protect: o.protect === true,
-    });
-    return register(req, cb);
-  };
   deployServices(config, {}, {});
   await h.settled();
   const out = new Map<string, Registered>();
   for (const r of h.resources()) {
-    const key = `${r.type}::${r.name}`;
     const meta = r.inputs.metadata as { name?: string } | undefined;
-    out.set(key, { urn: r.urn, physicalName: meta?.name, ...options.get(key)! });
+    out.set(`${r.type}::${r.name}`, {
+      urn: r.urn,
+      physicalName: meta?.name,
+      parent: r.parent ?? "",
+      retainOnDelete: r.options?.retainOnDelete === true,
+      protect: r.options?.protect === true,
+    });
   }
   return out;
 }
