@@ -16,6 +16,7 @@ import { COMPONENTS } from "../../cli/schema";
 import { components } from "./samples";
 import { schemaOf } from "./schema-places";
 import { pathText } from "../fuzz/fuzz";
+import { refName } from "../../components/core/schema-refs";
 
 type Args = Record<string, unknown>;
 
@@ -26,7 +27,7 @@ function closedAt(root: Json, at: (string | number)[]): Json | undefined {
   const defs = root.definitions as Record<string, Json>;
   const deref = (s: Json | undefined): Json | undefined => {
     if (!s) return undefined;
-    if (typeof s.$ref === "string") return deref(defs[s.$ref.replace("#/definitions/", "")]);
+    if (typeof s.$ref === "string") return deref(defs[refName(s.$ref)]);
     if (Array.isArray(s.anyOf)) {
       const object = (s.anyOf as Json[]).map(deref).find((b) => b?.type === "object");
       const array = (s.anyOf as Json[]).map(deref).find((b) => b?.type === "array");
