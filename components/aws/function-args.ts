@@ -166,6 +166,8 @@ export type FunctionArgsToResolve = Omit<MeshedFunctionArgs, "network" | "backen
 /**
  * Checks what the schema cannot say of every argument MeshedFunction takes but the network and
  * backends (checked by the component, which hands over their refs) and applies every default.
+ * `aliasesOf` finds the other functions on the network; this one (`name`) is answered here, with
+ * its resolved aliases.
  */
 export function resolveFunctionArgs(
   check: ArgChecker,
@@ -215,6 +217,8 @@ export function resolveFunctionArgs(
   );
   checkTags(check, "tags", args.tags);
   const aliases = resolveAliases(check, args.aliases);
+  const lookup: AliasLookup = (fn) =>
+    fn === name ? { aliases: aliases.map((a) => a.name), own: true } : aliasesOf(fn);
   const appMeshOnly = network.backend === "app-mesh";
   if (!appMeshOnly && args.appMesh !== undefined)
     check.fail("appMesh", args.appMesh, 'applies only to a network with backend "app-mesh"');
@@ -222,8 +226,8 @@ export function resolveFunctionArgs(
     check.fail("lattice", args.lattice, 'applies only to a network with backend "vpc-lattice"');
   const url = resolveUrl(check, args.url, appMeshOnly);
   const wiring = appMeshOnly
-    ? resolveAppMeshFunction(check, args, functionName, network, aliasesOf)
-    : resolveLatticeFunction(check, args, functionName, aliases, network, aliasesOf);
+    ? resolveAppMeshFunction(check, args, functionName, network, lookup)
+    : resolveLatticeFunction(check, args, functionName, aliases, network, lookup);
 
   const variables: Record<string, pulumi.Input<string>> = {};
   if (wiring.backend === "app-mesh") {

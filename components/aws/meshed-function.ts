@@ -136,10 +136,8 @@ export function resolveMeshedFunction(
     "backends",
     backends.map((b) => b.functionName),
   );
-  // Rules may forward to this function's other aliases or to functions built before it.
-  const ownAliases = (args.aliases ?? []).map((a) => a?.name);
+  // Rules may forward to functions built before it (and to its own other aliases).
   const resolved = resolveFunctionArgs(check, name, rest, network.settings, backends, (fn) => {
-    if (fn === name) return { aliases: ownAliases.length ? ownAliases : ["live"], own: true };
     const member = network.members.get(fn);
     return member && { aliases: member.aliases, own: false };
   });

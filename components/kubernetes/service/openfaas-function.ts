@@ -33,7 +33,7 @@ import {
   serviceContext,
   ServiceContext,
 } from "./spec";
-import { AccessArgs } from "./access";
+import { ResolvedAccess } from "./access";
 import { defaultHost } from "./traffic";
 import schema from "../../../schema/OpenFaasFunction.schema.json";
 
@@ -189,18 +189,18 @@ function checkResources(check: ArgChecker, path: string, r: FunctionResourcesArg
  * and with `probeFunctions` it GETs the function's health path `/_/health` (faas-netes
  * pkg/k8s/probes.go; openfaas/faas gateway/pkg/middleware/baseurlresolver_test.go) first.
  */
-function gatewayAccess(ctx: ServiceContext, a: AccessArgs): AccessArgs {
+function gatewayAccess(ctx: ServiceContext, a: ResolvedAccess): ResolvedAccess {
   const of = ctx.mesh.openfaas;
   const gateway = principalOf(
-    a.trustDomain ?? "cluster.local",
+    a.trustDomain,
     `${of?.namespace ?? "openfaas"}/${of?.release ?? "openfaas"}-operator`,
   );
   return {
     ...a,
-    proxies: [gateway, ...(a.proxies ?? [])],
+    proxies: [gateway, ...a.proxies],
     systemRules: [
       { principals: [gateway], methods: ["GET"], paths: ["/_/health"] },
-      ...(a.systemRules ?? []),
+      ...a.systemRules,
     ],
   };
 }
@@ -255,7 +255,7 @@ export function resolveOpenFaasFunction(
 
   const partsArgs: ServicePartsArgs = {
     ...(args.traffic ? { traffic: args.traffic } : {}),
-    ...(args.access ? { access: gatewayAccess(ctx, args.access) } : {}),
+    ...(args.access ? { access: args.access } : {}),
     ...(args.monitor ? { monitor: args.monitor } : {}),
     ...(args.alerts ? { alerts: args.alerts } : {}),
     ...(args.telemetry ? { telemetry: args.telemetry } : {}),
@@ -265,6 +265,9 @@ export function resolveOpenFaasFunction(
   };
   // The monitor selects the pods by ctx.selector, the operator's faas_function label.
   const parts = resolveParts(check, ctx, partsArgs);
+  // As ServerlessService adds Knative's system pods: after the user's access is checked, so its
+  // error paths are the user's own.
+  if (parts.access) parts.access = gatewayAccess(ctx, parts.access);
 
   const labels = { ...args.labels, ...scaleLabels(args.scale) };
   const metrics: Record<string, string> = args.metrics
