@@ -9,9 +9,17 @@ import {
   isDns1123Subdomain,
 } from "./names";
 
-/** Kubernetes label keys ((prefix/)name) and values (apimachinery validation IsQualifiedName, IsValidLabelValue). */
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/**
+ * Kubernetes label keys and values (apimachinery pkg/util/validation IsQualifiedName,
+ * IsValidLabelValue): a key is an optional DNS-1123 subdomain prefix and '/', then a name.
+ */
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+function isQualifiedName(key: string): boolean {
+  const parts = key.split("/");
+  if (parts.length > 2) return false;
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  return (prefix === undefined || isDns1123Subdomain(prefix)) && QUALIFIED_NAME.test(name);
+}
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /**
@@ -170,12 +178,12 @@ export class ArgChecker {
   labels(argument: string, labels: Record<string, string> | undefined): void {
     if (labels === undefined) return;
     for (const [k, v] of Object.entries(labels)) {
-      this.pattern(
-        `${argument}.${k}`,
-        k,
-        LABEL_KEY,
-        "label keys must be an optional DNS subdomain prefix and '/', then a name of at most 63 characters",
-      );
+      if (!isQualifiedName(k))
+        this.fail(
+          `${argument}.${k}`,
+          k,
+          "label keys must be an optional DNS subdomain prefix and '/', then a name of at most 63 characters",
+        );
       this.pattern(
         `${argument}.${k}`,
         v,

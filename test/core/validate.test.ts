@@ -9,6 +9,34 @@ const check = new ArgChecker();
 const message = h.errorMessage;
 
 describe("core/validate ArgChecker", () => {
+  it("labels: keys as apimachinery's IsQualifiedName accepts them (prefix a DNS-1123 subdomain of at most 253)", () => {
+    const prefix253 = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+    assert.equal(prefix253.length, 253);
+    for (const key of [
+      "app",
+      "app.kubernetes.io/name",
+      "A_b.c-D",
+      `${prefix253}/x`,
+      "x".repeat(63),
+    ])
+      check.labels("labels", { [key]: "v" });
+    for (const key of [
+      "a/b/c",
+      "/name",
+      "Example.com/name",
+      `${prefix253}e/x`,
+      "x".repeat(64),
+      "-a",
+      "a.io/",
+      "",
+    ])
+      assert.equal(
+        message(() => check.labels("labels", { [key]: "v" })),
+        `invalid \`labels.${key}\` ${JSON.stringify(key)}: label keys must be an optional DNS subdomain prefix and '/', then a name of at most 63 characters`,
+        key,
+      );
+  });
+
   it("names the argument, the value and what is allowed", () => {
     assert.equal(
       message(() => check.dnsLabel("revision", "1_30")),
