@@ -110,7 +110,13 @@ describe("schema/pulumi-package.json: the Pulumi package schema", () => {
       type("MeshNetworkArgsBackend").enum.map((e: Json) => e.value),
       ["vpc-lattice", "app-mesh"],
     );
-    assert.ok(net.inputProperties.lattice && net.inputProperties.appMesh);
+    for (const [key, options] of [
+      ["lattice", "LatticeNetworkOptions"],
+      ["appMesh", "AppMeshNetworkOptions"],
+    ]) {
+      assert.equal(net.inputProperties[key].$ref, `#/types/mesh-serverless:index:${options}`, key);
+      assert.equal(net.inputProperties[key].plain, true, key);
+    }
   });
 
   it("lets `pulumi.Input<T>` arguments take eventual values and keeps every other level plain", () => {
@@ -125,7 +131,22 @@ describe("schema/pulumi-package.json: the Pulumi package schema", () => {
     const fn = resource("aws:MeshedFunction");
     assert.deepEqual(fn.properties.functionArn, { type: "string" });
     assert.deepEqual(fn.properties.role, { $ref: "pulumi.json#/Any" });
-    assert.ok(fn.required.includes("functionArn") && !fn.required.includes("url"));
+    // Every output but the optional `url` (a function without a URL has none).
+    assert.deepEqual(fn.required, [
+      "role",
+      "function",
+      "aliases",
+      "urls",
+      "urlPermissions",
+      "rolePolicies",
+      "cloudMapService",
+      "instance",
+      "functionArn",
+      "functionName",
+      "roleArn",
+      "aliasArn",
+      "meshAddress",
+    ]);
     assert.match(fn.description, /TypeScript only \(no cross-language form\): `backendRef`/);
     const platform = resource("platform:MeshPlatform");
     assert.deepEqual(platform.properties.istio, {

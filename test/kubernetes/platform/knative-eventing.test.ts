@@ -214,10 +214,13 @@ describe("platform/MeshPlatform eventing add-on", () => {
     const cr = h.get(KE, "platform-eventing-eventing");
     assert.equal(h.parentOf(cr)?.name, "platform-eventing");
     assert.equal(h.parentOf(h.parentOf(cr)!)?.name, "platform");
-    const deps = h.dependencies(cr);
-    assert.ok(deps.includes(`${RELEASE}::platform-knative-operator`), deps.join());
-    assert.ok(deps.includes(`${RELEASE}::platform-istio-istiod`), deps.join());
-    assert.ok(deps.includes(`${NS}::platform-eventing-namespace`), deps.join());
+    // Its namespace, the operator that reconciles it, and istiod (and istio-base before it).
+    assert.deepEqual(h.dependencies(cr), [
+      `${NS}::platform-eventing-namespace`,
+      `${RELEASE}::platform-istio-base`,
+      `${RELEASE}::platform-istio-istiod`,
+      `${RELEASE}::platform-knative-operator`,
+    ]);
     const spec = cr.inputs.spec as Record<string, unknown>;
     assert.deepEqual(spec.registry, {
       default: "harbor.corp:8443/mirror/knative-releases/${NAME}:v1.23.0",
